@@ -1,0 +1,35 @@
+"""The ``luukku`` console command.
+
+``luukku plan``, ``luukku simulate`` and ``luukku bench simulate`` are pure-Python
+planning tools that need no database; everything else is a Django management
+command (``luukku migrate``, ``luukku seed-demo``, ``luukku bench booking`` ...).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("plan", "simulate"):
+        from luukku.core.planning import cli as planning_cli
+
+        return planning_cli.main(argv)
+    if argv[:2] == ["bench", "simulate"]:
+        from luukku.core.planning import cli as planning_cli
+
+        return planning_cli.main(["bench-simulate", *argv[2:]])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luukku.settings")
+    from django.core.management import execute_from_command_line
+
+    # Management commands use underscores; accept the friendlier dashed spelling.
+    if argv:
+        argv[0] = argv[0].replace("-", "_")
+    execute_from_command_line(["luukku", *argv])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

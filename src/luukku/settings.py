@@ -1,0 +1,147 @@
+"""Django settings for Luukku.
+
+One settings module for demo, development, tests and production; the environment
+chooses. ``DATABASE_URL`` picks the database (an embedded SQLite file under
+``var/`` when unset), ``LUUKKU_SECRET_KEY`` and ``LUUKKU_DEBUG`` the rest.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = Path(os.environ.get("LUUKKU_HOME", Path.cwd()))
+VAR_DIR = Path(os.environ.get("LUUKKU_VAR", PROJECT_DIR / "var"))
+
+DEBUG = os.environ.get("LUUKKU_DEBUG", "1") == "1"
+SECRET_KEY = os.environ.get("LUUKKU_SECRET_KEY", "insecure-demo-key-change-me-in-production-0123456789")
+ALLOWED_HOSTS = os.environ.get("LUUKKU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+INSTALLED_APPS = [
+    # modeltranslation must come before the admin so that it can patch it.
+    "modeltranslation",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "luukku.registry",
+    "luukku.booking",
+    "luukku.queueing",
+    "luukku.planning",
+    "luukku.integration",
+    "luukku.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "luukku.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "luukku.wsgi.application"
+
+
+def _database() -> dict:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        db = dj_database_url.parse(url, conn_max_age=60)
+        if db["ENGINE"].endswith("postgresql"):
+            db.setdefault("TEST", {})["NAME"] = os.environ.get("LUUKKU_TEST_DB", "test_luukku")
+        return db
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ.get("LUUKKU_SQLITE", str(VAR_DIR / "luukku.sqlite3")),
+        "OPTIONS": {
+            # BEGIN IMMEDIATE takes the write lock at the start of every atomic
+            # block: writes are serialized, so two requests can never both see a
+            # slot as free and both take it.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+        "TEST": {"NAME": os.environ.get("LUUKKU_SQLITE_TEST")},
+    }
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+LANGUAGE_CODE = "fi"
+LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
+MODELTRANSLATION_DEFAULT_LANGUAGE = "fi"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("fi", "en", "sv")
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Helsinki"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("LUUKKU_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+EMAIL_BACKEND = os.environ.get("LUUKKU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = "luukku@example.invalid"
+
+# Pluggable pieces: dotted paths, replaceable per installation.
+LUUKKU_NOTIFIER = os.environ.get("LUUKKU_NOTIFIER", "luukku.integration.notify.ConsoleNotifier")
+LUUKKU_VIDEO_PROVIDER = "luukku.integration.video.UrlTemplateVideoProvider"
+LUUKKU_VIDEO_URL_TEMPLATE = os.environ.get(
+    "LUUKKU_VIDEO_URL_TEMPLATE", "https://video.example.invalid/luukku/{room}"
+)
+# Assumption, to be replaced by each point's policy: minutes between bookings of one resource.
+LUUKKU_BUFFER_MINUTES = 5
+LUUKKU_CHAIN_MAX_GAP_MINUTES = 30
+LUUKKU_CHECKIN_EARLY_MINUTES = 30
+LUUKKU_CHECKIN_LATE_MINUTES = 10
+LUUKKU_NO_SHOW_AFTER_RECALLS = 2
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LUUKKU_LOG_LEVEL", "WARNING")},
+}
