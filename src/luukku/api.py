@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from luukku.booking.api import router as booking_router
+from luukku.planning.api import router as planning_router
+from luukku.queueing.api import router as queueing_router
+from luukku.registry.api import router as registry_router
+
 api = NinjaAPI(
     title="Luukku API",
     version="1",
     description="Shared booking, queueing and planning for joint public customer service points.",
     urls_namespace="api",
 )
+api.add_router("/registry", registry_router)
+api.add_router("/booking", booking_router)
+api.add_router("/queueing", queueing_router)
+api.add_router("/planning", planning_router)

@@ -18,7 +18,9 @@ PROJECT_DIR = Path(os.environ.get("LUUKKU_HOME", Path.cwd()))
 VAR_DIR = Path(os.environ.get("LUUKKU_VAR", PROJECT_DIR / "var"))
 
 DEBUG = os.environ.get("LUUKKU_DEBUG", "1") == "1"
-SECRET_KEY = os.environ.get("LUUKKU_SECRET_KEY", "insecure-demo-key-change-me-in-production-0123456789")
+SECRET_KEY = os.environ.get(
+    "LUUKKU_SECRET_KEY", "insecure-demo-key-change-me-in-production-0123456789"
+)
 ALLOWED_HOSTS = os.environ.get("LUUKKU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -123,7 +125,9 @@ TASKS = {
     }
 }
 
-EMAIL_BACKEND = os.environ.get("LUUKKU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = os.environ.get(
+    "LUUKKU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
 DEFAULT_FROM_EMAIL = "luukku@example.invalid"
 
 # Pluggable pieces: dotted paths, replaceable per installation.

@@ -8,6 +8,10 @@ from luukku.api import api
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("planning/", include("luukku.planning.urls")),
+    path("", include("luukku.queueing.urls")),
+    path("", include("luukku.booking.urls")),
     path("", include("luukku.web.urls")),
 ]
-urlpatterns += [path("admin/", admin.site.urls)]
