@@ -1,0 +1,242 @@
+"""Call-next policy: who an official calls when they press "call next".
+
+The order, applied to the waiting items that qualify (service in the official's
+``services``, site in ``sites`` when given, not parked at ``now``):
+
+1. **Nobody waits for ever.** Anyone who has waited longer than ``max_wait`` goes
+   first, oldest first. Waiting counts from ``priority_since`` when set (a transfer
+   keeps the customer's place), else ``queued_at``; for a booking it counts from the
+   later of check-in and the moment it became due (``due_at - booking_early``), so
+   an early check-in earns no extra priority.
+2. **Bookings due now.** A checked-in booking is due from ``due_at - booking_early``;
+   due bookings go before walk-ins, earliest ``due_at`` first.
+3. and 4. **Chains, then walk-ins, by ageing score.** ``score = waited minutes *
+   ageing_per_minute``, plus ``chain_bonus_min`` points for a customer passed on
+   within a chain. Highest score first; ties by waiting start, then id. With the
+   defaults a chain customer goes ahead of any walk-in who has not waited 15
+   minutes longer, so chains come first in normal conditions, yet a walk-in is
+   never overtaken for ever: rule 1 caps everyone's wait at ``max_wait``.
+5. **Bookings not yet due** are called only when nobody else qualifies (the
+   official would otherwise sit idle); ``serve_early_bookings=False`` holds them
+   until due.
+
+A booking without ``due_at`` is treated as due from its check-in. The order within
+tiers 3–4 does not depend on ``now`` (only the tier boundaries do), so displays
+that re-sort once a minute stay stable.
+
+``choose_next`` is a single linear pass (no sort) because it runs inside the
+caller's locked transaction; ``order_queue`` sorts the same keys for displays and
+estimates, so ``choose_next(...) is order_queue(...)[0]`` always holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+__all__ = [
+    "Kind",
+    "Policy",
+    "Waiting",
+    "ageing_score",
+    "choose_next",
+    "order_queue",
+    "qualifies",
+]
+
+
+class Kind(StrEnum):
+    """How the customer came to be waiting."""
+
+    BOOKING = "booking"
+    CHAIN = "chain"
+    WALK_IN = "walk_in"
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """One customer waiting to be called (a ticket, a checked-in booking or a pass-on)."""
+
+    id: int
+    kind: Kind
+    service_id: int
+    queued_at: datetime
+    priority_since: datetime | None = None
+    due_at: datetime | None = None
+    site_id: int = 0
+    remote_ok: bool = False
+    needs_safe_room: bool = False
+    parked_until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Tunable constants of the call-next policy (see the module docstring)."""
+
+    booking_early: timedelta = timedelta(minutes=5)
+    ageing_per_minute: float = 1.0
+    chain_bonus_min: float = 15.0
+    max_wait: timedelta = timedelta(minutes=45)
+    serve_early_bookings: bool = True
+
+    def __post_init__(self) -> None:
+        # A non-positive ageing rate would let a walk-in be overtaken for ever by
+        # chains; reject it rather than silently ordering by bonus alone.
+        if not self.ageing_per_minute > 0:
+            raise ValueError("ageing_per_minute must be positive")
+        if self.chain_bonus_min < 0:
+            raise ValueError("chain_bonus_min must not be negative")
+        if self.max_wait <= timedelta(0):
+            raise ValueError("max_wait must be positive")
+        if self.booking_early < timedelta(0):
+            raise ValueError("booking_early must not be negative")
+
+
+_DEFAULT_POLICY = Policy()
+
+# Tiers, lowest called first.
+_OVERDUE, _DUE_BOOKING, _AGED, _EARLY_BOOKING = 0, 1, 2, 3
+
+
+def _wait_start(item: Waiting, booking_early: timedelta) -> datetime:
+    """Return when this item's waiting started to count."""
+    start = item.priority_since if item.priority_since is not None else item.queued_at
+    if item.kind is Kind.BOOKING and item.due_at is not None:
+        due_from = item.due_at - booking_early
+        if due_from > start:
+            start = due_from
+    return start
+
+
+def ageing_score(item: Waiting, *, now: datetime, policy: Policy = _DEFAULT_POLICY) -> float:
+    """Return the rule 3–4 score (for displays and audit; ordering uses an equivalent key)."""
+    waited = (now - _wait_start(item, policy.booking_early)).total_seconds() / 60.0
+    bonus = policy.chain_bonus_min if item.kind is Kind.CHAIN else 0.0
+    return max(waited, 0.0) * policy.ageing_per_minute + bonus
+
+
+def qualifies(
+    item: Waiting,
+    *,
+    services: Collection[int],
+    now: datetime,
+    sites: Collection[int] | None = None,
+    remote: bool = False,
+) -> bool:
+    """Return whether ``item`` may be called by this official at ``now``."""
+    return (
+        item.service_id in services
+        and (sites is None or item.site_id in sites)
+        and (not remote or item.remote_ok)
+        and (item.parked_until is None or item.parked_until <= now)
+    )
+
+
+def _keyer(now: datetime, policy: Policy):
+    """Build the sort key for ``now``: a tuple, lower is called first.
+
+    Ordering by a descending score ``waited * rate + bonus`` is the same as
+    ordering by an ascending virtual start ``start - bonus / rate``, which costs
+    one subtraction per chain item and none per walk-in.
+    """
+    early = policy.booking_early
+    overdue_before = now - policy.max_wait
+    due_until = now + early
+    chain_shift = timedelta(minutes=policy.chain_bonus_min / policy.ageing_per_minute)
+    booking = Kind.BOOKING
+    chain = Kind.CHAIN
+
+    def key(item: Waiting) -> tuple:
+        start = item.priority_since if item.priority_since is not None else item.queued_at
+        if item.kind is booking:
+            due_at = item.due_at
+            if due_at is None:
+                due_at = start
+            else:
+                due_from = due_at - early
+                if due_from > start:
+                    start = due_from
+            if start < overdue_before:
+                return (_OVERDUE, start, item.id)
+            if due_at <= due_until:
+                return (_DUE_BOOKING, due_at, start, item.id)
+            return (_EARLY_BOOKING, due_at, start, item.id)
+        if start < overdue_before:
+            return (_OVERDUE, start, item.id)
+        if item.kind is chain:
+            return (_AGED, start - chain_shift, start, item.id)
+        return (_AGED, start, start, item.id)
+
+    return key
+
+
+def _candidates(
+    items: Sequence[Waiting],
+    services: Collection[int],
+    now: datetime,
+    policy: Policy,
+    sites: Collection[int] | None,
+    remote: bool,
+) -> list[Waiting]:
+    if not isinstance(services, set | frozenset):
+        services = frozenset(services)
+    if sites is not None and not isinstance(sites, set | frozenset):
+        sites = frozenset(sites)
+    due_until = now + policy.booking_early
+    hold_early = not policy.serve_early_bookings
+    out = []
+    for item in items:
+        if item.service_id not in services:
+            continue
+        if sites is not None and item.site_id not in sites:
+            continue
+        if remote and not item.remote_ok:
+            continue
+        if item.parked_until is not None and item.parked_until > now:
+            continue
+        if (
+            hold_early
+            and item.kind is Kind.BOOKING
+            and item.due_at is not None
+            and item.due_at > due_until
+        ):
+            continue
+        out.append(item)
+    return out
+
+
+def choose_next(
+    items: Sequence[Waiting],
+    *,
+    services: Collection[int],
+    now: datetime,
+    policy: Policy = _DEFAULT_POLICY,
+    sites: Collection[int] | None = None,
+    remote: bool = False,
+) -> Waiting | None:
+    """Return the item to call next, or None when nobody qualifies.
+
+    ``remote=True`` is for an official serving by video: only ``remote_ok`` items
+    qualify (the site filter still applies when ``sites`` is given).
+    """
+    candidates = _candidates(items, services, now, policy, sites, remote)
+    if not candidates:
+        return None
+    return min(candidates, key=_keyer(now, policy))
+
+
+def order_queue(
+    items: Sequence[Waiting],
+    *,
+    services: Collection[int],
+    now: datetime,
+    policy: Policy = _DEFAULT_POLICY,
+    sites: Collection[int] | None = None,
+    remote: bool = False,
+) -> list[Waiting]:
+    """Return the qualifying items in call order (for displays and estimates)."""
+    candidates = _candidates(items, services, now, policy, sites, remote)
+    candidates.sort(key=_keyer(now, policy))
+    return candidates
