@@ -70,6 +70,11 @@ class DayConfig:
         (120.0, 300.0, 1.3),
     )  # (from, to, rate multiplier); 1.0 elsewhere
     policy: Policy = field(default_factory=Policy)
+    # Which queue and officials the estimate looks at: "connected" (all officials
+    # and services linked by shared skills), "eligible" (officials who can serve
+    # this service, queue of all their services) or "service" (own queue only).
+    estimator: str = "connected"
+    count_bookings_ahead: bool = True  # pass the booking calendar to the estimator
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,20 +143,25 @@ def simulate_day(
             if rng.random() < _rate_multiplier(t, cfg.peak) / max_mult:
                 push(t, "arrive", Waiting(next_id, Kind.WALK_IN, spec.id, _at(t)))
                 next_id += 1
-    # Bookings: slots until an hour before closing; check in 0-15 min early.
+    # Bookings: slots until an hour before closing; check in 0-15 min early. The
+    # calendar (all bookings, no-shows included) is what the system knows ahead.
+    calendar: list[tuple[float, int]] = []  # (due minute, service)
     for spec in cfg.services:
         due = 0.0
         while due <= cfg.open_minutes - 60.0:
-            if rng.random() < spec.booking_fill and rng.random() >= cfg.no_show_share:
-                early = rng.uniform(0.0, 15.0) if rng.random() < 0.85 else rng.uniform(-5, 40)
-                checkin = max(due - early, 0.0)
-                push(
-                    checkin,
-                    "arrive",
-                    Waiting(next_id, Kind.BOOKING, spec.id, _at(checkin), due_at=_at(due)),
-                )
-                next_id += 1
+            if rng.random() < spec.booking_fill:
+                calendar.append((due, spec.id))
+                if rng.random() >= cfg.no_show_share:
+                    early = rng.uniform(0.0, 15.0) if rng.random() < 0.85 else rng.uniform(-5, 40)
+                    checkin = max(due - early, 0.0)
+                    push(
+                        checkin,
+                        "arrive",
+                        Waiting(next_id, Kind.BOOKING, spec.id, _at(checkin), due_at=_at(due)),
+                    )
+                    next_id += 1
             due += spec.booking_every_minutes
+    early_minutes = cfg.policy.booking_early.total_seconds() / 60.0
 
     waiting: dict[int, Waiting] = {}
     # Per official: (item, start minute) while busy, else None.
@@ -169,9 +179,25 @@ def simulate_day(
         out = [d for s, d in completed if s in services]
         return out[-20:]
 
-    def record_estimate(item: Waiting, t: float) -> None:
-        eligible = [i for i, skills in enumerate(cfg.officials) if item.service_id in skills]
+    def estimator_view(service_id: int) -> tuple[list[int], frozenset[int]]:
+        """Return the officials counted as servers and the services whose queue counts."""
+        eligible = [i for i, skills in enumerate(cfg.officials) if service_id in skills]
+        if cfg.estimator == "service":
+            return eligible, frozenset({service_id})
         pool = frozenset().union(*(cfg.officials[i] for i in eligible))
+        if cfg.estimator == "eligible":
+            return eligible, pool
+        # "connected": grow to every official and service linked by shared skills,
+        # since those officials drain the same queue.
+        while True:
+            officials = [i for i, skills in enumerate(cfg.officials) if skills & pool]
+            grown = frozenset().union(*(cfg.officials[i] for i in officials))
+            if grown == pool:
+                return officials, pool
+            pool = grown
+
+    def record_estimate(item: Waiting, t: float) -> None:
+        servers, pool = estimator_view(item.service_id)
         now = _at(t)
         order = order_queue(list(waiting.values()), services=pool, now=now, policy=cfg.policy)
         position = next(k for k, w in enumerate(order) if w.id == item.id)
@@ -181,14 +207,21 @@ def simulate_day(
         )
         mean = robust_mean(history) if len(history) >= MIN_OBSERVATIONS else fallback
         remaining = [
-            expected_remaining(t - b[1], mean) for i in eligible if (b := busy[i]) is not None
+            expected_remaining(t - b[1], mean) for i in servers if (b := busy[i]) is not None
         ]
         est = estimate_wait(
             position=position,
-            servers=len(eligible),
+            servers=len(servers),
             recent_service_minutes=history,
             fallback_service_minutes=fallback,
             in_service_remaining=remaining,
+            priority_arrivals=[
+                due - early_minutes - t
+                for due, service in calendar
+                if service in pool and due - early_minutes > t
+            ]
+            if cfg.count_bookings_ahead
+            else (),
         )
         estimates[item.id] = (est.minutes, est.low, est.high)
 

@@ -19,6 +19,10 @@ after its remaining time, then takes the next customer for ``m`` minutes, where
   ``"no_servers"``; displays must show "no estimate", not a number
   (``WaitEstimate.known`` is False).
 
+Bookings that become due while the customer waits go ahead of them (policy
+rule 2); the caller passes when they become due as ``priority_arrivals`` and the
+drain gives each the first server free after that time.
+
 Servers not listed in ``in_service_remaining`` are taken to be free now; the
 caller should pass the expected remaining time of every customer in service
 (``expected_remaining`` helps when only the elapsed time is known).
@@ -101,8 +105,14 @@ def estimate_wait(
     recent_service_minutes: Sequence[float],
     fallback_service_minutes: float,
     in_service_remaining: Sequence[float] = (),
+    priority_arrivals: Sequence[float] = (),
 ) -> WaitEstimate:
-    """Return the estimated wait for the customer with ``position`` people ahead."""
+    """Return the estimated wait for the customer with ``position`` people ahead.
+
+    ``priority_arrivals`` are minutes from now at which customers known to go
+    ahead will join (bookings becoming due): a server freeing at or after such a
+    time takes that customer first.
+    """
     if position < 0:
         raise ValueError("position must not be negative")
     if servers <= 0:
@@ -121,14 +131,21 @@ def estimate_wait(
     busy = sorted(max(float(r), 0.0) for r in in_service_remaining)[:servers]
     free_at = busy + [0.0] * (servers - len(busy))
     heapq.heapify(free_at)
+    jumpers = sorted(max(float(a), 0.0) for a in priority_arrivals)
+    j = 0
     departures = 0  # service completions we wait for (each adds uncertainty)
-    start = 0.0
-    for ahead in range(position + 1):
+    ahead = position
+    while True:
         start = heapq.heappop(free_at)
         if start > 0.0:
             departures += 1
-        if ahead < position:
-            heapq.heappush(free_at, start + mean)
+        if j < len(jumpers) and jumpers[j] <= start:
+            j += 1  # a booking became due before this server freed: it goes first
+        elif ahead == 0:
+            break
+        else:
+            ahead -= 1
+        heapq.heappush(free_at, start + mean)
 
     spread = _Z80 * (sd / servers) * math.sqrt(departures)
     minutes = int(start + 0.5)
