@@ -7,10 +7,12 @@ and a share of served customers is passed on within the visit to another service
 they are free; service times are lognormal.
 
 At each walk-in's arrival the estimate that a ticket would show is recorded; when
-the customer is called, the actual wait. The estimate uses the *pooled* view an
-implementation has at hand: position in the call order over every service the
-officials who can serve this customer handle, those officials as servers, and
-the recent service times of those services.
+the customer is called, the actual wait (docs/queue-policy.md has the measured
+errors). By default the estimate uses the *connected* view: the
+officials and services linked to this customer's service by shared skills
+(they drain one queue), the position in that queue's call order, those
+officials as servers, the recent service times of those services, the booking
+calendar (bookings becoming due go ahead) and the pass-on share.
 
 Randomness comes only from the ``random.Random`` passed in (or made from
 ``seed``), so a day is reproducible and no global seed is touched.
@@ -26,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from .estimate import MIN_OBSERVATIONS, estimate_wait, expected_remaining, robust_mean
-from .policy import Kind, Policy, Waiting, order_queue
+from .policy import Kind, Policy, Waiting, choose_next, order_queue
 
 __all__ = ["DayConfig", "DayResult", "ServiceSpec", "simulate_day"]
 
@@ -75,6 +77,7 @@ class DayConfig:
     # this service, queue of all their services) or "service" (own queue only).
     estimator: str = "connected"
     count_bookings_ahead: bool = True  # pass the booking calendar to the estimator
+    count_chains_ahead: bool = True  # tell the estimator the pass-on share
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +225,7 @@ def simulate_day(
             ]
             if cfg.count_bookings_ahead
             else (),
+            pass_on_share=cfg.chain_share if cfg.count_chains_ahead else 0.0,
         )
         estimates[item.id] = (est.minutes, est.low, est.high)
 
@@ -231,10 +235,9 @@ def simulate_day(
         for i, skills in enumerate(cfg.officials):
             if busy[i] is not None or not waiting:
                 continue
-            order = order_queue(list(waiting.values()), services=skills, now=now, policy=cfg.policy)
-            if not order:
+            item = choose_next(list(waiting.values()), services=skills, now=now, policy=cfg.policy)
+            if item is None:
                 continue
-            item = order[0]
             del waiting[item.id]
             busy[i] = (item, t)
             served += 1
