@@ -120,6 +120,8 @@ def simulate_day(
     """Run one day and return the estimator's mean absolute error in minutes."""
     rng = rng if rng is not None else random.Random(seed)
     cfg = config if config is not None else DayConfig()
+    if cfg.estimator not in ("connected", "eligible", "service"):
+        raise ValueError(f"unknown estimator view {cfg.estimator!r}")
     specs = {s.id: s for s in cfg.services}
     n_off = len(cfg.officials)
 
