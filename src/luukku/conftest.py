@@ -1,0 +1,39 @@
+"""Shared test set-up: fast hashing, in-memory mail, tasks run at once, demo data once."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import override_settings
+
+FAST = {
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+}
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings):
+    for key, value in FAST.items():
+        setattr(settings, key, value)
+    settings.LANGUAGE_CODE = "fi"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the demo region once into the test database; every test then sees it."""
+    from luukku.registry.services import demo_region_seed
+
+    with django_db_blocker.unblock(), override_settings(**FAST):
+        demo_region_seed()
+
+
+@pytest.fixture
+def demo(db):
+    """The demo sites by slug (reloaded if a transactional test flushed the database)."""
+    from luukku.registry.models import Site
+    from luukku.registry.services import demo_region_seed
+
+    if not Site.objects.filter(slug="pori").exists():
+        demo_region_seed()
+    return {s.slug: s for s in Site.objects.all()}

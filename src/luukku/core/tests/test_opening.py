@@ -1,0 +1,73 @@
+"""Opening hours: weekly rules, holidays, exceptions and both daylight-saving changes."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from luukku.core.opening import DayException, WeeklyRule, opening_intervals, overlapping_rules
+
+WEEKDAYS_8_16 = [WeeklyRule(d, time(8), time(16)) for d in range(5)]
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def test_opening__winter_day__is_utc_plus_two():
+    [(start, end)] = opening_intervals(
+        WEEKDAYS_8_16, start=date(2026, 1, 12), end=date(2026, 1, 12)
+    )
+    assert (start, end) == (utc(2026, 1, 12, 6), utc(2026, 1, 12, 14))
+
+
+def test_opening__spring_dst_change__local_eight_stays_eight():
+    # Clocks go forward on Sunday 29 March 2026: Friday is UTC+2, Monday UTC+3.
+    out = opening_intervals(WEEKDAYS_8_16, start=date(2026, 3, 27), end=date(2026, 3, 30))
+    assert out == [
+        (utc(2026, 3, 27, 6), utc(2026, 3, 27, 14)),
+        (utc(2026, 3, 30, 5), utc(2026, 3, 30, 13)),
+    ]
+
+
+def test_opening__autumn_dst_change__local_eight_stays_eight():
+    # Clocks go back on Sunday 25 October 2026: Friday is UTC+3, Monday UTC+2.
+    out = opening_intervals(WEEKDAYS_8_16, start=date(2026, 10, 23), end=date(2026, 10, 26))
+    assert out == [
+        (utc(2026, 10, 23, 5), utc(2026, 10, 23, 13)),
+        (utc(2026, 10, 26, 6), utc(2026, 10, 26, 14)),
+    ]
+
+
+def test_opening__sunday_of_the_change__open_hours_span_the_missing_hour():
+    sunday = [WeeklyRule(6, time(1), time(5))]
+    [(start, end)] = opening_intervals(sunday, start=date(2026, 3, 29), end=date(2026, 3, 29))
+    assert end - start == (utc(2026, 3, 29, 2) - utc(2026, 3, 28, 23))  # three real hours, not four
+
+
+def test_opening__public_holiday__closed():
+    out = opening_intervals(
+        WEEKDAYS_8_16,
+        start=date(2026, 12, 24),
+        end=date(2026, 12, 28),
+        holidays={date(2026, 12, 24), date(2026, 12, 25)},
+    )
+    assert [s.date() for s, _ in out] == [date(2026, 12, 28)]
+
+
+def test_opening__exception__wins_over_holiday_and_rule():
+    out = opening_intervals(
+        WEEKDAYS_8_16,
+        start=date(2026, 12, 7),
+        end=date(2026, 12, 8),
+        holidays={date(2026, 12, 7)},
+        exceptions=[
+            DayException(date(2026, 12, 7), closed=False, opens=time(10), closes=time(12)),
+            DayException(date(2026, 12, 8)),
+        ],
+    )
+    assert out == [(utc(2026, 12, 7, 8), utc(2026, 12, 7, 10))]
+
+
+def test_overlapping_rules__found():
+    a, b = WeeklyRule(0, time(8), time(12)), WeeklyRule(0, time(11), time(16))
+    assert overlapping_rules([b, a, WeeklyRule(1, time(9), time(10))]) == [(a, b)]

@@ -1,0 +1,50 @@
+"""``luukku demo-info``: the pages a person would open, and a demo sign-in for each role."""
+
+from django.core.management.base import BaseCommand
+from django.urls import NoReverseMatch, reverse
+
+from luukku.registry.demo_data import DEMO_PASSWORD, DEMO_USERS
+from luukku.registry.models import Site
+
+
+class Command(BaseCommand):
+    help = "Print the demo's addresses and sign-ins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", default="8000")
+        parser.add_argument("--host", default="127.0.0.1")
+
+    def handle(self, *args, port, host, **options):
+        base = f"http://{host}:{port}"
+        out = self.stdout.write
+        out("")
+        out(f"Luukku demo is starting on {base}/")
+        out("")
+        out("Pages:")
+        pages = [
+            ("Landing page", "web:landing", {}),
+            ("Admin", "admin:index", {}),
+            ("Official's desk", "queueing:desk", {}),
+            ("Planner", "planning:planner", {}),
+            ("Booking", "booking:search", {}),
+            ("API (OpenAPI 3)", "api:openapi-json", {}),
+        ]
+        for label, name, kw in pages:
+            try:
+                out(f"  {label:<22} {base}{reverse(name, kwargs=kw)}")
+            except NoReverseMatch:
+                continue
+        for site in Site.objects.order_by("-size"):
+            for label, name in (("kiosk", "queueing:kiosk"), ("display", "queueing:display")):
+                try:
+                    out(
+                        f"  {site.slug} {label:<15} {base}{reverse(name, kwargs={'slug': site.slug})}"
+                    )
+                except NoReverseMatch:
+                    pass
+        out("")
+        out(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
+        for username, role, *_ in DEMO_USERS:
+            out(f"  {role:<14} {username}")
+        out("  (every agency also has officials such as kela.pori1, vero.pori1, poliisi.eta1)")
+        out("")
