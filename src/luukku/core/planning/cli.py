@@ -14,7 +14,9 @@ from .inputs import PlanningInputError, load_defaults, parse_forecast, parse_sto
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="luukku", description="Space programme and staffing from a visitor forecast.")
+    p = argparse.ArgumentParser(
+        prog="luukku", description="Space programme and staffing from a visitor forecast."
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     def common(s: argparse.ArgumentParser) -> None:
@@ -49,18 +51,29 @@ def parse_scenario(spec: str):
 
     name, _, body = spec.partition(":")
     if not body:
-        raise PlanningInputError("expected NAME:KEY=VALUE,...", row=f"scenario {spec!r}", field="scenario")
-    keys = {"forecast": "forecast_factor", "remote": "remote_share_add", "booked": "booked_share_add", "hours": "extra_hours"}
+        raise PlanningInputError(
+            "expected NAME:KEY=VALUE,...", row=f"scenario {spec!r}", field="scenario"
+        )
+    keys = {
+        "forecast": "forecast_factor",
+        "remote": "remote_share_add",
+        "booked": "booked_share_add",
+        "hours": "extra_hours",
+    }
     values = {}
     for part in body.split(","):
         key, _, raw = part.partition("=")
         key = key.strip()
         if key not in keys:
-            raise PlanningInputError(f"unknown key; use {', '.join(keys)}", row=f"scenario {name!r}", field=key)
+            raise PlanningInputError(
+                f"unknown key; use {', '.join(keys)}", row=f"scenario {name!r}", field=key
+            )
         try:
             values[keys[key]] = int(raw) if key == "hours" else float(raw)
         except ValueError:
-            raise PlanningInputError(f"not a number: {raw!r}", row=f"scenario {name!r}", field=key) from None
+            raise PlanningInputError(
+                f"not a number: {raw!r}", row=f"scenario {name!r}", field=key
+            ) from None
     return Scenario(name=name.strip() or "scenario", **values)
 
 
@@ -109,12 +122,16 @@ def _run(args: argparse.Namespace) -> int:
     from .sitesim import simulate_site, site_from_plan
 
     if args.replications < 2:
-        raise PlanningInputError("need at least 2 replications for an interval", field="replications")
+        raise PlanningInputError(
+            "need at least 2 replications for an interval", field="replications"
+        )
     config = build_config(forecast, args.size, defaults)
     site = site_from_plan(config, plan(config), args.horizon)
     total = len(site.days) * args.replications
     with tqdm(total=total, unit="day", file=sys.stderr, disable=total < 50, leave=False) as bar:
-        result = simulate_site(site, args.replications, np.random.default_rng(args.seed), bar.update)
+        result = simulate_site(
+            site, args.replications, np.random.default_rng(args.seed), bar.update
+        )
     print(report.sim_text(result, args.horizon))
     if args.json:
         report.write_json(report.sim_to_dict(result), args.json)

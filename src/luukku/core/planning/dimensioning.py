@@ -313,6 +313,7 @@ def plan(config: PlanConfig, stock: tuple[StockRow, ...] | None = None) -> PlanR
     days = range(len(DAYS))
     month = _peak_month(config, {a.code for a in config.agencies})
     week = _week_streams(config, month)
+    weeks = {month: week}  # per plan only: no module-level cache
     codes = [a.code for a in config.agencies]
 
     # Officials per agency, [day][hour]: an official serves only their agency.
@@ -342,7 +343,10 @@ def plan(config: PlanConfig, stock: tuple[StockRow, ...] | None = None) -> PlanR
     # Separate: each agency dimensions its own spaces for its own peak week.
     separate: dict[str, int] = {}
     for a in config.agencies:
-        own = _week_streams(config, _peak_month(config, {a.code}))[a.code]
+        own_month = _peak_month(config, {a.code})
+        if own_month not in weeks:
+            weeks[own_month] = _week_streams(config, own_month)
+        own = weeks[own_month][a.code]
         for kind in (*SERVICE_TYPES, "advice_point", "terminal"):
             need = max(
                 max(_servers(config, [s[kind] for s in own[day]]), default=0) for day in days

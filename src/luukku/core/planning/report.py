@@ -69,25 +69,38 @@ def write_json(data: object, path: str | Path) -> None:
 
 def plan_text(results: tuple[PlanResult, ...]) -> str:
     base = results[0]
-    out = [f"Space programme, size {base.size} (peak month {base.peak_month}, peak day {base.peak_day})", ""]
+    out = [
+        f"Space programme, size {base.size} (peak month {base.peak_month}, peak day {base.peak_day})",
+        "",
+    ]
     out.append(f"{'space type':<16}{'pooled':>8}{'m2':>9}{'htm2':>9}{'separate':>10}{'m2':>9}")
     for line in base.pooled.lines:
         sep = next(x for x in base.separate.lines if x.space_type == line.space_type)
-        out.append(f"{line.space_type:<16}{line.count:>8}{line.m2:>9.1f}{line.htm2:>9.1f}{sep.count:>10}{sep.m2:>9.1f}")
-    out.append(f"{'total':<16}{'':>8}{base.pooled.total_m2:>9.1f}{base.pooled.total_htm2:>9.1f}{'':>10}{base.separate.total_m2:>9.1f}")
+        out.append(
+            f"{line.space_type:<16}{line.count:>8}{line.m2:>9.1f}{line.htm2:>9.1f}{sep.count:>10}{sep.m2:>9.1f}"
+        )
+    out.append(
+        f"{'total':<16}{'':>8}{base.pooled.total_m2:>9.1f}{base.pooled.total_htm2:>9.1f}{'':>10}{base.separate.total_m2:>9.1f}"
+    )
     out.append("")
     out.append(f"Saving from sharing: {base.saving_m2:.1f} m2 ({base.saving_share:.0%})")
-    out.append(f"Person-years on site: {base.person_years:.1f}; office target {base.office_htm2_target:.0f} htm2 at 10 htm2/person-year")
+    out.append(
+        f"Person-years on site: {base.person_years:.1f}; office target {base.office_htm2_target:.0f} htm2 at 10 htm2/person-year"
+    )
     out.append(f"Expected share served within target: {base.expected_service_level:.1%}")
     if base.development:
         out += ["", "Development need (need - existing):"]
         for d in base.development:
-            out.append(f"  {d.space_type:<16}{d.need:>5} - {d.existing:<5}= {d.change:+d}   {d.change_m2:+.1f} m2")
+            out.append(
+                f"  {d.space_type:<16}{d.need:>5} - {d.existing:<5}= {d.change:+d}   {d.change_m2:+.1f} m2"
+            )
         out.append(f"  total {sum(d.change_m2 for d in base.development):+.1f} m2")
     if len(results) > 1:
         out += ["", "Scenarios (pooled m2 / separate m2):"]
         for r in results:
-            out.append(f"  {r.scenario.name:<20}{r.pooled.total_m2:>9.1f}{r.separate.total_m2:>9.1f}")
+            out.append(
+                f"  {r.scenario.name:<20}{r.pooled.total_m2:>9.1f}{r.separate.total_m2:>9.1f}"
+            )
     return "\n".join(out)
 
 

@@ -18,11 +18,26 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .dimensioning import DAYS, PlanConfig, PlanResult, _agency_rates, _servers, _streams, _weekly_visits
+from .dimensioning import (
+    DAYS,
+    PlanConfig,
+    PlanResult,
+    _agency_rates,
+    _servers,
+    _streams,
+    _weekly_visits,
+)
 from .simulation import Estimate, estimate
 
 ARRIVE, READY, DONE = 0, 1, 2
-SERVICE_SPACES = ("booth", "service_room", "meeting_room", "remote_room", "terminal", "advice_point")
+SERVICE_SPACES = (
+    "booth",
+    "service_room",
+    "meeting_room",
+    "remote_room",
+    "terminal",
+    "advice_point",
+)
 
 
 @dataclass(frozen=True)
@@ -100,22 +115,33 @@ def site_from_plan(config: PlanConfig, result: PlanResult, horizon: str = "week"
 
     def day(month: int, weekday: int, staff: dict | None) -> DayPlan:
         weekly = _weekly_visits(config, month)
-        rates = {a.code: tuple(r * thin[a.code] for r in _agency_rates(config, a, weekly[a.code])[weekday]) for a in config.agencies}
+        rates = {
+            a.code: tuple(
+                r * thin[a.code] for r in _agency_rates(config, a, weekly[a.code])[weekday]
+            )
+            for a in config.agencies
+        }
         if staff is None:
             staff = _month_staff(config, month, weekday)
         return DayPlan(rates, staff)
 
     peak_day = DAYS.index(result.peak_day)
     staff_peak = [
-        {**{c: rows[i] for c, rows in result.officials.items()}, "advice": result.advisors[i]} for i in range(len(DAYS))
+        {**{c: rows[i] for c, rows in result.officials.items()}, "advice": result.advisors[i]}
+        for i in range(len(DAYS))
     ]
     if horizon == "day":
         days = (day(result.peak_month - 1, peak_day, staff_peak[peak_day]),)
     elif horizon == "week":
         days = tuple(day(result.peak_month - 1, i, staff_peak[i]) for i in range(len(DAYS)))
     elif horizon == "year":
-        weeks = [int(round(d.weeks_per_year * (m + 1) / 12)) - int(round(d.weeks_per_year * m / 12)) for m in range(12)]
-        days = tuple(day(m, i, None) for m in range(12) for _ in range(weeks[m]) for i in range(len(DAYS)))
+        weeks = [
+            int(round(d.weeks_per_year * (m + 1) / 12)) - int(round(d.weeks_per_year * m / 12))
+            for m in range(12)
+        ]
+        days = tuple(
+            day(m, i, None) for m in range(12) for _ in range(weeks[m]) for i in range(len(DAYS))
+        )
     else:
         raise ValueError("horizon must be day, week or year")
     spaces = {line.space_type: line.count for line in result.pooled.lines}
@@ -136,7 +162,9 @@ def _month_staff(config: PlanConfig, month: int, weekday: int) -> dict[str, tupl
     weekly = _weekly_visits(config, month)
     staff, advice = {}, None
     for a in config.agencies:
-        streams = [_streams(config, a, r) for r in _agency_rates(config, a, weekly[a.code])[weekday]]
+        streams = [
+            _streams(config, a, r) for r in _agency_rates(config, a, weekly[a.code])[weekday]
+        ]
         staff[a.code] = tuple(_servers(config, [s["official"] for s in streams]))
         adv = [s["advice_point"] for s in streams]
         advice = adv if advice is None else [_add(x, y) for x, y in zip(advice, adv, strict=True)]
@@ -177,9 +205,13 @@ def _simulate_day(site: SiteConfig, plan: DayPlan, rng: np.random.Generator, sta
                 booked = rng.random() < a.booked_share
                 stages = []
                 if rng.random() < a.advice_prob:
-                    stages.append(("advice", "advice_point", _gamma(rng, site.advice_min, 1.0), False))
+                    stages.append(
+                        ("advice", "advice_point", _gamma(rng, site.advice_min, 1.0), False)
+                    )
                 elif rng.random() < a.terminal_prob:
-                    stages.append(("terminal", "terminal", _gamma(rng, site.terminal_min, 1.0), False))
+                    stages.append(
+                        ("terminal", "terminal", _gamma(rng, site.terminal_min, 1.0), False)
+                    )
                 stages.append(_agency_stage(site, code, a, rng, booked))
                 if len(codes) > 1 and rng.random() < a.chain_prob:
                     w = weights.copy()
@@ -187,7 +219,9 @@ def _simulate_day(site: SiteConfig, plan: DayPlan, rng: np.random.Generator, sta
                     if w.sum() > 0:
                         other = codes[int(rng.choice(len(codes), p=w / w.sum()))]
                         stages.append(_agency_stage(site, other, site.agencies[other], rng, False))
-                group = max(1, int(a.group_size) + (rng.random() < a.group_size - int(a.group_size)))
+                group = max(
+                    1, int(a.group_size) + (rng.random() < a.group_size - int(a.group_size))
+                )
                 customer = {"stages": stages, "k": 0, "group": group, "since": 0.0}
                 if booked:  # arrives early, waits for the slot, then goes first
                     push(max(0.0, t - site.booked_early_min), ARRIVE, customer)
@@ -271,12 +305,20 @@ def _simulate_day(site: SiteConfig, plan: DayPlan, rng: np.random.Generator, sta
         stats["busy"][space] = stats["busy"].get(space, 0.0) + t
 
 
-def _agency_stage(site: SiteConfig, code: str, a: AgencyParams, rng: np.random.Generator, booked: bool):
+def _agency_stage(
+    site: SiteConfig, code: str, a: AgencyParams, rng: np.random.Generator, booked: bool
+):
     duration = _gamma(rng, a.service_mean, a.service_cv)
     if rng.random() < a.remote_share:
         return (f"remote:{code}", "remote_room", duration, True)
     u = rng.random()
-    space = "service_room" if u < a.room_share else "meeting_room" if u < a.room_share + a.meeting_share else "booth"
+    space = (
+        "service_room"
+        if u < a.room_share
+        else "meeting_room"
+        if u < a.room_share + a.meeting_share
+        else "booth"
+    )
     return (code, space, duration, True)
 
 
@@ -313,5 +355,11 @@ def simulate_site(
         for k, v in stats["busy"].items():
             busy[k] = busy.get(k, 0.0) + v
     open_minutes = 60 * site.hours_open * len(site.days) * replications
-    utilisation = {k: busy.get(k, 0.0) / (n * open_minutes) for k, n in site.spaces.items() if n and k in SERVICE_SPACES}
-    return SimResult(customers, estimate(means), estimate(p90s), estimate(sls), utilisation, int(max(seats)))
+    utilisation = {
+        k: busy.get(k, 0.0) / (n * open_minutes)
+        for k, n in site.spaces.items()
+        if n and k in SERVICE_SPACES
+    }
+    return SimResult(
+        customers, estimate(means), estimate(p90s), estimate(sls), utilisation, int(max(seats))
+    )

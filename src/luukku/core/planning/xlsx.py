@@ -49,27 +49,71 @@ def write_xlsx(results: tuple[PlanResult, ...], defaults: Defaults, path: str | 
     ws.append([f"Alustava tilaohjelma / Preliminary space programme — size {base.size}"])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([])
-    head = ["Tilatyyppi / Space type", "Kpl / Count", "m²/kpl", "m²", "htm²", "Erillinen kpl / Separate count", "Erillinen m² / Separate m²"]
+    head = [
+        "Tilatyyppi / Space type",
+        "Kpl / Count",
+        "m²/kpl",
+        "m²",
+        "htm²",
+        "Erillinen kpl / Separate count",
+        "Erillinen m² / Separate m²",
+    ]
     if base.development:
-        head += ["Nykyinen kpl / Existing", "Nykyinen m² / Existing m²", "Muutos kpl / Change", "Muutos m² / Change m²"]
+        head += [
+            "Nykyinen kpl / Existing",
+            "Nykyinen m² / Existing m²",
+            "Muutos kpl / Change",
+            "Muutos m² / Change m²",
+        ]
     _header(ws, head)
     dev = {d.space_type: d for d in base.development or ()}
     for line in base.pooled.lines:
         sep = next(x for x in base.separate.lines if x.space_type == line.space_type)
-        row = [LABELS[line.space_type], line.count, line.m2_each, round(line.m2, 1), round(line.htm2, 1), sep.count, round(sep.m2, 1)]
+        row = [
+            LABELS[line.space_type],
+            line.count,
+            line.m2_each,
+            round(line.m2, 1),
+            round(line.htm2, 1),
+            sep.count,
+            round(sep.m2, 1),
+        ]
         if dev:
             d = dev[line.space_type]
             row += [d.existing, round(d.existing_m2, 1), d.change, round(d.change_m2, 1)]
         ws.append(row)
-    ws.append(["Yhteensä / Total", None, None, round(base.pooled.total_m2, 1), round(base.pooled.total_htm2, 1), None, round(base.separate.total_m2, 1)])
+    ws.append(
+        [
+            "Yhteensä / Total",
+            None,
+            None,
+            round(base.pooled.total_m2, 1),
+            round(base.pooled.total_htm2, 1),
+            None,
+            round(base.separate.total_m2, 1),
+        ]
+    )
     for cell in ws[ws.max_row]:
         cell.font = BOLD
     ws.append([])
-    ws.append(["Yhteiskäytön säästö / Saving from sharing (m²)", round(base.saving_m2, 1), f"{base.saving_share:.0%}"])
+    ws.append(
+        [
+            "Yhteiskäytön säästö / Saving from sharing (m²)",
+            round(base.saving_m2, 1),
+            f"{base.saving_share:.0%}",
+        ]
+    )
     ws.append(["Henkilötyövuodet / Person-years on site", round(base.person_years, 1)])
-    ws.append(["Toimistotilatavoite / Office target (htm², 10 htm²/htv)", round(base.office_htm2_target, 1)])
+    ws.append(
+        [
+            "Toimistotilatavoite / Office target (htm², 10 htm²/htv)",
+            round(base.office_htm2_target, 1),
+        ]
+    )
     ws.append(["Huippuviikko / Peak week: month", base.peak_month, "peak day", base.peak_day])
-    ws.append(["Odotettu palvelutaso / Expected service level", round(base.expected_service_level, 3)])
+    ws.append(
+        ["Odotettu palvelutaso / Expected service level", round(base.expected_service_level, 3)]
+    )
     _widths(ws)
 
     ws = wb.create_sheet("Skenaariot")
@@ -82,11 +126,18 @@ def write_xlsx(results: tuple[PlanResult, ...], defaults: Defaults, path: str | 
     _widths(ws)
 
     ws = wb.create_sheet("Henkilöstö")
-    ws.append([f"Virkailijat tunneittain huippupäivänä / Officials per hour, peak day ({base.peak_day})"])
+    ws.append(
+        [f"Virkailijat tunneittain huippupäivänä / Officials per hour, peak day ({base.peak_day})"]
+    )
     _header(ws, ["Toimija / Agency", *(f"{h}-{h + 1}" for h in base.hours)])
     for code, row in base.officials_peak_day().items():
         ws.append([code, *row])
-    ws.append(["Neuvojat / Advisors", *base.advisors[["mon", "tue", "wed", "thu", "fri"].index(base.peak_day)]])
+    ws.append(
+        [
+            "Neuvojat / Advisors",
+            *base.advisors[["mon", "tue", "wed", "thu", "fri"].index(base.peak_day)],
+        ]
+    )
     ws.append([])
     ws.append(["Käynnit tunnissa / Visits per hour, peak day"])
     _header(ws, ["Toimija / Agency", *(f"{h}-{h + 1}" for h in base.hours)])
@@ -97,10 +148,30 @@ def write_xlsx(results: tuple[PlanResult, ...], defaults: Defaults, path: str | 
     ws = wb.create_sheet("Lähtötiedot")
     _header(ws, ["Toimija / Agency", "Kenttä / Field", "Arvo / Value", "Lähde / Source"])
     for code, a in defaults.agencies.items():
-        for field in ("service_time_min", "service_time_cv", "booked_share", "remote_share", "group_size", "room_share", "meeting_share"):
+        for field in (
+            "service_time_min",
+            "service_time_cv",
+            "booked_share",
+            "remote_share",
+            "group_size",
+            "room_share",
+            "meeting_share",
+        ):
             ws.append([code, field, getattr(a, field), source_of(defaults, code, field)])
-        ws.append([code, "personas", ", ".join(f"{k} {v:.0%}" for k, v in a.personas.items()), source_of(defaults, code, "personas")])
-    for field, value in (("target_service_level", defaults.target_service_level), ("target_wait_min", defaults.target_wait_min), ("htm2_per_room_m2", defaults.htm2_per_room_m2), ("office_htm2_per_person_year", defaults.office_htm2_per_person_year)):
+        ws.append(
+            [
+                code,
+                "personas",
+                ", ".join(f"{k} {v:.0%}" for k, v in a.personas.items()),
+                source_of(defaults, code, "personas"),
+            ]
+        )
+    for field, value in (
+        ("target_service_level", defaults.target_service_level),
+        ("target_wait_min", defaults.target_wait_min),
+        ("htm2_per_room_m2", defaults.htm2_per_room_m2),
+        ("office_htm2_per_person_year", defaults.office_htm2_per_person_year),
+    ):
         ws.append(["—", field, value, source_of(defaults, None, field)])
     _widths(ws)
 
