@@ -1,6 +1,8 @@
 """Pages of the planning capability."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "planning"
-urlpatterns: list = []
+urlpatterns = [path("", views.planner, name="planner")]
