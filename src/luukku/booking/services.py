@@ -1,0 +1,335 @@
+"""Writes for booking: create (single or chain), cancel, reschedule, change state.
+
+The rule that matters — no resource is ever reserved twice for overlapping time —
+is kept by the database: an exclusion constraint on PostgreSQL, and on SQLite a
+write transaction that starts with BEGIN IMMEDIATE so that the check and the
+insert below happen with no other writer in between.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from luukku.booking.models import (
+    ACTIVE_STATES,
+    TRANSITIONS,
+    Booking,
+    BookingPolicy,
+    BookingState,
+    Channel,
+    Reservation,
+    Visit,
+    token_digest,
+)
+from luukku.booking.selectors import SearchFilters, availability, buffer, candidate_sites, site_contexts, site_options
+from luukku.core.scheduling import SlotQuery, find_slots
+from luukku.core.scheduling.model import Slot
+from luukku.registry.models import Interpreter, Service, Site, Space, StaffProfile
+
+log = logging.getLogger(__name__)
+
+
+class BookingError(Exception):
+    """A booking request that cannot be carried out; ``field`` names the input at fault."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class BookingConflict(BookingError):
+    """The time was taken (perhaps a moment ago by someone else); here are the next free ones."""
+
+    def __init__(self, message: str, next_slots: list[Slot]):
+        super().__init__("start", message)
+        self.next_slots = next_slots
+
+
+@dataclass(frozen=True)
+class Customer:
+    """The only personal data a booking needs: a name and a way to reach the person."""
+
+    name: str
+    phone: str = ""
+    email: str = ""
+    language: str = "fi"
+    interpreter_language: str = ""
+    group_size: int = 1
+    needs_accessible: bool = False
+
+
+@dataclass(frozen=True)
+class Leg:
+    service: Service
+    start: datetime
+    channel: str = ""
+
+
+def _validate_customer(customer: Customer) -> None:
+    if not customer.name.strip():
+        raise BookingError("name", _("Give a name for the booking."))
+    if not (customer.phone.strip() or customer.email.strip()):
+        raise BookingError("phone", _("Give a phone number or an e-mail address for the confirmation."))
+    if not 1 <= customer.group_size <= 12:
+        raise BookingError("group_size", _("The group size must be between 1 and 12."))
+
+
+def _filters(site: Site, channel: str, customer: Customer, official_id: int | None = None) -> SearchFilters:
+    return SearchFilters(
+        sites=(site.slug,),
+        channel=channel,
+        language=customer.interpreter_language,
+        group_size=customer.group_size,
+        accessible=customer.needs_accessible,
+        official_id=official_id,
+    )
+
+
+def _slot_at(leg: Leg, site: Site, customer: Customer, official_id: int | None) -> Slot | None:
+    """A free combination of resources for exactly this leg, from fresh data."""
+    duration = timedelta(minutes=leg.service.default_duration)
+    filters = _filters(site, leg.channel, customer, official_id)
+    contexts = site_contexts([site], leg.start, leg.start + duration)
+    options = site_options(leg.service, contexts, filters, leg.start, leg.start + duration)
+    if not options:
+        return None
+    query = SlotQuery(duration=duration, not_before=leg.start, not_after=leg.start + duration, per_site=1, limit=1)
+    slots = [s for s in find_slots(query, options) if s.start == leg.start]
+    return slots[0] if slots else None
+
+
+def _next_slots(leg: Leg, site: Site, customer: Customer) -> list[Slot]:
+    now = timezone.now()
+    try:
+        return availability(
+            leg.service,
+            max(now, leg.start - timedelta(hours=2)),
+            leg.start + timedelta(days=14),
+            _filters(site, leg.channel, customer),
+            per_site=3,
+            limit=3,
+        )
+    except Exception:  # the conflict answer must not fail because the hint failed
+        log.exception("next-slot hint failed")
+        return []
+
+
+def _lock_policy(service: Service, site: Site) -> None:
+    """Serialize bookings that count against a site's bookable share of an agency."""
+    list(
+        BookingPolicy.objects.select_for_update()
+        .filter(site=site, agency_id=service.agency_id, bookable_share__lt=1)
+        .values_list("pk", flat=True)
+    )
+
+
+def _reserve(booking: Booking, slot: Slot) -> None:
+    """Insert the reservations; the database refuses an overlap on PostgreSQL."""
+    end = slot.end + buffer()
+    ids = [slot.official_id, slot.space_id] + ([slot.interpreter_id] if slot.interpreter_id else [])
+    if Reservation.objects.filter(resource_id__in=ids, start__lt=end, end__gt=slot.start - buffer()).exists():
+        raise IntegrityError("overlap")  # SQLite path: the serialized transaction saw a clash
+    Reservation.objects.bulk_create(Reservation(resource_id=rid, booking=booking, start=slot.start, end=end) for rid in ids)
+
+
+def _apply_slot(booking: Booking, slot: Slot, site: Site) -> None:
+    booking.start, booking.end = slot.start, slot.end
+    booking.official = StaffProfile.objects.get(resource_id=slot.official_id)
+    booking.space = Space.objects.get(resource_id=slot.space_id)
+    booking.interpreter = Interpreter.objects.get(resource_id=slot.interpreter_id) if slot.interpreter_id else None
+    booking.channel = slot.channel
+    if site.is_bus:
+        booking.bus_stop = next(
+            (stop for a, b, stop in site_contexts([site], slot.start, slot.end)[site.pk].opening if a <= slot.start < b),
+            None,
+        )
+
+
+def _video_link(booking: Booking) -> str:
+    from luukku.integration.video import get_video_provider
+
+    return get_video_provider().create_session(
+        booking_code=booking.code, start=booking.start, end=booking.end, agency_code=booking.service.agency.code
+    )
+
+
+def _validate_legs(legs: list[Leg], now: datetime) -> None:
+    if not legs:
+        raise BookingError("services", _("Choose at least one service."))
+    for i, leg in enumerate(legs):
+        if leg.start < now:
+            raise BookingError("start", _("The time has already passed."))
+        if not leg.service.bookable:
+            raise BookingError("service", _("This service cannot be booked; take a queue number on site."))
+        if i and leg.start < legs[i - 1].start + timedelta(minutes=legs[i - 1].service.default_duration):
+            raise BookingError("start", _("The services of one visit must follow each other."))
+
+
+def visit_book(
+    *, site: Site, legs: list[Leg], customer: Customer, official_id: int | None = None, now: datetime | None = None
+) -> tuple[Visit, list[Booking], str]:
+    """Book one service or a chain of several at one site, all or none; return the link token."""
+    now = now or timezone.now()
+    _validate_customer(customer)
+    _validate_legs(legs, now)
+    try:
+        with transaction.atomic():
+            visit = Visit(
+                name=customer.name.strip(),
+                phone=customer.phone.strip(),
+                email=customer.email.strip(),
+                language=customer.language,
+                interpreter_language=customer.interpreter_language,
+                group_size=customer.group_size,
+                needs_accessible=customer.needs_accessible,
+            )
+            token = visit.issue_token()
+            visit.save()
+            bookings = []
+            for position, leg in enumerate(legs):
+                _lock_policy(leg.service, site)
+                slot = _slot_at(leg, site, customer, official_id if position == 0 else None)
+                if slot is None:
+                    raise IntegrityError("no slot")
+                booking = Booking(visit=visit, position=position, service=leg.service, site=site)
+                _apply_slot(booking, slot, site)
+                booking.save()
+                with transaction.atomic():  # a savepoint, so PostgreSQL's refusal is catchable
+                    _reserve(booking, slot)
+                if booking.channel == Channel.REMOTE:
+                    booking.video_url = _video_link(booking)
+                    booking.save(update_fields=["video_url"])
+                bookings.append(booking)
+    except IntegrityError:
+        raise BookingConflict(
+            _("That time is no longer free. Here are the next free times."), _next_slots(legs[0], site, customer)
+        ) from None
+    transaction.on_commit(lambda: _after_booking(visit, bookings, token))
+    return visit, bookings, token
+
+
+def _after_booking(visit: Visit, bookings: list[Booking], token: str) -> None:
+    try:
+        from luukku.booking.tasks import schedule_reminders, send_confirmation
+    except ImportError:
+        return
+    send_confirmation.enqueue(visit.pk, token)
+    for booking in bookings:
+        schedule_reminders(booking)
+
+
+def visit_by_token(token: str) -> Visit | None:
+    return Visit.objects.filter(token_hash=token_digest(token)).first()
+
+
+def booking_transition(*, booking: Booking, to: str, now: datetime | None = None) -> Booking:
+    """Move a booking to another state if its life cycle allows it."""
+    if to not in TRANSITIONS[booking.state]:
+        raise BookingError(
+            "state",
+            _("A booking that is %(state)s cannot become %(to)s.")
+            % {"state": booking.get_state_display(), "to": BookingState(to).label},
+        )
+    booking.state = to
+    fields = ["state", "updated_at"]
+    if to == BookingState.CHECKED_IN and not booking.checked_in_at:
+        booking.checked_in_at = now or timezone.now()
+        fields.append("checked_in_at")
+    booking.save(update_fields=fields)
+    if to in (BookingState.CANCELLED, BookingState.NO_SHOW):
+        # A no-show frees the rest of its slot; a cancellation frees all of it.
+        booking.reservations.all().delete()
+    return booking
+
+
+def visit_cancel(*, visit: Visit, now: datetime | None = None) -> list[Booking]:
+    """Cancel a customer's whole visit, freeing every reservation; refused once it has begun."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        bookings = list(visit.bookings.select_for_update().filter(state__in=ACTIVE_STATES))
+        if not bookings:
+            raise BookingError("token", _("This booking is no longer active."))
+        if any(b.start <= now or b.state != BookingState.BOOKED for b in bookings):
+            raise BookingError("token", _("A booking can no longer be cancelled once it has begun."))
+        for booking in bookings:
+            booking_transition(booking=booking, to=BookingState.CANCELLED)
+    transaction.on_commit(lambda: _after_cancel(visit))
+    return bookings
+
+
+def _after_cancel(visit: Visit) -> None:
+    try:
+        from luukku.booking.tasks import send_cancellation
+    except ImportError:
+        return
+    send_cancellation.enqueue(visit.pk)
+
+
+def booking_reschedule(*, booking: Booking, start: datetime, now: datetime | None = None) -> Booking:
+    """Move one booking to another free time at the same site; keep the old one if that fails."""
+    now = now or timezone.now()
+    if booking.state != BookingState.BOOKED or booking.start <= now:
+        raise BookingError("token", _("A booking can no longer be changed once it has begun."))
+    if start < now:
+        raise BookingError("start", _("The time has already passed."))
+    visit = booking.visit
+    customer = Customer(
+        name=visit.name,
+        phone=visit.phone,
+        email=visit.email,
+        language=visit.language,
+        interpreter_language=visit.interpreter_language,
+        group_size=visit.group_size,
+        needs_accessible=visit.needs_accessible,
+    )
+    leg = Leg(service=booking.service, start=start, channel=booking.channel)
+    try:
+        with transaction.atomic():
+            Booking.objects.select_for_update().filter(pk=booking.pk).first()
+            booking.reservations.all().delete()
+            _lock_policy(booking.service, booking.site)
+            slot = _slot_at(leg, booking.site, customer, None)
+            if slot is None:
+                raise IntegrityError("no slot")
+            _apply_slot(booking, slot, booking.site)
+            booking.save()
+            with transaction.atomic():
+                _reserve(booking, slot)
+    except IntegrityError:
+        booking.refresh_from_db()
+        raise BookingConflict(
+            _("That time is no longer free. Here are the next free times."), _next_slots(leg, booking.site, customer)
+        ) from None
+    return booking
+
+
+def double_bookings() -> int:
+    """Pairs of overlapping reservations of one resource — must always be 0."""
+    from django.db.models import Exists, OuterRef
+
+    clash = Reservation.objects.filter(
+        resource_id=OuterRef("resource_id"), start__lt=OuterRef("end"), end__gt=OuterRef("start")
+    ).exclude(pk=OuterRef("pk"))
+    return Reservation.objects.filter(Exists(clash)).count() // 2
+
+
+__all__ = [
+    "BookingConflict",
+    "BookingError",
+    "Customer",
+    "Leg",
+    "booking_reschedule",
+    "booking_transition",
+    "candidate_sites",
+    "double_bookings",
+    "visit_book",
+    "visit_by_token",
+    "visit_cancel",
+]
