@@ -102,18 +102,26 @@ def grid(not_before: datetime, step: timedelta) -> datetime:
     return EPOCH + step * -((EPOCH - not_before) // step)
 
 
+def slot_at(o: SiteOption, s: datetime, e: datetime, buffer: timedelta) -> Slot | None:
+    """The slot [s, e) at this site with the lowest free ids, if the rules allow one."""
+    if not (covered(o.windows, s, e) and peak_ok(o, s, e)):
+        return None
+    off = first_free(o.officials, s, e, buffer)
+    sp = first_free(o.spaces, s, e, buffer)
+    ip = first_free(o.interpreters, s, e, buffer) if o.needs_interpreter else None
+    if off is None or sp is None or (ip is None and o.needs_interpreter):
+        return None
+    return Slot(o.site_id, o.channel, s, e, off, sp, ip)
+
+
 def reference_slots(q: SlotQuery, o: SiteOption, count: int | None = None) -> list[Slot]:
     """Walk every grid start and keep those where the rules hold literally."""
     out: list[Slot] = []
     s = grid(q.not_before, q.step)
     while s + q.duration <= q.not_after and (count is None or len(out) < count):
-        e = s + q.duration
-        if covered(o.windows, s, e) and peak_ok(o, s, e):
-            off = first_free(o.officials, s, e, q.buffer)
-            sp = first_free(o.spaces, s, e, q.buffer)
-            ip = first_free(o.interpreters, s, e, q.buffer) if o.needs_interpreter else None
-            if off is not None and sp is not None and (ip is not None or not o.needs_interpreter):
-                out.append(Slot(o.site_id, o.channel, s, e, off, sp, ip))
+        slot = slot_at(o, s, s + q.duration, q.buffer)
+        if slot is not None:
+            out.append(slot)
         s += q.step
     return out
 
