@@ -15,8 +15,8 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .model import Chain, ChainQuery, SiteOption
-from .slots import Pick, SiteSearch, make_slot
-from .timeline import CalendarCache, Span, ceil_s, floor_s, grid_up, seconds_down, seconds_up
+from .slots import Pick, SiteSearch, make_slot, usable
+from .timeline import Frame, Span, ceil_s, floor_s, frames, grid_up, seconds_down, seconds_up
 
 Hit = tuple[Pick, SiteOption]
 
@@ -103,13 +103,13 @@ class _SiteChains:
             t = start + self.step
         return None
 
-    def chains(self, first: int, cutoff: int, limit: int) -> list[list[Hit]]:
-        """Return up to `limit` chains with distinct first-leg starts, earliest first."""
+    def chains(self, first: int, last_first: int, limit: int) -> list[list[Hit]]:
+        """Return up to `limit` chains starting in [first, last_first], earliest first."""
         out: list[list[Hit]] = []
         d0 = self.durations[0]
         t = first
         while len(out) < limit:
-            hit = self.leg_earliest(0, t, min(cutoff, self.end_all - d0), None, None, None)
+            hit = self.leg_earliest(0, t, last_first, None, None, None)
             if hit is None:
                 break
             pick = hit[0]
@@ -138,47 +138,60 @@ class _SiteChains:
 
 
 def find_chains(query: ChainQuery) -> list[Chain]:
-    """Earliest chains: all legs at the same site, on the same local day, consecutive with gaps ≤ max_gap, earliest first."""
+    """Earliest chains: all legs at one site, on one local day, gaps ≤ max_gap, earliest first."""
     step = seconds_down(query.step)
-    pad = seconds_up(query.buffer)
     durations = [seconds_up(leg.duration) for leg in query.legs]
     first = grid_up(ceil_s(query.not_before), step)
     end_all = floor_s(query.not_after)
+    gap = seconds_down(query.max_gap)
     tz = ZoneInfo(query.tz)
-    cache = CalendarCache(pad)
     day_ends: dict[int, int] = {}
 
     by_site: list[dict[int, list[SiteOption]]] = []
     for leg in query.legs:
         sites: dict[int, list[SiteOption]] = {}
         for option in leg.options:
-            sites.setdefault(option.site_id, []).append(option)
+            if usable(option):
+                sites.setdefault(option.site_id, []).append(option)
         by_site.append(sites)
     common = sorted(set.intersection(*(set(sites) for sites in by_site)))
 
+    # A chain starting later than this before a frame's end might run past that end.
+    longest = sum(durations) + gap * (len(durations) - 1)
+    widen = frames(query.buffer, query.not_before, query.not_after)
+    levels: list[Frame] = [next(widen)]
     found: list[tuple[int, int, list[Hit]]] = []
     cutoff = end_all
     for site_id in common:
-        legs = [
-            [
-                search
-                for option in sites[site_id]
-                if (search := SiteSearch(option, cache, d, step, end_all - d)).usable
+        options = [sites[site_id] for sites in by_site]
+        chains: list[list[Hit]] = []
+        level = 0
+        while True:
+            frame = levels[level]
+            final = frame.hi >= query.not_after
+            end = min(end_all, frame.hi_s)
+            legs = [
+                [SiteSearch(o, frame, d, step, end - d) for o in leg]
+                for leg, d in zip(options, durations, strict=True)
             ]
-            for sites, d in zip(by_site, durations, strict=True)
-        ]
-        if not all(legs):
-            continue
-        site = _SiteChains(
-            legs, durations, step, pad, seconds_down(query.max_gap), end_all, tz, day_ends
-        )
-        for hits in site.chains(first, cutoff, query.limit):
-            found.append((hits[0][0][0], site_id, hits))
+            site = _SiteChains(legs, durations, step, frame.pad, gap, end, tz, day_ends)
+            t = chains[-1][0][0][0] + step if chains else first
+            last_first = min(cutoff, end - (durations[0] if final else longest))
+            chains += site.chains(t, last_first, query.limit - len(chains))
+            if len(chains) >= query.limit or last_first >= cutoff:
+                break
+            level += 1
+            if level == len(levels):
+                wider = next(widen, None)
+                if wider is None:
+                    break
+                levels.append(wider)
+        found.extend((hits[0][0][0], site_id, hits) for hits in chains)
         if len(found) >= query.limit:
-            found.sort(key=lambda f: (f[0], f[1]))
+            found.sort(key=_order)
             del found[query.limit :]
             cutoff = found[-1][0]
-    found.sort(key=lambda f: (f[0], f[1]))
+    found.sort(key=_order)
     return [
         Chain(
             site_id=site_id,
@@ -189,3 +202,7 @@ def find_chains(query: ChainQuery) -> list[Chain]:
         )
         for _, site_id, hits in found[: query.limit]
     ]
+
+
+def _order(entry: tuple[int, int, list[Hit]]) -> tuple[int, int]:
+    return entry[0], entry[1]

@@ -7,14 +7,13 @@ from datetime import timedelta
 
 from .model import SiteOption, Slot, SlotQuery
 from .timeline import (
-    CalendarCache,
+    Frame,
     Pool,
     Span,
     Track,
     ceil_s,
     floor_s,
-    free_spans,
-    full_spans,
+    frames,
     grid_up,
     seconds_down,
     seconds_up,
@@ -32,31 +31,26 @@ class SiteSearch:
     latest such answer until all constraints agree, which is the earliest joint start.
     """
 
-    __slots__ = ("option", "usable", "_window", "_cap", "_officials", "_spaces", "_interpreters")
+    __slots__ = ("option", "last", "_window", "_cap", "_officials", "_spaces", "_interpreters")
 
     def __init__(
-        self, option: SiteOption, cache: CalendarCache, duration: int, step: int, last: int
+        self, option: SiteOption, frame: Frame, duration: int, step: int, last: int
     ) -> None:
         self.option = option
+        self.last = last
 
         def compile_track(cal):
-            return cache.track(cal, duration, step, last)
+            return frame.track(cal, duration, step, last)
 
-        self._window = Track(-1, free_spans(option.windows), (), duration, step, last)
+        self._window = Track(-1, frame.free(option.windows), (), duration, step, last)
         self._cap = None
         if option.max_parallel is not None:
-            full = full_spans(option.group_busy, option.max_parallel)
+            full = frame.full(option.group_busy, option.max_parallel)
             self._cap = Track(-1, None, full, duration, step, last)
         self._officials = Pool(option.officials, compile_track)
         self._spaces = Pool(option.spaces, compile_track)
         self._interpreters = (
             Pool(option.interpreters, compile_track) if option.needs_interpreter else None
-        )
-        self.usable = bool(
-            option.windows
-            and self._officials
-            and self._spaces
-            and (self._interpreters is None or self._interpreters)
         )
 
     def earliest(
@@ -98,6 +92,16 @@ class SiteSearch:
         return None
 
 
+def usable(option: SiteOption) -> bool:
+    """Tell whether the option could ever yield a slot: it needs one of each resource."""
+    return bool(
+        option.windows
+        and option.officials
+        and option.spaces
+        and (option.interpreters or not option.needs_interpreter)
+    )
+
+
 def make_slot(option: SiteOption, pick: Pick, duration: timedelta) -> Slot:
     start = to_datetime(pick[0])
     return Slot(
@@ -120,21 +124,34 @@ def find_slots(query: SlotQuery, options: Sequence[SiteOption]) -> list[Slot]:
     duration = seconds_up(query.duration)
     first = grid_up(ceil_s(query.not_before), step)
     last = floor_s(query.not_after) - duration
-    cache = CalendarCache(seconds_up(query.buffer))
+    widen = frames(query.buffer, query.not_before, query.not_after)
+    levels: list[Frame] = [next(widen)]
     found: list[tuple[int, int, str, SiteOption, Pick]] = []
     cutoff = last
     for option in options:
-        site = SiteSearch(option, cache, duration, step, last)
-        if not site.usable:
+        if not usable(option):
             continue
-        t, count = first, 0
-        while count < query.per_site:
-            pick = site.earliest(t, cutoff)
-            if pick is None:
+        picks: list[Pick] = []
+        level = 0
+        while True:
+            frame = levels[level]
+            site = SiteSearch(option, frame, duration, step, min(last, frame.hi_s - duration))
+            t = picks[-1][0] + step if picks else first
+            while len(picks) < query.per_site:
+                pick = site.earliest(t, min(cutoff, site.last))
+                if pick is None:
+                    break
+                picks.append(pick)
+                t = pick[0] + step
+            if len(picks) == query.per_site or site.last >= cutoff:
                 break
-            found.append((pick[0], option.site_id, option.channel, option, pick))
-            count += 1
-            t = pick[0] + step
+            level += 1
+            if level == len(levels):
+                wider = next(widen, None)
+                if wider is None:
+                    break
+                levels.append(wider)
+        found.extend((p[0], option.site_id, option.channel, option, p) for p in picks)
         if len(found) >= query.limit:
             # Later sites only matter if they beat the current limit-th slot.
             found.sort(key=_order)
@@ -148,4 +165,4 @@ def _order(entry: tuple[int, int, str, SiteOption, Pick]) -> tuple[int, int, str
     return entry[0], entry[1], entry[2]
 
 
-__all__ = ["SiteSearch", "find_slots", "make_slot"]
+__all__ = ["SiteSearch", "find_slots", "make_slot", "usable"]

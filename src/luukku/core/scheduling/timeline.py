@@ -10,6 +10,7 @@ import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
+from operator import attrgetter
 
 from .model import Interval, ResourceCalendar
 
@@ -211,22 +212,61 @@ class Pool:
         return best, pick
 
 
-class CalendarCache:
-    """Per-call compilation of calendars to spans, shared by every site and leg using them."""
+class Frame:
+    """Compile only the part of each calendar that can touch [lo, hi), once per call.
 
-    __slots__ = ("_pad", "_spans")
+    Searches start with a short frame and widen it only when it holds too few answers,
+    so an eight-week calendar costs little when the earliest slots are this week.
+    `available` and `windows` must be sorted (as promised); `busy` may be in any order.
+    """
 
-    def __init__(self, buffer: int) -> None:
-        self._pad = buffer
+    __slots__ = ("pad", "lo", "hi", "hi_s", "_pad_td", "_spans")
+
+    def __init__(self, buffer: timedelta, lo: datetime, hi: datetime) -> None:
+        self.pad = seconds_up(buffer)
+        self._pad_td = timedelta(seconds=self.pad)
+        self.lo = lo
+        self.hi = hi
+        self.hi_s = floor_s(hi)
         self._spans: dict[int, tuple[ResourceCalendar, list[Span], list[Span]]] = {}
+
+    def free(self, intervals: Sequence[Interval]) -> list[Span]:
+        """Free stretches of a sorted sequence that overlap the frame."""
+        i = bisect_right(intervals, self.lo, key=_END)
+        j = bisect_left(intervals, self.hi, key=_START)
+        return free_spans(intervals[i:j])
+
+    def taken(self, intervals: Iterable[Interval]) -> list[Span]:
+        """Padded busy stretches that can block a start inside the frame."""
+        lo, hi = self.lo - self._pad_td, self.hi + self._pad_td
+        return taken_spans([b for b in intervals if b.start < hi and b.end > lo], self.pad)
+
+    def full(self, intervals: Iterable[Interval], cap: int) -> list[Span]:
+        lo, hi = self.lo, self.hi
+        return full_spans([b for b in intervals if b.start < hi and b.end > lo], cap)
 
     def spans(self, cal: ResourceCalendar) -> tuple[list[Span], list[Span]]:
         hit = self._spans.get(id(cal))
         if hit is None or hit[0] is not cal:
-            hit = (cal, free_spans(cal.available), taken_spans(cal.busy, self._pad))
+            hit = (cal, self.free(cal.available), self.taken(cal.busy))
             self._spans[id(cal)] = hit
         return hit[1], hit[2]
 
     def track(self, cal: ResourceCalendar, duration: int, step: int, last_start: int) -> Track:
         available, blocked = self.spans(cal)
         return Track(cal.resource_id, available, blocked, duration, step, last_start)
+
+
+_START = attrgetter("start")
+_END = attrgetter("end")
+
+
+def frames(buffer: timedelta, lo: datetime, hi: datetime):
+    """Yield ever wider frames from `lo`: two days, then four times wider, up to `hi`."""
+    span = timedelta(days=2)
+    while True:
+        end = min(hi, lo + span)
+        yield Frame(buffer, lo, end)
+        if end >= hi:
+            return
+        span *= 4

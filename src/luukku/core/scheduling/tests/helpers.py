@@ -172,7 +172,7 @@ def national_input(seed: int = 20261127, weeks: int = 8, busy_count: int = 3000)
     early = [d for d in workdays[:10]]
     for n in range(busy_count):
         d = rng.choice(early) if n % 4 else rng.choice(workdays)
-        start = local(d, 8, 15 * rng.randrange(0, 30))
+        start = local(d, 8) + timedelta(minutes=15 * rng.randrange(0, 30))
         booking = Interval(start, start + timedelta(minutes=rng.choice((30, 45, 60))))
         site = rng.randrange(10)
         busy[officials[site * 5 + rng.randrange(5)]].append(booking)
