@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from luukku.booking.api import ApiError, error_response
 from luukku.booking.api import router as booking_router
+from luukku.core.scheduling import SchedulingError
 from luukku.planning.api import router as planning_router
 from luukku.queueing.api import router as queueing_router
 from luukku.registry.api import router as registry_router
@@ -19,3 +21,13 @@ api.add_router("/registry", registry_router)
 api.add_router("/booking", booking_router)
 api.add_router("/queueing", queueing_router)
 api.add_router("/planning", planning_router)
+
+
+@api.exception_handler(ApiError)
+def _api_error(request, exc: ApiError):
+    return error_response(api, request, exc)
+
+
+@api.exception_handler(SchedulingError)
+def _scheduling_error(request, exc: SchedulingError):
+    return error_response(api, request, ApiError(422, ["query", exc.field], str(exc)))

@@ -93,7 +93,8 @@ def _database() -> dict:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         },
-        "TEST": {"NAME": os.environ.get("LUUKKU_SQLITE_TEST")},
+        # A file, not shared-cache memory, so that concurrency tests see real SQLite locking.
+        "TEST": {"NAME": os.environ.get("LUUKKU_SQLITE_TEST", str(VAR_DIR / "test-luukku.sqlite3"))},
     }
 
 
@@ -136,6 +137,8 @@ LUUKKU_VIDEO_PROVIDER = "luukku.integration.video.UrlTemplateVideoProvider"
 LUUKKU_VIDEO_URL_TEMPLATE = os.environ.get(
     "LUUKKU_VIDEO_URL_TEMPLATE", "https://video.example.invalid/luukku/{room}"
 )
+# The address customers reach the service at, for links in messages.
+LUUKKU_PUBLIC_URL = os.environ.get("LUUKKU_PUBLIC_URL", "http://127.0.0.1:8000")
 # Assumption, to be replaced by each point's policy: minutes between bookings of one resource.
 LUUKKU_BUFFER_MINUTES = 5
 LUUKKU_CHAIN_MAX_GAP_MINUTES = 30

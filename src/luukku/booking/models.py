@@ -89,21 +89,36 @@ TRANSITIONS: dict[str, set[str]] = {
     BookingState.NO_SHOW: set(),
     BookingState.CANCELLED: set(),
 }
-ACTIVE_STATES = (BookingState.BOOKED, BookingState.CHECKED_IN, BookingState.CALLED, BookingState.IN_SERVICE)
+ACTIVE_STATES = (
+    BookingState.BOOKED,
+    BookingState.CHECKED_IN,
+    BookingState.CALLED,
+    BookingState.IN_SERVICE,
+)
 
 
 class Booking(models.Model):
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="bookings", verbose_name=_("visit"))
+    visit = models.ForeignKey(
+        Visit, on_delete=models.CASCADE, related_name="bookings", verbose_name=_("visit")
+    )
     code = models.CharField(_("booking code"), max_length=12, unique=True, default=new_booking_code)
     position = models.PositiveSmallIntegerField(_("place in the chain"), default=0)
     service = models.ForeignKey(Service, on_delete=models.PROTECT, verbose_name=_("service"))
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("service point"))
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("service point")
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
-    state = models.CharField(_("state"), max_length=12, choices=BookingState.choices, default=BookingState.BOOKED)
+    state = models.CharField(
+        _("state"), max_length=12, choices=BookingState.choices, default=BookingState.BOOKED
+    )
     official = models.ForeignKey(
-        StaffProfile, null=True, on_delete=models.SET_NULL, related_name="bookings", verbose_name=_("official")
+        StaffProfile,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="bookings",
+        verbose_name=_("official"),
     )
     space = models.ForeignKey(Space, null=True, on_delete=models.SET_NULL, verbose_name=_("space"))
     interpreter = models.ForeignKey(
@@ -111,7 +126,11 @@ class Booking(models.Model):
     )
     video_url = models.URLField(_("video-session link"), blank=True)
     bus_stop = models.ForeignKey(
-        "registry.BusStop", null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("bus stop")
+        "registry.BusStop",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("bus stop"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
@@ -122,7 +141,11 @@ class Booking(models.Model):
         verbose_name_plural = _("bookings")
         ordering = ["start"]
         indexes = [models.Index(fields=["site", "start"]), models.Index(fields=["state", "start"])]
-        constraints = [models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="booking_end_after_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="booking_end_after_start"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.service} {self.start:%Y-%m-%d %H:%M}"
@@ -144,7 +167,9 @@ class Reservation(models.Model):
     """
 
     resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="reservations")
-    booking = models.ForeignKey(Booking, null=True, on_delete=models.CASCADE, related_name="reservations")
+    booking = models.ForeignKey(
+        Booking, null=True, on_delete=models.CASCADE, related_name="reservations"
+    )
     start = models.DateTimeField()
     end = models.DateTimeField()
 
@@ -153,7 +178,9 @@ class Reservation(models.Model):
         verbose_name_plural = _("reservations")
         indexes = [models.Index(fields=["resource", "start", "end"])]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="reservation_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="reservation_end_after_start"
+            ),
             PostgresExclusionConstraint(
                 name="reservation_no_overlap",
                 expressions=[
@@ -174,7 +201,9 @@ class BookingPolicy(models.Model):
     any one time; in ``walk_in_only_from``–``walk_in_only_until`` each day nothing is bookable.
     """
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="booking_policies", verbose_name=_("site"))
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="booking_policies", verbose_name=_("site")
+    )
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, verbose_name=_("agency"))
     bookable_share = models.DecimalField(
         _("bookable share of capacity"),
@@ -189,7 +218,9 @@ class BookingPolicy(models.Model):
     class Meta:
         verbose_name = _("booking policy")
         verbose_name_plural = _("booking policies")
-        constraints = [models.UniqueConstraint(fields=["site", "agency"], name="one_policy_per_site_agency")]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "agency"], name="one_policy_per_site_agency")
+        ]
 
     def __str__(self) -> str:
         return f"{self.site.slug} {self.agency.code} {self.bookable_share:.0%}"
@@ -199,9 +230,13 @@ class BookingPolicy(models.Model):
 
         a, b = self.walk_in_only_from, self.walk_in_only_until
         if (a is None) != (b is None):
-            raise ValidationError({"walk_in_only_until": _("Give both ends of the walk-in-only time, or neither.")})
+            raise ValidationError(
+                {"walk_in_only_until": _("Give both ends of the walk-in-only time, or neither.")}
+            )
         if a and b and b <= a:
-            raise ValidationError({"walk_in_only_until": _("The walk-in-only time must end after it starts.")})
+            raise ValidationError(
+                {"walk_in_only_until": _("The walk-in-only time must end after it starts.")}
+            )
 
 
 class Notification(models.Model):
@@ -213,4 +248,6 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["booking", "kind"], name="one_notification_per_kind")]
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "kind"], name="one_notification_per_kind")
+        ]

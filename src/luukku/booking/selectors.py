@@ -85,11 +85,16 @@ def candidate_sites(filters: SearchFilters) -> list[Site]:
     if filters.sites:
         qs = qs.filter(slug__in=filters.sites)
     if filters.municipality:
-        qs = qs.filter(Q(municipality__iexact=filters.municipality) | Q(stops__municipality__iexact=filters.municipality))
+        qs = qs.filter(
+            Q(municipality__iexact=filters.municipality)
+            | Q(stops__municipality__iexact=filters.municipality)
+        )
     return list(qs.distinct())
 
 
-def site_contexts(sites: Iterable[Site], not_before: datetime, not_after: datetime) -> dict[int, SiteContext]:
+def site_contexts(
+    sites: Iterable[Site], not_before: datetime, not_after: datetime
+) -> dict[int, SiteContext]:
     """Opening intervals and active spaces of each site, in few queries."""
     sites = list(sites)
     start, end = local_dates(not_before, not_after)
@@ -137,7 +142,9 @@ def channels_at(site: Site, service: Service, filters: SearchFilters) -> list[st
     return out
 
 
-def _windows(ctx: SiteContext, policy: BookingPolicy | None, not_before: datetime, not_after: datetime):
+def _windows(
+    ctx: SiteContext, policy: BookingPolicy | None, not_before: datetime, not_after: datetime
+):
     """Bookable windows: opening hours less the daily walk-in-only time, clipped to the search."""
     out = []
     for a, b, _stop in ctx.opening:
@@ -154,8 +161,14 @@ def _windows(ctx: SiteContext, policy: BookingPolicy | None, not_before: datetim
     return tuple(out)
 
 
-def suitable_spaces(ctx: SiteContext, service: Service, channel: str, filters: SearchFilters, eq_codes: set[str]):
-    types = {SpaceType.REMOTE_SERVICE_ROOM} if channel == Channel.REMOTE else set(service.suitable_space_types())
+def suitable_spaces(
+    ctx: SiteContext, service: Service, channel: str, filters: SearchFilters, eq_codes: set[str]
+):
+    types = (
+        {SpaceType.REMOTE_SERVICE_ROOM}
+        if channel == Channel.REMOTE
+        else set(service.suitable_space_types())
+    )
     needed = {"video"} if channel == Channel.REMOTE else eq_codes
     out = []
     for space in ctx.spaces:
@@ -178,7 +191,9 @@ def _officials(service: Service, filters: SearchFilters) -> list[StaffProfile]:
     return list(qs)
 
 
-def _busy(resource_ids: set[int], not_before: datetime, not_after: datetime) -> dict[int, list[Interval]]:
+def _busy(
+    resource_ids: set[int], not_before: datetime, not_after: datetime
+) -> dict[int, list[Interval]]:
     """Existing reservations per resource, widened by the buffer before them.
 
     A reservation's end already includes the buffer after it, so a new slot that
@@ -209,7 +224,10 @@ def site_options(
     officials = _officials(service, filters) if officials is None else officials
     eq_codes = {e.code for e in service.equipment.all()}
     policies = {
-        p.site_id: p for p in BookingPolicy.objects.filter(agency_id=service.agency_id, site_id__in=list(contexts))
+        p.site_id: p
+        for p in BookingPolicy.objects.filter(
+            agency_id=service.agency_id, site_id__in=list(contexts)
+        )
     }
     lang = filters.language
     plans = []
@@ -217,9 +235,15 @@ def site_options(
         site = ctx.site
         for channel in channels_at(site, service, filters):
             if channel == Channel.IN_PERSON:
-                staff = [o for o in officials if o.home_site_id == site.pk and not o.serves_remotely]
+                staff = [
+                    o for o in officials if o.home_site_id == site.pk and not o.serves_remotely
+                ]
             else:
-                staff = [o for o in officials if o.serves_remotely and any(s.pk == site.pk for s in o.sites.all())]
+                staff = [
+                    o
+                    for o in officials
+                    if o.serves_remotely and any(s.pk == site.pk for s in o.sites.all())
+                ]
             spaces = suitable_spaces(ctx, service, channel, filters, eq_codes)
             windows = _windows(ctx, policies.get(site.pk), not_before, not_after)
             if not staff or not spaces or not windows:
@@ -232,12 +256,17 @@ def site_options(
                     staff = speaking
                 else:
                     if interpreters is None:
-                        interpreters = list(Interpreter.objects.prefetch_related("sites").select_related("resource"))
+                        interpreters = list(
+                            Interpreter.objects.prefetch_related("sites").select_related("resource")
+                        )
                     interp_pool = [
                         i
                         for i in interpreters
                         if lang in (i.languages or [])
-                        and (i.mode == Interpreter.Mode.REMOTE or any(s.pk == site.pk for s in i.sites.all()))
+                        and (
+                            i.mode == Interpreter.Mode.REMOTE
+                            or any(s.pk == site.pk for s in i.sites.all())
+                        )
                     ]
                     if not interp_pool:
                         continue
@@ -248,9 +277,13 @@ def site_options(
                 max_parallel = int(len(staff) * float(policy.bookable_share))
                 if max_parallel < 1:
                     continue
-            plans.append((site, channel, windows, staff, spaces, interp_pool, needs_interp, max_parallel))
+            plans.append(
+                (site, channel, windows, staff, spaces, interp_pool, needs_interp, max_parallel)
+            )
 
-    ids = {o.resource_id for p in plans for o in p[3]} | {s.resource_id for p in plans for s in p[4]}
+    ids = {o.resource_id for p in plans for o in p[3]} | {
+        s.resource_id for p in plans for s in p[4]
+    }
     ids |= {i.resource_id for p in plans for i in p[5]}
     busy = _busy(ids, not_before, not_after)
     group_busy = _group_busy(service, [p[0].pk for p in plans if p[7]], not_before, not_after)
@@ -265,7 +298,9 @@ def site_options(
             channel=channel,
             windows=windows,
             officials=tuple(cal(o.resource_id) for o in staff),
-            spaces=tuple(cal(s.resource_id) for s in sorted(spaces, key=lambda s: (s.capacity, s.pk))),
+            spaces=tuple(
+                cal(s.resource_id) for s in sorted(spaces, key=lambda s: (s.capacity, s.pk))
+            ),
             interpreters=tuple(cal(i.resource_id) for i in interp),
             needs_interpreter=needs,
             max_parallel=maxp,
@@ -293,7 +328,11 @@ def _group_busy(service: Service, site_ids: list[int], not_before: datetime, not
 
 def _horizons(not_before: datetime, not_after: datetime) -> list[datetime]:
     """Search a week first, then a month, then the whole range: the earliest slots are near."""
-    out = [not_before + timedelta(days=d) for d in (7, 31) if not_before + timedelta(days=d) < not_after]
+    out = [
+        not_before + timedelta(days=d)
+        for d in (7, 31)
+        if not_before + timedelta(days=d) < not_after
+    ]
     return [*out, not_after]
 
 
@@ -345,7 +384,11 @@ def chain_availability(
         legs = []
         for service in services:
             options = site_options(service, contexts, filters, not_before, horizon)
-            legs.append(ChainLeg(duration=timedelta(minutes=service.default_duration), options=tuple(options)))
+            legs.append(
+                ChainLeg(
+                    duration=timedelta(minutes=service.default_duration), options=tuple(options)
+                )
+            )
         if any(not leg.options for leg in legs):
             continue
         query = ChainQuery(
@@ -372,4 +415,6 @@ def _ceil(at: datetime) -> datetime:
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
-    return local_to_utc(day, time(0), HELSINKI), local_to_utc(day + timedelta(days=1), time(0), HELSINKI)
+    return local_to_utc(day, time(0), HELSINKI), local_to_utc(
+        day + timedelta(days=1), time(0), HELSINKI
+    )

@@ -12,7 +12,9 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +29,14 @@ from luukku.booking.models import (
     Visit,
     token_digest,
 )
-from luukku.booking.selectors import SearchFilters, availability, buffer, candidate_sites, site_contexts, site_options
+from luukku.booking.selectors import (
+    SearchFilters,
+    availability,
+    buffer,
+    candidate_sites,
+    site_contexts,
+    site_options,
+)
 from luukku.core.scheduling import SlotQuery, find_slots
 from luukku.core.scheduling.model import Slot
 from luukku.registry.models import Interpreter, Service, Site, Space, StaffProfile
@@ -76,12 +85,16 @@ def _validate_customer(customer: Customer) -> None:
     if not customer.name.strip():
         raise BookingError("name", _("Give a name for the booking."))
     if not (customer.phone.strip() or customer.email.strip()):
-        raise BookingError("phone", _("Give a phone number or an e-mail address for the confirmation."))
+        raise BookingError(
+            "phone", _("Give a phone number or an e-mail address for the confirmation.")
+        )
     if not 1 <= customer.group_size <= 12:
         raise BookingError("group_size", _("The group size must be between 1 and 12."))
 
 
-def _filters(site: Site, channel: str, customer: Customer, official_id: int | None = None) -> SearchFilters:
+def _filters(
+    site: Site, channel: str, customer: Customer, official_id: int | None = None
+) -> SearchFilters:
     return SearchFilters(
         sites=(site.slug,),
         channel=channel,
@@ -100,7 +113,9 @@ def _slot_at(leg: Leg, site: Site, customer: Customer, official_id: int | None) 
     options = site_options(leg.service, contexts, filters, leg.start, leg.start + duration)
     if not options:
         return None
-    query = SlotQuery(duration=duration, not_before=leg.start, not_after=leg.start + duration, per_site=1, limit=1)
+    query = SlotQuery(
+        duration=duration, not_before=leg.start, not_after=leg.start + duration, per_site=1, limit=1
+    )
     slots = [s for s in find_slots(query, options) if s.start == leg.start]
     return slots[0] if slots else None
 
@@ -134,20 +149,30 @@ def _reserve(booking: Booking, slot: Slot) -> None:
     """Insert the reservations; the database refuses an overlap on PostgreSQL."""
     end = slot.end + buffer()
     ids = [slot.official_id, slot.space_id] + ([slot.interpreter_id] if slot.interpreter_id else [])
-    if Reservation.objects.filter(resource_id__in=ids, start__lt=end, end__gt=slot.start - buffer()).exists():
+    if Reservation.objects.filter(
+        resource_id__in=ids, start__lt=end, end__gt=slot.start - buffer()
+    ).exists():
         raise IntegrityError("overlap")  # SQLite path: the serialized transaction saw a clash
-    Reservation.objects.bulk_create(Reservation(resource_id=rid, booking=booking, start=slot.start, end=end) for rid in ids)
+    Reservation.objects.bulk_create(
+        Reservation(resource_id=rid, booking=booking, start=slot.start, end=end) for rid in ids
+    )
 
 
 def _apply_slot(booking: Booking, slot: Slot, site: Site) -> None:
     booking.start, booking.end = slot.start, slot.end
     booking.official = StaffProfile.objects.get(resource_id=slot.official_id)
     booking.space = Space.objects.get(resource_id=slot.space_id)
-    booking.interpreter = Interpreter.objects.get(resource_id=slot.interpreter_id) if slot.interpreter_id else None
+    booking.interpreter = (
+        Interpreter.objects.get(resource_id=slot.interpreter_id) if slot.interpreter_id else None
+    )
     booking.channel = slot.channel
     if site.is_bus:
         booking.bus_stop = next(
-            (stop for a, b, stop in site_contexts([site], slot.start, slot.end)[site.pk].opening if a <= slot.start < b),
+            (
+                stop
+                for a, b, stop in site_contexts([site], slot.start, slot.end)[site.pk].opening
+                if a <= slot.start < b
+            ),
             None,
         )
 
@@ -156,7 +181,10 @@ def _video_link(booking: Booking) -> str:
     from luukku.integration.video import get_video_provider
 
     return get_video_provider().create_session(
-        booking_code=booking.code, start=booking.start, end=booking.end, agency_code=booking.service.agency.code
+        booking_code=booking.code,
+        start=booking.start,
+        end=booking.end,
+        agency_code=booking.service.agency.code,
     )
 
 
@@ -167,13 +195,22 @@ def _validate_legs(legs: list[Leg], now: datetime) -> None:
         if leg.start < now:
             raise BookingError("start", _("The time has already passed."))
         if not leg.service.bookable:
-            raise BookingError("service", _("This service cannot be booked; take a queue number on site."))
-        if i and leg.start < legs[i - 1].start + timedelta(minutes=legs[i - 1].service.default_duration):
+            raise BookingError(
+                "service", _("This service cannot be booked; take a queue number on site.")
+            )
+        if i and leg.start < legs[i - 1].start + timedelta(
+            minutes=legs[i - 1].service.default_duration
+        ):
             raise BookingError("start", _("The services of one visit must follow each other."))
 
 
 def visit_book(
-    *, site: Site, legs: list[Leg], customer: Customer, official_id: int | None = None, now: datetime | None = None
+    *,
+    site: Site,
+    legs: list[Leg],
+    customer: Customer,
+    official_id: int | None = None,
+    now: datetime | None = None,
 ) -> tuple[Visit, list[Booking], str]:
     """Book one service or a chain of several at one site, all or none; return the link token."""
     now = now or timezone.now()
@@ -209,18 +246,25 @@ def visit_book(
                 bookings.append(booking)
     except IntegrityError:
         raise BookingConflict(
-            _("That time is no longer free. Here are the next free times."), _next_slots(legs[0], site, customer)
+            _("That time is no longer free. Here are the next free times."),
+            _next_slots(legs[0], site, customer),
         ) from None
     transaction.on_commit(lambda: _after_booking(visit, bookings, token))
     return visit, bookings, token
 
 
-def _after_booking(visit: Visit, bookings: list[Booking], token: str) -> None:
-    try:
-        from luukku.booking.tasks import schedule_reminders, send_confirmation
-    except ImportError:
-        return
-    send_confirmation.enqueue(visit.pk, token)
+def manage_url(token: str) -> str:
+    """The customer's own link for cancelling or moving the visit."""
+    return settings.LUUKKU_PUBLIC_URL.rstrip("/") + reverse(
+        "booking:manage", kwargs={"token": token}
+    )
+
+
+def _after_booking(visit: Visit, bookings: list[Booking], token: str | None) -> None:
+    from luukku.booking.tasks import schedule_reminders, send_confirmation
+
+    if token:
+        send_confirmation.enqueue(visit.pk, manage_url(token))
     for booking in bookings:
         schedule_reminders(booking)
 
@@ -257,23 +301,32 @@ def visit_cancel(*, visit: Visit, now: datetime | None = None) -> list[Booking]:
         if not bookings:
             raise BookingError("token", _("This booking is no longer active."))
         if any(b.start <= now or b.state != BookingState.BOOKED for b in bookings):
-            raise BookingError("token", _("A booking can no longer be cancelled once it has begun."))
+            raise BookingError(
+                "token", _("A booking can no longer be cancelled once it has begun.")
+            )
         for booking in bookings:
             booking_transition(booking=booking, to=BookingState.CANCELLED)
-    transaction.on_commit(lambda: _after_cancel(visit))
+    transaction.on_commit(lambda: _after_cancel(visit, bookings))
     return bookings
 
 
-def _after_cancel(visit: Visit) -> None:
-    try:
-        from luukku.booking.tasks import send_cancellation
-    except ImportError:
-        return
+def _after_cancel(visit: Visit, bookings: list[Booking]) -> None:
+    from luukku.booking.tasks import send_cancellation
+    from luukku.integration.video import get_video_provider
+
+    for booking in bookings:
+        if booking.video_url:
+            get_video_provider().cancel_session(booking.video_url)
     send_cancellation.enqueue(visit.pk)
 
 
-def booking_reschedule(*, booking: Booking, start: datetime, now: datetime | None = None) -> Booking:
-    """Move one booking to another free time at the same site; keep the old one if that fails."""
+def booking_reschedule(
+    *, booking: Booking, start: datetime, token: str | None = None, now: datetime | None = None
+) -> Booking:
+    """Move one booking to another free time at the same site; keep the old one if that fails.
+
+    The customer is told the new time (a new confirmation, and a new reminder later).
+    """
     now = now or timezone.now()
     if booking.state != BookingState.BOOKED or booking.start <= now:
         raise BookingError("token", _("A booking can no longer be changed once it has begun."))
@@ -302,11 +355,14 @@ def booking_reschedule(*, booking: Booking, start: datetime, now: datetime | Non
             booking.save()
             with transaction.atomic():
                 _reserve(booking, slot)
+            booking.notifications.filter(kind="reminder").delete()
     except IntegrityError:
         booking.refresh_from_db()
         raise BookingConflict(
-            _("That time is no longer free. Here are the next free times."), _next_slots(leg, booking.site, customer)
+            _("That time is no longer free. Here are the next free times."),
+            _next_slots(leg, booking.site, customer),
         ) from None
+    transaction.on_commit(lambda: _after_booking(visit, [booking], token))
     return booking
 
 

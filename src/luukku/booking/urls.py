@@ -1,6 +1,11 @@
 """Pages of the booking capability."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from luukku.booking import views
 
 app_name = "booking"
-urlpatterns: list = []
+urlpatterns = [
+    path("book/", views.search, name="search"),
+    path("book/manage/<str:token>/", views.manage, name="manage"),
+]
