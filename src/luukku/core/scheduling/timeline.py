@@ -51,13 +51,17 @@ def grid_up(t: int, step: int) -> int:
 
 def free_spans(intervals: Iterable[Interval]) -> list[Span]:
     """Shrink to whole seconds, sort, and join overlapping or touching intervals."""
-    spans = sorted((ceil_s(iv.start), floor_s(iv.end)) for iv in intervals)
+    floor, ceil = math.floor, math.ceil
+    spans = sorted([(ceil(iv.start.timestamp()), floor(iv.end.timestamp())) for iv in intervals])
     return _merge([s for s in spans if s[0] < s[1]])
 
 
 def taken_spans(intervals: Iterable[Interval], pad: int) -> list[Span]:
     """Grow by `pad` seconds each side, sort, and join: one blocked stretch per run."""
-    spans = sorted((floor_s(iv.start) - pad, ceil_s(iv.end) + pad) for iv in intervals)
+    floor, ceil = math.floor, math.ceil
+    spans = sorted(
+        [(floor(iv.start.timestamp()) - pad, ceil(iv.end.timestamp()) + pad) for iv in intervals]
+    )
     return _merge(spans)
 
 
@@ -72,25 +76,28 @@ def _merge(spans: list[Span]) -> list[Span]:
     return out
 
 
-def full_spans(intervals: Iterable[Interval], cap: int) -> list[Span]:
+def full_spans(intervals: Sequence[Interval], cap: int) -> list[Span]:
     """Return the stretches where at least `cap` bookings run at the same instant."""
     if cap <= 0:
         return [(-NEVER, NEVER)]
-    events: list[tuple[int, int]] = []
-    for iv in intervals:
-        events.append((floor_s(iv.start), 1))
-        events.append((ceil_s(iv.end), -1))
-    # Ends sort before starts at the same instant: back-to-back bookings do not stack.
-    events.sort()
+    starts = sorted([math.floor(iv.start.timestamp()) for iv in intervals])
+    ends = sorted([math.ceil(iv.end.timestamp()) for iv in intervals])
     out: list[Span] = []
-    level = 0
-    opened = 0
-    for t, delta in events:
-        level += delta
-        if delta > 0 and level == cap:
-            opened = t
-        elif delta < 0 and level == cap - 1 and t > opened:
-            out.append((opened, t))
+    level = opened = j = 0
+    for s in starts:
+        # Ends go before starts at the same instant: back-to-back bookings do not stack.
+        while ends[j] <= s:
+            level -= 1
+            if level == cap - 1 and ends[j] > opened:
+                out.append((opened, ends[j]))
+            j += 1
+        level += 1
+        if level == cap:
+            opened = s
+    for e in ends[j:]:
+        level -= 1
+        if level == cap - 1 and e > opened:
+            out.append((opened, e))
     return _merge(out)
 
 

@@ -155,10 +155,13 @@ def local(d, hh: int, mm: int = 0) -> datetime:
     return datetime.combine(d, time(hh, mm), HELSINKI).astimezone(UTC)
 
 
-def national_input(seed: int = 20261127, weeks: int = 8, busy_count: int = 3000):
+def national_input(
+    seed: int = 20261127, weeks: int = 8, busy_count: int = 3000, crowded_days: int = 10
+):
     """10 sites, 50 officials, 100 spaces, `busy_count` reservations over `weeks` weeks.
 
-    Bookings crowd the first fortnight so the search has to jump over real congestion.
+    Three in four bookings crowd the first `crowded_days` workdays; with 3 the first
+    days are full and the search has to jump over real congestion.
     """
     rng = random.Random(seed)
     start_day = datetime(2026, 11, 30).date()
@@ -169,7 +172,7 @@ def national_input(seed: int = 20261127, weeks: int = 8, busy_count: int = 3000)
     spaces = list(range(1001, 1101))
     busy: dict[int, list[Interval]] = {rid: [] for rid in officials + spaces}
     group: dict[int, list[Interval]] = {site: [] for site in range(10)}
-    early = [d for d in workdays[:10]]
+    early = workdays[:crowded_days]
     for n in range(busy_count):
         d = rng.choice(early) if n % 4 else rng.choice(workdays)
         start = local(d, 8) + timedelta(minutes=15 * rng.randrange(0, 30))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from luukku.core.scheduling import (
     ChainLeg,
     ChainQuery,
@@ -18,8 +20,9 @@ from .helpers import national_input, reference_slots, slot_is_valid
 HALF_HOUR = timedelta(minutes=30)
 
 
-def test_find_slots__national_input__earliest_per_site_matches_brute_force():
-    sites, not_before, not_after = national_input()
+@pytest.mark.parametrize("crowded_days", [10, 3])
+def test_find_slots__national_input__earliest_per_site_matches_brute_force(crowded_days):
+    sites, not_before, not_after = national_input(crowded_days=crowded_days)
     q = SlotQuery(HALF_HOUR, not_before, not_after, buffer=timedelta(minutes=5), limit=30)
     got = find_slots(q, sites)
     assert len(got) == 30
@@ -41,8 +44,9 @@ def chain_legs(sites: list[SiteOption]) -> tuple[ChainLeg, ChainLeg]:
     return ChainLeg(HALF_HOUR, first), ChainLeg(timedelta(minutes=45), second)
 
 
-def test_find_chains__national_input__valid_and_earliest_first():
-    sites, not_before, not_after = national_input()
+@pytest.mark.parametrize("crowded_days", [10, 3])
+def test_find_chains__national_input__valid_and_earliest_first(crowded_days):
+    sites, not_before, not_after = national_input(crowded_days=crowded_days)
     legs = chain_legs(sites)
     got = find_chains(ChainQuery(legs, not_before, not_after, buffer=timedelta(minutes=5)))
     assert len(got) == 5
