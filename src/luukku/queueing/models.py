@@ -1,0 +1,219 @@
+"""Queues, tickets, calls and desk sessions: the on-site queue lives in the database.
+
+Every ticket and every state change is a row, so a restart loses nothing and
+several server processes on one database share one queue. A ticket is anonymous:
+a number from its queue's series (``K-042``), never a name.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from luukku.booking.models import Booking
+from luukku.registry.models import Agency, Service, Site, Space, StaffProfile
+
+#: The service id the core policy sees for "ask the info desk" tickets (no service yet).
+ADVICE_SERVICE_ID = 0
+
+
+def new_ticket_token() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class Queue(models.Model):
+    """One number series at one site: an agency's queue, or the info desk's (no agency)."""
+
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="queues", verbose_name=_("site")
+    )
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("agency")
+    )
+    letter = models.CharField(_("letter"), max_length=2)
+
+    class Meta:
+        verbose_name = _("queue")
+        verbose_name_plural = _("queues")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "agency"], name="one_queue_per_site_agency"),
+            models.UniqueConstraint(
+                fields=["site"], condition=Q(agency__isnull=True), name="one_advice_queue_per_site"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site.slug} {self.letter}"
+
+
+class QueueCounter(models.Model):
+    """The last number given in a queue on a day; locked while a number is taken."""
+
+    queue = models.ForeignKey(Queue, on_delete=models.CASCADE, related_name="counters")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["queue", "day"], name="one_counter_per_queue_day")
+        ]
+
+
+class Kind(models.TextChoices):
+    WALK_IN = "walk_in", _("walk-in")
+    BOOKING = "booking", _("booking")
+    CHAIN = "chain", _("passed on")
+
+
+class TicketState(models.TextChoices):
+    WAITING = "waiting", _("waiting")
+    CALLED = "called", _("called")
+    IN_SERVICE = "in_service", _("in service")
+    DONE = "done", _("done")
+    NO_SHOW = "no_show", _("no-show")
+
+
+#: States in which a ticket holds its space.
+HOLDING_STATES = (TicketState.CALLED, TicketState.IN_SERVICE)
+
+
+class Ticket(models.Model):
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("site")
+    )
+    queue = models.ForeignKey(
+        Queue, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("queue")
+    )
+    service = models.ForeignKey(
+        Service,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name=_("service"),
+        help_text=_("Empty: the customer asked the info desk."),
+    )
+    number = models.CharField(_("number"), max_length=12)
+    day = models.DateField(_("day"))
+    token = models.CharField(max_length=20, unique=True, default=new_ticket_token, editable=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.WALK_IN)
+    booking = models.ForeignKey(
+        Booking,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+        verbose_name=_("booking"),
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=TicketState.choices, default=TicketState.WAITING
+    )
+    queued_at = models.DateTimeField(_("queued at"))
+    priority_since = models.DateTimeField(_("waiting counts from"), null=True, blank=True)
+    due_at = models.DateTimeField(_("booking due at"), null=True, blank=True)
+    parked_until = models.DateTimeField(_("parked until"), null=True, blank=True)
+    remote_ok = models.BooleanField(_("can be served by video"), default=False)
+    remote_only = models.BooleanField(_("only by video at this site"), default=False)
+    needs_safe_room = models.BooleanField(_("needs a safe room"), default=False)
+    recalls = models.PositiveSmallIntegerField(_("recalls"), default=0)
+    called_at = models.DateTimeField(_("called at"), null=True, blank=True)
+    called_by = models.ForeignKey(
+        StaffProfile,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("called by"),
+    )
+    space = models.ForeignKey(
+        Space, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("space")
+    )
+    remote = models.BooleanField(_("served by video"), default=False)
+    video_url = models.URLField(_("video-session link"), blank=True)
+    service_started_at = models.DateTimeField(_("service started"), null=True, blank=True)
+    service_ended_at = models.DateTimeField(_("service ended"), null=True, blank=True)
+    estimate_minutes = models.PositiveIntegerField(
+        _("wait estimate given (minutes)"), null=True, blank=True
+    )
+    phone = models.CharField(_("phone for SMS"), max_length=30, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="fi")
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["queued_at", "id"]
+        indexes = [
+            models.Index(fields=["site", "state"]),
+            models.Index(fields=["service", "state", "service_ended_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["queue", "day", "number"], name="one_number_per_queue_day"
+            ),
+            # A space serves one customer at a time: the database refuses a second.
+            models.UniqueConstraint(
+                fields=["space"],
+                condition=Q(state__in=["called", "in_service"], space__isnull=False),
+                name="one_active_ticket_per_space",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def wait_start(self):
+        return self.priority_since or self.queued_at
+
+
+class Call(models.Model):
+    """A number called to a space: what displays show (number and place, nothing personal)."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="calls")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="calls")
+    space = models.ForeignKey(
+        Space, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    number = models.CharField(max_length=12)
+    label = models.CharField(max_length=60)
+    agency_code = models.CharField(max_length=12, blank=True)
+    recall = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["site", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} → {self.label}"
+
+
+class DeskSession(models.Model):
+    """An official at work: which services, where, on site or by video."""
+
+    official = models.ForeignKey(
+        StaffProfile, on_delete=models.CASCADE, related_name="desk_sessions"
+    )
+    site = models.ForeignKey(
+        Site,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        verbose_name=_("site"),
+        help_text=_("Empty for remote service: the official serves all their sites."),
+    )
+    services = models.ManyToManyField(Service, blank=True, verbose_name=_("services"))
+    advice = models.BooleanField(_("serves the info desk queue"), default=False)
+    remote = models.BooleanField(_("serving remotely"), default=False)
+    started_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["official"],
+                condition=Q(ended_at__isnull=True),
+                name="one_open_desk_session",
+            )
+        ]

@@ -1,0 +1,305 @@
+"""Reads of the queueing capability: queue state, waiting-time estimates, calls for displays.
+
+Waiting-time estimate (ticket, kiosk and display), with ``core.queueing.estimate``:
+
+- **Position**: the ticket's place in the call order (``order_queue``) of every
+  waiting ticket for the services that the same officials serve.
+- **Servers**: officials with an open desk session for the service (on site at
+  this site, or remotely for a site they serve and a ticket that can go by video).
+  When nobody has signed in yet, the officials rostered for the service at the
+  site are counted instead (basis ``rostered``), so the kiosk can still give a
+  number before the first official starts; with none of either, no estimate.
+- **Service time**: the trimmed mean of the last 20 finished services; fewer
+  than 5 (a new site or a new service) falls back to the service's configured
+  default duration (basis ``fallback``: "estimate based on typical service time").
+- Customers in service count by their expected remaining time; bookings becoming
+  due in the next three hours go ahead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from luukku.booking.models import Booking, BookingState
+from luukku.core.queueing import estimate as core_estimate
+from luukku.core.queueing import policy as core_policy
+from luukku.queueing.models import (
+    ADVICE_SERVICE_ID,
+    HOLDING_STATES,
+    Call,
+    DeskSession,
+    Queue,
+    Ticket,
+    TicketState,
+)
+from luukku.registry.models import Service, Site, StaffProfile
+
+RECENT = core_estimate.WINDOW
+LOOKAHEAD = timedelta(hours=3)
+ADVICE_MINUTES = 10  # typical info-desk conversation when nothing is observed yet
+
+
+@dataclass(frozen=True)
+class Estimate:
+    minutes: int
+    low: int
+    high: int
+    basis: str  # observed, fallback, rostered, no_servers
+    position: int
+
+    @property
+    def known(self) -> bool:
+        return self.basis != "no_servers"
+
+
+def open_sessions():
+    return DeskSession.objects.filter(ended_at__isnull=True).select_related("official")
+
+
+def desk_session_get(official: StaffProfile) -> DeskSession | None:
+    return open_sessions().filter(official=official).first()
+
+
+def _session_serves(
+    session: DeskSession, service_ids: set[int], site_id: int, remote_ok: bool, sites_of
+) -> bool:
+    if not service_ids & session.service_ids:
+        return False
+    if session.remote:
+        return remote_ok and site_id in sites_of(session.official_id)
+    return session.site_id == site_id
+
+
+def recent_service_minutes(service_id: int | None, limit: int = RECENT) -> list[float]:
+    """Durations of the last ``limit`` finished services, oldest first."""
+    qs = Ticket.objects.filter(
+        state=TicketState.DONE, service_started_at__isnull=False, service_ended_at__isnull=False
+    )
+    qs = (
+        qs.filter(service__isnull=True)
+        if service_id in (None, ADVICE_SERVICE_ID)
+        else qs.filter(service_id=service_id)
+    )
+    rows = list(
+        qs.order_by("-service_ended_at").values_list("service_started_at", "service_ended_at")[
+            :limit
+        ]
+    )
+    return [max((end - start).total_seconds() / 60.0, 0.0) for start, end in reversed(rows)]
+
+
+def service_estimate(
+    *,
+    site: Site,
+    service: Service | None,
+    now: datetime | None = None,
+    ticket: Ticket | None = None,
+) -> Estimate:
+    """Estimate the wait of ``ticket`` (or of a customer taking a number now)."""
+    now = now or timezone.now()
+    service_id = service.pk if service else ADVICE_SERVICE_ID
+    remote_ok = (
+        ticket.remote_ok
+        if ticket
+        else bool(service and service.remote and not service.in_person_only)
+    )
+    sessions = list(open_sessions().prefetch_related("services"))
+    site_cache: dict[int, set[int]] = {}
+
+    def sites_of(official_id: int) -> set[int]:
+        if official_id not in site_cache:
+            site_cache[official_id] = set(
+                StaffProfile.objects.get(pk=official_id).sites.values_list("pk", flat=True)
+            )
+        return site_cache[official_id]
+
+    for s in sessions:
+        s.service_ids = {x.pk for x in s.services.all()} | (
+            {ADVICE_SERVICE_ID} if s.advice else set()
+        )
+    servers = [
+        s for s in sessions if _session_serves(s, {service_id}, site.pk, remote_ok, sites_of)
+    ]
+    pool = {service_id}
+    for s in servers:
+        pool |= s.service_ids
+    basis_override = None
+    n_servers = len(servers)
+    if n_servers == 0:
+        if service is None:
+            n_servers = StaffProfile.objects.filter(role="advisor", sites=site).count()
+        else:
+            n_servers = StaffProfile.objects.filter(
+                services=service, sites=site, serves_remotely=False
+            ).count()
+            if n_servers == 0 and remote_ok:
+                n_servers = StaffProfile.objects.filter(
+                    services=service, sites=site, serves_remotely=True
+                ).count()
+        basis_override = "rostered" if n_servers else None
+    real_ids = [x for x in pool if x != ADVICE_SERVICE_ID]
+    match = Q(service_id__in=real_ids)
+    if ADVICE_SERVICE_ID in pool:
+        match |= Q(service__isnull=True)
+    from luukku.queueing.services import _ROW, POLICY, to_waiting
+
+    site_ids = {site.pk} | {x for s in servers if s.remote for x in sites_of(s.official_id)}
+    rows = Ticket.objects.filter(
+        match, state=TicketState.WAITING, site_id__in=site_ids
+    ).values_list(*_ROW)
+    items = [to_waiting(r) for r in rows]
+    order = core_policy.order_queue(items, services=pool, now=now, policy=POLICY)
+    if ticket is not None:
+        position = next((k for k, w in enumerate(order) if w.id == ticket.pk), len(order))
+    else:
+        position = len(order)
+    history = recent_service_minutes(service_id)
+    fallback = float(service.default_duration if service else ADVICE_MINUTES)
+    mean = (
+        core_estimate.robust_mean(history)
+        if len(history) >= core_estimate.MIN_OBSERVATIONS
+        else fallback
+    )
+    busy = Ticket.objects.filter(
+        state__in=HOLDING_STATES, called_by_id__in=[s.official_id for s in servers]
+    ).values_list("called_at", flat=True)
+    remaining = [
+        core_estimate.expected_remaining((now - c).total_seconds() / 60.0, mean) for c in busy if c
+    ]
+    due = Booking.objects.filter(
+        site=site,
+        service_id__in=real_ids,
+        state=BookingState.BOOKED,
+        start__gt=now,
+        start__lt=now + LOOKAHEAD,
+    ).values_list("start", flat=True)
+    early = POLICY.booking_early
+    arrivals = [(d - early - now).total_seconds() / 60.0 for d in due]
+    est = core_estimate.estimate_wait(
+        position=position,
+        servers=n_servers,
+        recent_service_minutes=history,
+        fallback_service_minutes=fallback,
+        in_service_remaining=remaining,
+        priority_arrivals=[a for a in arrivals if a > 0],
+    )
+    basis = est.basis
+    if basis_override and est.known and basis == "fallback":
+        basis = basis_override
+    elif basis_override and est.known:
+        basis = basis_override
+    return Estimate(est.minutes, est.low, est.high, basis, position)
+
+
+def ticket_estimate(ticket: Ticket, now: datetime | None = None) -> Estimate:
+    return service_estimate(site=ticket.site, service=ticket.service, now=now, ticket=ticket)
+
+
+def ticket_get_by_token(token: str) -> Ticket | None:
+    return (
+        Ticket.objects.select_related("service__agency", "site", "space")
+        .filter(token=token)
+        .first()
+    )
+
+
+def kiosk_services(site: Site) -> list[tuple]:
+    """Agencies at the site with the walk-in services a customer can take a number for here."""
+    on_site = set(site.agencies_on_site.values_list("pk", flat=True))
+    remote = set(site.agencies_remote.values_list("pk", flat=True))
+    services = Service.objects.filter(walk_in=True, agency_id__in=on_site | remote).select_related(
+        "agency"
+    )
+    grouped: dict[int, tuple] = {}
+    for s in services:
+        if s.agency_id not in on_site and (s.in_person_only or not s.remote):
+            continue
+        grouped.setdefault(s.agency_id, (s.agency, s.agency_id in on_site, []))[2].append(s)
+    return sorted(grouped.values(), key=lambda g: g[0].name)
+
+
+def waiting_list(scope, now: datetime | None = None) -> list[tuple[Ticket, float]]:
+    """The customers an official with ``scope`` may call, in call order, with minutes waited."""
+    from luukku.queueing.services import _ROW, POLICY, to_waiting, waiting_rows
+
+    now = now or timezone.now()
+    rows = list(waiting_rows(scope).values_list(*_ROW))
+    order = core_policy.order_queue(
+        [to_waiting(r) for r in rows],
+        services=scope.services,
+        now=now,
+        sites=scope.sites,
+        remote=scope.remote,
+        policy=POLICY,
+    )
+    tickets = Ticket.objects.select_related("service__agency", "site", "booking").in_bulk(
+        [w.id for w in order]
+    )
+    parked = (
+        waiting_rows(scope)
+        .filter(parked_until__gt=now)
+        .select_related("service__agency", "site", "booking")
+    )
+    out = [(tickets[w.id], (now - tickets[w.id].wait_start).total_seconds() / 60.0) for w in order]
+    out += [(t, (now - t.wait_start).total_seconds() / 60.0) for t in parked]
+    return out
+
+
+def current_ticket(official: StaffProfile) -> Ticket | None:
+    return (
+        Ticket.objects.select_related("service__agency", "space", "booking", "site")
+        .filter(called_by=official, state__in=HOLDING_STATES)
+        .first()
+    )
+
+
+def calls_after(site: Site | int, after_id: int = 0, limit: int = 50) -> list[Call]:
+    site_id = site if isinstance(site, int) else site.pk
+    return list(
+        Call.objects.filter(site_id=site_id, id__gt=after_id)
+        .select_related("space")
+        .order_by("id")[:limit]
+    )
+
+
+def last_calls(site: Site, limit: int = 8) -> list[Call]:
+    return list(Call.objects.filter(site=site).select_related("space").order_by("-id")[:limit])
+
+
+def call_label(call: Call, language: str) -> str:
+    """The space's customer label in ``language`` (a safe room's looks like any other)."""
+    if call.space is not None:
+        return (
+            getattr(call.space, f"customer_label_{language}", "")
+            or call.space.customer_label_fi
+            or call.label
+        )
+    return call.label
+
+
+def queue_overview(site: Site, now: datetime | None = None) -> list[dict]:
+    """Per queue at ``site``: how many wait and about how long a new number waits."""
+    now = now or timezone.now()
+    counts = dict(
+        Ticket.objects.filter(site=site, state=TicketState.WAITING)
+        .values("queue_id")
+        .annotate(n=Count("id"))
+        .values_list("queue_id", "n")
+    )
+    out = []
+    for queue in (
+        Queue.objects.filter(site=site, pk__in=counts).select_related("agency").order_by("letter")
+    ):
+        last = (
+            Ticket.objects.filter(queue=queue, state=TicketState.WAITING)
+            .select_related("service", "site")
+            .order_by("-queued_at")
+            .first()
+        )
+        est = ticket_estimate(last, now=now) if last else None
+        out.append({"queue": queue, "waiting": counts[queue.pk], "estimate": est})
+    return out

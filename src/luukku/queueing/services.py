@@ -1,0 +1,799 @@
+"""Writes of the queueing capability: tickets, check-in, calls and the desk's actions.
+
+Call-next is safe against two officials pressing at the same moment on both
+databases:
+
+- **PostgreSQL**: the candidates are read without locks, the policy picks one,
+  and only that row is locked with ``SELECT … FOR UPDATE SKIP LOCKED``; if another
+  official holds it, it is dropped and the policy picks again. Locking only the
+  chosen row (not all candidates) lets 20 officials call in parallel.
+- **SQLite**: every ``transaction.atomic()`` begins with ``BEGIN IMMEDIATE``
+  (settings), so call transactions are serialized by the database's write lock.
+- **Both**: the state change is a conditional ``UPDATE … WHERE state='waiting'``
+  that must touch exactly one row, and a partial unique index lets a space hold
+  only one called or in-service ticket, so even without locks neither a customer
+  nor a space is given twice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from luukku.booking.models import TRANSITIONS, Booking, BookingState, Channel
+from luukku.booking.services import booking_transition
+from luukku.core.queueing import policy as core_policy
+from luukku.core.queueing.allocation import SpaceInfo, SpaceNeed, choose_space
+from luukku.integration.notify import Message, get_notifier
+from luukku.integration.video import get_video_provider
+from luukku.queueing.models import (
+    ADVICE_SERVICE_ID,
+    HOLDING_STATES,
+    Call,
+    DeskSession,
+    Kind,
+    Queue,
+    QueueCounter,
+    Ticket,
+    TicketState,
+)
+from luukku.registry.models import Agency, Service, Site, Space, SpaceType, StaffProfile
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+#: Letters of each agency's number series; others get their code's first free letter.
+LETTERS = {
+    "KELA": "K",
+    "POLIISI": "P",
+    "MIGRI": "M",
+    "VERO": "V",
+    "DVV": "D",
+    "TE": "T",
+    "AVI": "A",
+    "ELY": "E",
+    "MML": "L",
+    "OA/EV": "O",
+    "RISE": "R",
+    "SATA": "S",
+    "UO": "U",
+}
+ADVICE_LETTER = "N"
+ADVICE_SPACE_TYPES = frozenset({SpaceType.ADVICE_POINT, SpaceType.INFO_DESK})
+PARK_MINUTES_MAX = 120
+CODE_RE = re.compile(r"[A-Z0-9]{8}")
+
+POLICY = core_policy.Policy()
+
+
+class QueueError(Exception):
+    """A refused queue action: the field at fault, a message for people, an HTTP status."""
+
+    def __init__(self, field: str, message: str, status: int = 409):
+        super().__init__(message)
+        self.field, self.message, self.status = field, message, status
+
+
+@dataclass(frozen=True)
+class CallResult:
+    """What a call gave the official: a ticket, or why not (``empty`` or ``no_space``)."""
+
+    ticket: Ticket | None
+    reason: str
+    first_in_line: Ticket | None = None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What an official is serving now: service ids (0 = info desk), site ids, remote."""
+
+    services: frozenset[int]
+    sites: frozenset[int]
+    remote: bool
+
+
+def local_day(at: datetime) -> date:
+    return timezone.localtime(at, HELSINKI).date()
+
+
+def _letter_for(site: Site, agency: Agency | None) -> str:
+    if agency is None:
+        return ADVICE_LETTER
+    letter = LETTERS.get(agency.code)
+    if letter:
+        return letter
+    used = set(Queue.objects.filter(site=site).values_list("letter", flat=True)) | set(
+        LETTERS.values()
+    )
+    for ch in agency.code.upper() + "BCFGHJQWXYZ":
+        if ch.isalpha() and ch not in used:
+            return ch
+    return agency.code[:2].upper()
+
+
+def queue_for(*, site: Site, agency: Agency | None) -> Queue:
+    """Return the site's queue for ``agency`` (None: the info desk), creating it once."""
+    queue = Queue.objects.filter(site=site, agency=agency).first()
+    if queue is None:
+        queue, _created = Queue.objects.get_or_create(
+            site=site, agency=agency, defaults={"letter": _letter_for(site, agency)}
+        )
+    return queue
+
+
+def _next_number(queue: Queue, day: date) -> str:
+    """Take the next number of ``queue`` on ``day``; the counter row is locked until commit."""
+    QueueCounter.objects.get_or_create(queue=queue, day=day)
+    counter = QueueCounter.objects.select_for_update().get(queue=queue, day=day)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{queue.letter}-{counter.last:03d}"
+
+
+def _agency_at(site: Site, agency: Agency) -> str | None:
+    """Return "on_site", "remote" or None for how ``agency`` serves at ``site``."""
+    if site.agencies_on_site.filter(pk=agency.pk).exists():
+        return "on_site"
+    if site.agencies_remote.filter(pk=agency.pk).exists():
+        return "remote"
+    return None
+
+
+def _channel_flags(site: Site, service: Service | None) -> tuple[bool, bool]:
+    """Return (remote_ok, remote_only) for a walk-in of ``service`` at ``site``."""
+    if service is None:
+        return False, False
+    how = _agency_at(site, service.agency)
+    if how is None:
+        raise QueueError("service", _("This service is not available at this service point."), 400)
+    can_video = service.remote and not service.in_person_only
+    if how == "remote":
+        if not can_video:
+            raise QueueError(
+                "service", _("This service needs a visit in person; it is not available here."), 400
+            )
+        return True, True
+    return can_video, False
+
+
+def ticket_create(
+    *,
+    site: Site,
+    service: Service | None,
+    now: datetime | None = None,
+    language: str = "fi",
+    kind: str = Kind.WALK_IN,
+    booking: Booking | None = None,
+    due_at: datetime | None = None,
+) -> Ticket:
+    """Give a number in the service's agency queue (None: ask the info desk)."""
+    now = now or timezone.now()
+    if service is not None and not service.walk_in and booking is None:
+        raise QueueError(
+            "service", _("This service is by appointment only: please book a time."), 400
+        )
+    remote_ok, remote_only = _channel_flags(site, service)
+    if booking is not None and booking.channel == Channel.REMOTE:
+        remote_ok, remote_only = True, True
+    with transaction.atomic():
+        queue = queue_for(site=site, agency=service.agency if service else None)
+        day = local_day(now)
+        ticket = Ticket.objects.create(
+            site=site,
+            queue=queue,
+            service=service,
+            number=_next_number(queue, day),
+            day=day,
+            kind=kind,
+            booking=booking,
+            queued_at=now,
+            due_at=due_at,
+            remote_ok=remote_ok,
+            remote_only=remote_only,
+            video_url=booking.video_url if booking else "",
+            language=language[:8],
+        )
+        from luukku.queueing.selectors import ticket_estimate
+
+        estimate = ticket_estimate(ticket, now=now)
+        if estimate.known:
+            ticket.estimate_minutes = estimate.minutes
+            ticket.save(update_fields=["estimate_minutes"])
+    return ticket
+
+
+def parse_booking_code(text: str) -> str:
+    """Return the booking code in what was typed or scanned: a code, or a URL holding one."""
+    cleaned = (text or "").strip().upper()
+    if not cleaned:
+        raise QueueError("code", _("Type the booking code from your confirmation."), 400)
+    compact = re.sub(r"[\s-]", "", cleaned)
+    if CODE_RE.fullmatch(compact):
+        return compact
+    found = CODE_RE.findall(cleaned.replace("-", ""))
+    if not found:
+        raise QueueError("code", _("That is not a booking code: it has 8 letters and digits."), 400)
+    return found[-1]
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    ticket: Ticket
+    late: bool
+    already: bool = False
+
+
+def booking_check_in(
+    *, site: Site, code: str, now: datetime | None = None, language: str = "fi"
+) -> CheckIn:
+    """Check a booking in at the kiosk; a customer too late joins the walk-in queue."""
+    now = now or timezone.now()
+    raw = parse_booking_code(code)
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update()
+            .select_related("service__agency", "site", "visit")
+            .filter(code=raw)
+            .first()
+        )
+        if booking is None:
+            raise QueueError(
+                "code", _("No booking has this code. Check the code or ask the info desk."), 404
+            )
+        if booking.site_id != site.pk:
+            raise QueueError(
+                "code",
+                _("This booking is for another service point: %(site)s.")
+                % {"site": booking.site.name},
+                400,
+            )
+        existing = booking.tickets.exclude(
+            state__in=[TicketState.DONE, TicketState.NO_SHOW]
+        ).first()
+        if existing is not None:
+            return CheckIn(existing, late=existing.kind == Kind.WALK_IN, already=True)
+        if booking.state != BookingState.BOOKED:
+            raise QueueError(
+                "code",
+                _("This booking cannot be checked in: it is %(state)s.")
+                % {"state": booking.get_state_display()},
+                409,
+            )
+        early = booking.start - timedelta(minutes=settings.LUUKKU_CHECKIN_EARLY_MINUTES)
+        late = booking.start + timedelta(minutes=settings.LUUKKU_CHECKIN_LATE_MINUTES)
+        if now < early:
+            raise QueueError(
+                "code",
+                _("Your booking is at %(time)s. You can check in from %(from)s.")
+                % {
+                    "time": timezone.localtime(booking.start, HELSINKI).strftime("%H:%M"),
+                    "from": timezone.localtime(early, HELSINKI).strftime("%H:%M"),
+                },
+                409,
+            )
+        too_late = now > late
+        booking_transition(booking=booking, to=BookingState.CHECKED_IN, now=now)
+        ticket = ticket_create(
+            site=site,
+            service=booking.service,
+            now=now,
+            language=language,
+            kind=Kind.WALK_IN if too_late else Kind.BOOKING,
+            booking=booking,
+            due_at=None if too_late else booking.start,
+        )
+    return CheckIn(ticket, late=too_late)
+
+
+# -- desk sessions -------------------------------------------------------------
+
+
+def desk_session_start(
+    *,
+    official: StaffProfile,
+    services: Collection[Service],
+    remote: bool,
+    site: Site | None = None,
+    advice: bool = False,
+) -> DeskSession:
+    """Start serving: end any open session, then record what the official serves now."""
+    allowed = set(official.services.values_list("pk", flat=True))
+    chosen = [s for s in services if s.pk in allowed]
+    if len(chosen) != len(list(services)):
+        raise QueueError("services", _("You can only serve services you are trained for."), 400)
+    if not chosen and not advice:
+        raise QueueError("services", _("Choose at least one service."), 400)
+    if remote and not official.serves_remotely:
+        raise QueueError("remote", _("You do not serve remotely."), 400)
+    if not remote:
+        site = site or official.home_site
+        if site is None or not official.sites.filter(pk=site.pk).exists():
+            raise QueueError("site", _("Choose a service point where you work."), 400)
+    with transaction.atomic():
+        DeskSession.objects.filter(official=official, ended_at__isnull=True).update(
+            ended_at=timezone.now()
+        )
+        session = DeskSession.objects.create(
+            official=official, site=None if remote else site, remote=remote, advice=advice
+        )
+        session.services.set(chosen)
+    return session
+
+
+def desk_session_end(*, official: StaffProfile) -> None:
+    DeskSession.objects.filter(official=official, ended_at__isnull=True).update(
+        ended_at=timezone.now()
+    )
+
+
+def session_scope(session: DeskSession) -> Scope:
+    services = set(session.services.values_list("pk", flat=True))
+    if session.advice:
+        services.add(ADVICE_SERVICE_ID)
+    if session.remote:
+        sites = frozenset(session.official.sites.values_list("pk", flat=True))
+    else:
+        sites = frozenset({session.site_id})
+    return Scope(frozenset(services), sites, session.remote)
+
+
+# -- calling -------------------------------------------------------------------
+
+_ROW = (
+    "id",
+    "kind",
+    "service_id",
+    "queued_at",
+    "priority_since",
+    "due_at",
+    "site_id",
+    "remote_ok",
+    "needs_safe_room",
+    "parked_until",
+)
+
+
+def to_waiting(row: tuple) -> core_policy.Waiting:
+    """Map a ticket row (``_ROW`` order) to the core's ``Waiting``."""
+    pk, kind, service_id, queued_at, priority_since, due_at, site_id, remote_ok, safe, parked = row
+    return core_policy.Waiting(
+        id=pk,
+        kind=core_policy.Kind(kind),
+        service_id=service_id if service_id is not None else ADVICE_SERVICE_ID,
+        queued_at=queued_at,
+        priority_since=priority_since,
+        due_at=due_at,
+        site_id=site_id,
+        remote_ok=remote_ok,
+        needs_safe_room=safe,
+        parked_until=parked,
+    )
+
+
+def waiting_rows(scope: Scope):
+    """The waiting tickets an official with ``scope`` may call (a queryset)."""
+    from django.db.models import Q
+
+    service_ids = [s for s in scope.services if s != ADVICE_SERVICE_ID]
+    match = Q(service_id__in=service_ids)
+    if ADVICE_SERVICE_ID in scope.services:
+        match |= Q(service__isnull=True)
+    qs = Ticket.objects.filter(match, state=TicketState.WAITING, site_id__in=scope.sites)
+    if scope.remote:
+        qs = qs.filter(remote_ok=True)
+    else:
+        qs = qs.filter(remote_only=False)
+    return qs
+
+
+def _current(official: StaffProfile) -> Ticket | None:
+    return Ticket.objects.filter(called_by=official, state__in=HOLDING_STATES).first()
+
+
+def _free_spaces(ticket: Ticket, now: datetime, skip: Collection[int]) -> list[SpaceInfo]:
+    held = Ticket.objects.filter(
+        site_id=ticket.site_id, state__in=HOLDING_STATES, space__isnull=False
+    ).values("space_id")
+    booked = (
+        Booking.objects.filter(
+            site_id=ticket.site_id,
+            state__in=[
+                BookingState.BOOKED,
+                BookingState.CHECKED_IN,
+                BookingState.CALLED,
+                BookingState.IN_SERVICE,
+            ],
+            start__lte=now,
+            end__gt=now,
+            space__isnull=False,
+        )
+        .exclude(pk=ticket.booking_id or 0)
+        .values("space_id")
+    )
+    spaces = (
+        Space.objects.filter(site_id=ticket.site_id, active=True)
+        .exclude(pk__in=held)
+        .exclude(pk__in=booked)
+        .exclude(pk__in=list(skip))
+        .select_related("earmarked_agency")
+        .prefetch_related("equipment")
+    )
+    return [
+        SpaceInfo(
+            id=s.pk,
+            space_type=s.space_type,
+            capacity=s.capacity,
+            equipment=frozenset(e.code for e in s.equipment.all()),
+            zone=s.zone,
+            earmarked_agency=s.earmarked_agency.code if s.earmarked_agency else None,
+            is_safe_room=s.is_safe_room,
+            accessible=s.accessible,
+            label=s.customer_label,
+        )
+        for s in spaces
+    ]
+
+
+def _need(ticket: Ticket, remote: bool) -> SpaceNeed:
+    service = ticket.service
+    group, accessible = 1, False
+    if ticket.booking_id:
+        visit = ticket.booking.visit
+        group, accessible = visit.group_size, visit.needs_accessible
+    if service is None:
+        return SpaceNeed(
+            space_types=ADVICE_SPACE_TYPES,
+            group_size=group,
+            needs_safe_room=ticket.needs_safe_room,
+            needs_accessible=accessible,
+        )
+    return SpaceNeed(
+        space_types=service.suitable_space_types(),
+        equipment=frozenset(service.equipment.values_list("code", flat=True)),
+        group_size=max(group, service.typical_group_size),
+        agency=service.agency.code,
+        needs_safe_room=ticket.needs_safe_room,
+        needs_accessible=accessible,
+        remote=remote,
+    )
+
+
+def _lock_waiting(pk: int) -> Ticket | None:
+    qs = Ticket.objects.filter(pk=pk, state=TicketState.WAITING)
+    if connection.vendor == "postgresql":
+        qs = qs.select_for_update(skip_locked=True, of=("self",))
+    return qs.select_related("service__agency", "booking__visit", "site").first()
+
+
+def _video_link(ticket: Ticket, now: datetime) -> str:
+    if ticket.video_url:
+        return ticket.video_url
+    minutes = ticket.service.default_duration if ticket.service else 20
+    return get_video_provider().create_session(
+        booking_code=ticket.number.replace("-", "") + ticket.token[:6],
+        start=now,
+        end=now + timedelta(minutes=minutes),
+        agency_code=ticket.service.agency.code if ticket.service else "",
+    )
+
+
+def _call(ticket: Ticket, official: StaffProfile, remote: bool, now: datetime) -> bool | None:
+    """Give ``ticket`` a space and mark it called; False if taken meanwhile, None if no space."""
+    need = _need(ticket, remote)
+    tried: set[int] = set()
+    for _attempt in range(5):
+        space = choose_space(_free_spaces(ticket, now, tried), need)
+        if space is None:
+            return None
+        video = _video_link(ticket, now) if remote else ticket.video_url
+        try:
+            with transaction.atomic():  # a savepoint: the space index may refuse
+                updated = Ticket.objects.filter(pk=ticket.pk, state=TicketState.WAITING).update(
+                    state=TicketState.CALLED,
+                    called_at=now,
+                    called_by=official,
+                    space_id=space.id,
+                    remote=remote,
+                    video_url=video,
+                    parked_until=None,
+                )
+        except IntegrityError:
+            tried.add(space.id)  # another official took this space a moment ago
+            continue
+        if updated != 1:
+            return False
+        ticket.refresh_from_db()
+        Call.objects.create(
+            site_id=ticket.site_id,
+            ticket=ticket,
+            space_id=space.id,
+            number=ticket.number,
+            label=space.label,
+            agency_code=ticket.service.agency.code if ticket.service else "",
+        )
+        if ticket.booking_id and ticket.booking.state == BookingState.CHECKED_IN:
+            booking_transition(booking=ticket.booking, to=BookingState.CALLED, now=now)
+        if ticket.phone:
+            transaction.on_commit(lambda label=space.label: _sms_called(ticket, label))
+        return True
+    return None
+
+
+def _sms_called(ticket: Ticket, label: str) -> None:
+    get_notifier().send(
+        Message(
+            to_phone=ticket.phone,
+            to_email="",
+            subject=_("Your number is called"),
+            body=_("Number %(number)s: please come to %(place)s.")
+            % {"number": ticket.number, "place": label},
+            language=ticket.language,
+        )
+    )
+
+
+def ticket_call_next(
+    *, official: StaffProfile, scope: Scope, now: datetime | None = None
+) -> CallResult:
+    """Call the next customer by the documented policy and give them a free space."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        if _current(official) is not None:
+            raise QueueError("official", _("Finish or park your current customer first."))
+        items = [to_waiting(r) for r in waiting_rows(scope).values_list(*_ROW)]
+        while True:
+            item = core_policy.choose_next(
+                items,
+                services=scope.services,
+                now=now,
+                sites=scope.sites,
+                remote=scope.remote,
+                policy=POLICY,
+            )
+            if item is None:
+                return CallResult(None, "empty")
+            ticket = _lock_waiting(item.id)
+            if ticket is not None:
+                done = _call(ticket, official, scope.remote, now)
+                if done is None:
+                    return CallResult(None, "no_space", first_in_line=ticket)
+                if done:
+                    return CallResult(ticket, "called")
+            items = [i for i in items if i.id != item.id]
+
+
+def ticket_call(
+    *, ticket_id: int, official: StaffProfile, scope: Scope, now: datetime | None = None
+) -> CallResult:
+    """Call one waiting customer out of turn (e.g. the official knows they are in a hurry)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        if _current(official) is not None:
+            raise QueueError("official", _("Finish or park your current customer first."))
+        row = waiting_rows(scope).filter(pk=ticket_id).values_list(*_ROW).first()
+        if row is None:
+            if not Ticket.objects.filter(pk=ticket_id).exists():
+                raise QueueError("ticket", _("No such ticket."), 404)
+            raise QueueError("ticket", _("This customer is not waiting for your services."))
+        ticket = _lock_waiting(ticket_id)
+        if ticket is None:
+            raise QueueError("ticket", _("Another official has just called this customer."))
+        done = _call(ticket, official, scope.remote, now)
+        if done is None:
+            return CallResult(None, "no_space", first_in_line=ticket)
+        if not done:
+            raise QueueError("ticket", _("Another official has just called this customer."))
+        return CallResult(ticket, "called")
+
+
+def _own(ticket: Ticket, official: StaffProfile, states: Collection[str]) -> Ticket:
+    """Lock and return ``ticket`` if this official holds it in one of ``states``."""
+    locked = (
+        Ticket.objects.select_for_update()
+        .select_related("service__agency", "booking")
+        .get(pk=ticket.pk)
+    )
+    if locked.called_by_id != official.pk:
+        raise QueueError(
+            "ticket", _("This customer is not yours: another official called them."), 403
+        )
+    if locked.state not in states:
+        raise QueueError(
+            "ticket",
+            _("Not possible: the ticket is %(state)s.") % {"state": locked.get_state_display()},
+        )
+    return locked
+
+
+def _booking_to(ticket: Ticket, to: str, now: datetime) -> None:
+    booking = ticket.booking
+    if booking is None:
+        return
+    booking.refresh_from_db()
+    if to == BookingState.DONE and booking.state == BookingState.CALLED:
+        booking_transition(booking=booking, to=BookingState.IN_SERVICE, now=now)
+    if to in TRANSITIONS[booking.state]:
+        booking_transition(booking=booking, to=to, now=now)
+
+
+def ticket_recall(*, ticket: Ticket, official: StaffProfile, now: datetime | None = None) -> Ticket:
+    """Call the same number again (the display shows it once more)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        t = _own(ticket, official, [TicketState.CALLED])
+        t.recalls += 1
+        t.save(update_fields=["recalls"])
+        Call.objects.create(
+            site_id=t.site_id,
+            ticket=t,
+            space_id=t.space_id,
+            number=t.number,
+            label=t.space.customer_label if t.space else "",
+            agency_code=t.service.agency.code if t.service else "",
+            recall=True,
+        )
+    return t
+
+
+def ticket_no_show(
+    *, ticket: Ticket, official: StaffProfile, now: datetime | None = None
+) -> Ticket:
+    """Give up on a called customer who did not come, after the set number of recalls."""
+    now = now or timezone.now()
+    needed = settings.LUUKKU_NO_SHOW_AFTER_RECALLS
+    with transaction.atomic():
+        t = _own(ticket, official, [TicketState.CALLED])
+        if t.recalls < needed:
+            raise QueueError(
+                "ticket",
+                _("Recall the number first: a no-show needs %(n)s recalls.") % {"n": needed},
+            )
+        t.state = TicketState.NO_SHOW
+        t.service_ended_at = now
+        t.phone = ""
+        t.save(update_fields=["state", "service_ended_at", "phone"])
+        _booking_to(t, BookingState.NO_SHOW, now)
+    return t
+
+
+def ticket_park(
+    *, ticket: Ticket, official: StaffProfile, minutes: int = 10, now: datetime | None = None
+) -> Ticket:
+    """Put a customer aside for a while (e.g. to fetch a document); their place is kept."""
+    now = now or timezone.now()
+    if not 1 <= minutes <= PARK_MINUTES_MAX:
+        raise QueueError(
+            "minutes", _("Park for 1 to %(max)s minutes.") % {"max": PARK_MINUTES_MAX}, 400
+        )
+    with transaction.atomic():
+        t = _own(ticket, official, HOLDING_STATES)
+        t.priority_since = t.wait_start
+        t.state = TicketState.WAITING
+        t.parked_until = now + timedelta(minutes=minutes)
+        t.space = None
+        t.called_by = None
+        t.recalls = 0
+        t.save(
+            update_fields=[
+                "priority_since",
+                "state",
+                "parked_until",
+                "space",
+                "called_by",
+                "recalls",
+            ]
+        )
+        if t.booking and t.booking.state == BookingState.CALLED:
+            booking_transition(booking=t.booking, to=BookingState.CHECKED_IN, now=now)
+    return t
+
+
+def ticket_transfer(
+    *, ticket: Ticket, official: StaffProfile, service: Service, now: datetime | None = None
+) -> Ticket:
+    """Pass the customer to another service's queue without losing their place in line."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        t = _own(ticket, official, HOLDING_STATES)
+        if service.pk == t.service_id:
+            raise QueueError("service", _("The customer is already in this queue."), 400)
+        remote_ok, remote_only = _channel_flags(t.site, service)
+        served = t.state == TicketState.IN_SERVICE or t.service_id is None
+        if t.booking_id:
+            _booking_to(t, BookingState.DONE, now)
+            t.booking = None
+            t.due_at = None
+        t.priority_since = t.wait_start
+        t.kind = Kind.CHAIN if served or t.kind == Kind.BOOKING else t.kind
+        t.queue = queue_for(site=t.site, agency=service.agency)
+        t.service = service
+        t.state = TicketState.WAITING
+        t.space = None
+        t.called_by = None
+        t.called_at = None
+        t.recalls = 0
+        t.remote = False
+        t.video_url = ""
+        t.remote_ok, t.remote_only = remote_ok, remote_only
+        t.service_started_at = None
+        t.save()
+    return t
+
+
+def ticket_start(*, ticket: Ticket, official: StaffProfile, now: datetime | None = None) -> Ticket:
+    """The customer has arrived: service starts."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        t = _own(ticket, official, [TicketState.CALLED])
+        t.state = TicketState.IN_SERVICE
+        t.service_started_at = now
+        t.save(update_fields=["state", "service_started_at"])
+        _booking_to(t, BookingState.IN_SERVICE, now)
+    return t
+
+
+def ticket_finish(*, ticket: Ticket, official: StaffProfile, now: datetime | None = None) -> Ticket:
+    """End the service: the space is free again and the SMS number is forgotten."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        t = _own(ticket, official, HOLDING_STATES)
+        t.state = TicketState.DONE
+        t.service_started_at = t.service_started_at or t.called_at or now
+        t.service_ended_at = now
+        t.phone = ""
+        t.save(update_fields=["state", "service_started_at", "service_ended_at", "phone"])
+        _booking_to(t, BookingState.DONE, now)
+    return t
+
+
+def ticket_flag_safe_room(*, ticket: Ticket, needs: bool) -> Ticket:
+    """Staff mark a customer as needing a safe room (never shown to anyone else)."""
+    Ticket.objects.filter(pk=ticket.pk).update(needs_safe_room=needs)
+    ticket.needs_safe_room = needs
+    return ticket
+
+
+def ticket_sms(*, ticket: Ticket, phone: str) -> None:
+    """Send the number to the customer's phone; keep the number only to tell them when called."""
+    cleaned = re.sub(r"[\s()-]", "", phone or "")
+    if not re.fullmatch(r"\+?[0-9]{6,15}", cleaned):
+        raise QueueError("phone", _("Type a phone number, e.g. 040 123 4567."), 400)
+    if ticket.state not in (TicketState.WAITING, TicketState.CALLED):
+        raise QueueError("ticket", _("This number is no longer in the queue."))
+    Ticket.objects.filter(pk=ticket.pk).update(phone=cleaned)
+    ticket.phone = cleaned
+    from luukku.queueing.selectors import ticket_estimate
+
+    est = ticket_estimate(ticket)
+    body = _("Your number is %(number)s.") % {"number": ticket.number}
+    if est.known:
+        body += " " + _("Expected wait about %(m)s min.") % {"m": est.minutes}
+    body += " " + _("We will send another message when you are called.")
+    get_notifier().send(
+        Message(
+            to_phone=cleaned,
+            to_email="",
+            subject=ticket.number,
+            body=body,
+            language=ticket.language,
+        )
+    )
+
+
+def demo_seed() -> dict[str, int]:
+    """Create each demo site's queues: one per agency serving there, and the info desk's."""
+    made = 0
+    for site in Site.objects.prefetch_related("agencies_on_site", "agencies_remote"):
+        agencies = {a.pk: a for a in [*site.agencies_on_site.all(), *site.agencies_remote.all()]}
+        for agency in [None, *agencies.values()]:
+            if not Queue.objects.filter(site=site, agency=agency).exists():
+                queue_for(site=site, agency=agency)
+                made += 1
+    return {"queues_created": made}
