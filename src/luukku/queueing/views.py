@@ -1,0 +1,437 @@
+"""Pages of on-site queueing: the kiosk, the display (with its event stream) and the desk."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from luukku.booking.models import Channel
+from luukku.booking.selectors import SearchFilters, availability
+from luukku.booking.services import BookingConflict, BookingError, Customer, Leg, visit_book
+from luukku.queueing import selectors
+from luukku.queueing.models import Call, Ticket, TicketState
+from luukku.queueing.services import (
+    HELSINKI,
+    QueueError,
+    booking_check_in,
+    desk_session_end,
+    desk_session_start,
+    session_scope,
+    ticket_call,
+    ticket_call_next,
+    ticket_finish,
+    ticket_flag_safe_room,
+    ticket_no_show,
+    ticket_park,
+    ticket_recall,
+    ticket_sms,
+    ticket_start,
+    ticket_transfer,
+)
+from luukku.registry.models import Agency, Service, Site, StaffProfile
+
+#: The event stream ends after this long; the browser reconnects by itself.
+SSE_MAX_SECONDS = 300.0
+SSE_POLL_SECONDS = 0.3
+SSE_KEEPALIVE_SECONDS = 15.0
+
+
+def _site(slug: str) -> Site:
+    return get_object_or_404(Site, slug=slug)
+
+
+# -- kiosk ---------------------------------------------------------------------
+
+
+def _kiosk_context(site: Site, agency_code: str | None) -> dict:
+    groups = selectors.kiosk_services(site)
+    chosen = None
+    services = []
+    if agency_code:
+        for agency, _on_site, items in groups:
+            if agency.code == agency_code:
+                chosen = agency
+                services = [
+                    (s, selectors.service_estimate(site=site, service=s))
+                    for s in sorted(items, key=lambda s: s.name)
+                ]
+        if chosen is None:
+            raise Http404("agency")
+    return {"site": site, "groups": groups, "agency": chosen, "services": services}
+
+
+@require_GET
+def kiosk(request: HttpRequest, slug: str) -> HttpResponse:
+    site = _site(slug)
+    return render(request, "queueing/kiosk.html", _kiosk_context(site, request.GET.get("agency")))
+
+
+@require_POST
+def kiosk_take(request: HttpRequest, slug: str) -> HttpResponse:
+    from luukku.queueing.services import ticket_create
+
+    site = _site(slug)
+    code = request.POST.get("service", "")
+    service = None
+    if code != "advice":
+        service = Service.objects.select_related("agency").filter(code=code).first()
+        if service is None:
+            ctx = _kiosk_context(site, None)
+            ctx["error"] = _("Choose a service.")
+            return render(request, "queueing/kiosk.html", ctx, status=400)
+    try:
+        ticket = ticket_create(site=site, service=service, language=get_language() or "fi")
+    except QueueError as exc:
+        ctx = _kiosk_context(site, None)
+        ctx["error"] = exc.message
+        return render(request, "queueing/kiosk.html", ctx, status=exc.status)
+    return redirect("queueing:ticket", slug=site.slug, token=ticket.token)
+
+
+@require_POST
+def kiosk_check_in(request: HttpRequest, slug: str) -> HttpResponse:
+    site = _site(slug)
+    try:
+        result = booking_check_in(
+            site=site, code=request.POST.get("code", ""), language=get_language() or "fi"
+        )
+    except QueueError as exc:
+        ctx = _kiosk_context(site, None)
+        ctx["checkin_error"] = exc.message
+        ctx["code"] = request.POST.get("code", "")[:200]
+        return render(request, "queueing/kiosk.html", ctx, status=exc.status)
+    url = reverse("queueing:ticket", kwargs={"slug": site.slug, "token": result.ticket.token})
+    return redirect(url + ("?late=1" if result.late else "?checked_in=1"))
+
+
+def kiosk_ticket(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    site = _site(slug)
+    ticket = selectors.ticket_get_by_token(token)
+    if ticket is None or ticket.site_id != site.pk:
+        raise Http404("ticket")
+    status = 200
+    sms_error = None
+    if request.method == "POST":
+        try:
+            ticket_sms(ticket=ticket, phone=request.POST.get("phone", ""))
+            messages.success(request, _("The number was sent to your phone."))
+            return redirect(request.path)
+        except QueueError as exc:
+            sms_error, status = exc.message, exc.status
+    estimate = selectors.ticket_estimate(ticket) if ticket.state == TicketState.WAITING else None
+    return render(
+        request,
+        "queueing/ticket.html",
+        {
+            "site": site,
+            "ticket": ticket,
+            "estimate": estimate,
+            "late": request.GET.get("late") == "1",
+            "checked_in": request.GET.get("checked_in") == "1",
+            "sms_error": sms_error,
+        },
+        status=status,
+    )
+
+
+# -- display -------------------------------------------------------------------
+
+
+def _call_dict(call: Call, language: str) -> dict:
+    return {
+        "id": call.pk,
+        "number": call.number,
+        "label": selectors.call_label(call, language),
+        "agency": call.agency_code,
+        "recall": call.recall,
+        "time": timezone.localtime(call.created_at, HELSINKI).strftime("%H:%M"),
+    }
+
+
+@require_GET
+def display(request: HttpRequest, slug: str) -> HttpResponse:
+    site = _site(slug)
+    lang = get_language() or "fi"
+    calls = [_call_dict(c, lang) for c in selectors.last_calls(site)]
+    return render(
+        request,
+        "queueing/display.html",
+        {
+            "site": site,
+            "calls": calls,
+            "last_id": calls[0]["id"] if calls else 0,
+            "overview": selectors.queue_overview(site),
+        },
+    )
+
+
+@require_GET
+def display_status(request: HttpRequest, slug: str) -> HttpResponse:
+    site = _site(slug)
+    return render(
+        request,
+        "queueing/_display_status.html",
+        {"site": site, "overview": selectors.queue_overview(site)},
+    )
+
+
+@require_GET
+def display_events(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+    """Server-Sent Events: every call at the site, at most ``SSE_POLL_SECONDS`` late."""
+    site = _site(slug)
+    lang = get_language() or "fi"
+    raw = request.headers.get("Last-Event-ID") or request.GET.get("after")
+    try:
+        after = max(int(raw), 0) if raw is not None else None
+    except ValueError:
+        after = None
+    if after is None:  # a fresh display only wants what is called from now on
+        last = Call.objects.filter(site=site).order_by("-id").values_list("id", flat=True).first()
+        after = last or 0
+    try:
+        duration = min(max(float(request.GET.get("max", SSE_MAX_SECONDS)), 0.0), SSE_MAX_SECONDS)
+    except ValueError:
+        duration = SSE_MAX_SECONDS
+
+    def stream():
+        last_id = after
+        yield "retry: 1000\n\n"
+        deadline = time.monotonic() + duration
+        beat = time.monotonic()
+        while True:
+            for call in selectors.calls_after(site.pk, last_id):
+                last_id = call.pk
+                yield f"id: {call.pk}\nevent: call\ndata: {json.dumps(_call_dict(call, lang))}\n\n"
+            now = time.monotonic()
+            if now >= deadline:
+                return
+            if now - beat >= SSE_KEEPALIVE_SECONDS:
+                beat = now
+                yield ": keep-alive\n\n"
+            time.sleep(SSE_POLL_SECONDS)
+
+    response = StreamingHttpResponse(stream(), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+# -- desk ----------------------------------------------------------------------
+
+
+def _official(request: HttpRequest) -> StaffProfile:
+    profile = (
+        StaffProfile.objects.filter(user=request.user).select_related("agency", "home_site").first()
+    )
+    if profile is None:
+        raise Http404("staff profile")
+    return profile
+
+
+def _desk_context(official: StaffProfile, **extra) -> dict:
+    session = selectors.desk_session_get(official)
+    ctx = {"official": official, "session": session, **extra}
+    if session is None:
+        ctx["my_services"] = list(official.services.select_related("agency"))
+        ctx["my_sites"] = list(official.sites.all())
+        return ctx
+    scope = session_scope(session)
+    ctx["scope"] = scope
+    ctx["session_services"] = list(session.services.all())
+    ctx["current"] = selectors.current_ticket(official)
+    ctx["waiting"] = selectors.waiting_list(scope)
+    ctx["now"] = timezone.now()
+    if ctx["current"]:
+        ctx["transfer_services"] = (
+            Service.objects.filter(agency__in=Agency.objects.all())
+            .exclude(pk=ctx["current"].service_id)
+            .select_related("agency")
+            .order_by("agency__code", "name")
+        )
+        ctx["bookable_services"] = (
+            Service.objects.filter(bookable=True)
+            .select_related("agency")
+            .order_by("agency__code", "name")
+        )
+    return ctx
+
+
+@login_required
+def desk(request: HttpRequest) -> HttpResponse:
+    official = _official(request)
+    ctx = _desk_context(official)
+    if request.headers.get("HX-Request") and ctx["session"] is not None:
+        return render(request, "queueing/_desk_panel.html", ctx)
+    return render(request, "queueing/desk.html", ctx)
+
+
+@login_required
+@require_POST
+def desk_session(request: HttpRequest) -> HttpResponse:
+    official = _official(request)
+    if request.POST.get("end"):
+        desk_session_end(official=official)
+        return redirect("queueing:desk")
+    codes = request.POST.getlist("services")
+    services = list(Service.objects.filter(code__in=codes))
+    remote = request.POST.get("mode") == "remote"
+    site = Site.objects.filter(slug=request.POST.get("site", "")).first()
+    try:
+        desk_session_start(
+            official=official,
+            services=services,
+            remote=remote,
+            site=site,
+            advice=bool(request.POST.get("advice")),
+        )
+    except QueueError as exc:
+        ctx = _desk_context(official, error=exc.message)
+        return render(request, "queueing/desk.html", ctx, status=exc.status)
+    return redirect("queueing:desk")
+
+
+def _panel(
+    request: HttpRequest, official: StaffProfile, status: int = 200, **extra
+) -> HttpResponse:
+    if request.headers.get("HX-Request"):
+        return render(
+            request, "queueing/_desk_panel.html", _desk_context(official, **extra), status=status
+        )
+    for key in ("notice", "error"):
+        if extra.get(key):
+            (messages.error if key == "error" else messages.info)(request, extra[key])
+    return redirect("queueing:desk")
+
+
+@login_required
+@require_POST
+def desk_action(request: HttpRequest, action: str, ticket_id: int | None = None) -> HttpResponse:
+    official = _official(request)
+    session = selectors.desk_session_get(official)
+    if session is None:
+        return _panel(request, official, 409, error=_("Start serving first: choose your services."))
+    scope = session_scope(session)
+    ticket = None
+    if ticket_id is not None:
+        ticket = Ticket.objects.filter(pk=ticket_id).first()
+        if ticket is None:
+            return _panel(request, official, 404, error=_("No such ticket."))
+    try:
+        notice = _do(action, request, official, scope, ticket)
+    except QueueError as exc:
+        return _panel(request, official, exc.status, error=exc.message)
+    return _panel(request, official, **notice)
+
+
+def _do(
+    action: str, request: HttpRequest, official: StaffProfile, scope, ticket: Ticket | None
+) -> dict:
+    if action in ("call-next", "call"):
+        if action == "call":
+            result = ticket_call(ticket_id=ticket.pk, official=official, scope=scope)
+        else:
+            result = ticket_call_next(official=official, scope=scope)
+        if result.reason == "empty":
+            return {"notice": _("Nobody is waiting for your services.")}
+        if result.reason == "no_space":
+            return {
+                "error": _(
+                    "No suitable space is free right now. %(number)s stays first in line; try again soon."
+                )
+                % {"number": result.first_in_line.number}
+            }
+        return {"notice": _("Called %(number)s.") % {"number": result.ticket.number}}
+    if ticket is None:
+        raise QueueError("ticket", _("No such ticket."), 404)
+    if action == "recall":
+        ticket_recall(ticket=ticket, official=official)
+    elif action == "no-show":
+        ticket_no_show(ticket=ticket, official=official)
+    elif action == "park":
+        try:
+            minutes = int(request.POST.get("minutes", 10))
+        except ValueError:
+            raise QueueError("minutes", _("Give the minutes as a number."), 400) from None
+        ticket_park(ticket=ticket, official=official, minutes=minutes)
+    elif action == "transfer":
+        service = (
+            Service.objects.filter(code=request.POST.get("service", ""))
+            .select_related("agency")
+            .first()
+        )
+        if service is None:
+            raise QueueError("service", _("Choose the service to pass the customer to."), 400)
+        ticket_transfer(ticket=ticket, official=official, service=service)
+    elif action == "start":
+        ticket_start(ticket=ticket, official=official)
+    elif action == "finish":
+        ticket_finish(ticket=ticket, official=official)
+    elif action == "safe-room":
+        ticket_flag_safe_room(ticket=ticket, needs=request.POST.get("needs") == "1")
+    elif action == "follow-up":
+        return _follow_up(request, official, ticket)
+    else:
+        raise Http404("action")
+    return {"notice": _("Done: %(number)s.") % {"number": ticket.number}}
+
+
+def _follow_up(request: HttpRequest, official: StaffProfile, ticket: Ticket) -> dict:
+    """Book the customer's next visit through the shared booking engine."""
+    if ticket.called_by_id != official.pk:
+        raise QueueError(
+            "ticket", _("This customer is not yours: another official called them."), 403
+        )
+    service = Service.objects.filter(code=request.POST.get("service", ""), bookable=True).first()
+    if service is None:
+        raise QueueError("service", _("Choose a bookable service."), 400)
+    name = request.POST.get("name", "").strip()
+    if not name:
+        raise QueueError("name", _("Give the customer's name for the booking."), 400)
+    try:
+        days = int(request.POST.get("after_days", 1))
+    except ValueError:
+        days = 1
+    not_before = timezone.now() + timedelta(days=max(days, 0))
+    channel = request.POST.get("channel", "")
+    filters = SearchFilters(
+        sites=(ticket.site.slug,), channel=channel if channel in Channel.values else ""
+    )
+    slots = availability(service, not_before, not_before + timedelta(days=30), filters)
+    if not slots:
+        raise QueueError("service", _("No free time in the next 30 days at this service point."))
+    slot = slots[0]
+    try:
+        _visit, bookings, _token = visit_book(
+            site=ticket.site,
+            legs=[Leg(service=service, start=slot.start, channel=slot.channel)],
+            customer=Customer(
+                name=name,
+                phone=request.POST.get("phone", "").strip(),
+                email=request.POST.get("email", "").strip(),
+                language=ticket.language,
+            ),
+        )
+    except BookingConflict as exc:
+        raise QueueError("service", str(exc)) from None
+    except BookingError as exc:
+        raise QueueError(exc.field, str(exc), 400) from None
+    b = bookings[0]
+    return {
+        "notice": _("Booked %(service)s on %(time)s, booking code %(code)s.")
+        % {
+            "service": service.name,
+            "time": timezone.localtime(b.start, HELSINKI).strftime("%d.%m.%Y %H:%M"),
+            "code": b.code,
+        }
+    }
