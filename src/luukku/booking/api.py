@@ -366,7 +366,7 @@ def availability_get(request: HttpRequest, q: Query[AvailabilityQuery]):
     filters = _filters(q)
     if not 1 <= q.limit <= 100:
         raise ApiError(422, ["query", "limit"], _("The limit must be between 1 and 100."))
-    slots = availability(service, not_before, not_after, filters, limit=q.limit)
+    slots = availability(service.pk, not_before, not_after, filters, limit=q.limit)
     sites = _sites(s.site_id for s in slots)
     return [_slot_out(s, sites) for s in slots]
 
@@ -384,7 +384,7 @@ def chain_availability_get(request: HttpRequest, q: Query[ChainQueryIn]):
         )
     services = [_service(c, "services") for c in codes]
     not_before, not_after = _range(q.from_date, q.to_date)
-    chains = chain_availability(services, not_before, not_after, _filters(q))
+    chains = chain_availability([s.pk for s in services], not_before, not_after, _filters(q))
     sites = _sites(c.site_id for c in chains)
     return [
         ChainOut(

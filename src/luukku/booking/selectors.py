@@ -1,22 +1,22 @@
-"""Reads for booking: load plain calendars from the database and ask the scheduling core.
+"""Reads for booking: plain calendars for the scheduling core, from the registry snapshot.
 
-Every search is a handful of queries whatever the number of resources: sites,
-officials, spaces and interpreters are fetched in bulk, the reservations of all of
-them in one query, and the core does the rest in memory.
+A search costs three small queries whatever the size of the region: the registry
+version (the rest of the registry comes from the in-memory snapshot), the
+reservations of the candidate resources in the searched period, and — only where
+a site publishes a bookable share below 100 % — the bookings counted against it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q
 
-from luukku.booking.models import ACTIVE_STATES, Booking, BookingPolicy, Channel, Reservation
+from luukku.booking.models import ACTIVE_STATES, Booking, Channel, Reservation
 from luukku.core.opening import local_to_utc
 from luukku.core.scheduling import (
     Chain,
@@ -30,22 +30,20 @@ from luukku.core.scheduling import (
     find_chains,
     find_slots,
 )
-from luukku.registry.models import (
-    Interpreter,
-    Role,
-    Service,
-    Site,
-    Size,
-    Space,
-    SpaceType,
-    StaffProfile,
+from luukku.registry.snapshot import (
+    OfficialSnap,
+    PolicySnap,
+    RegistrySnapshot,
+    ServiceSnap,
+    SiteSnap,
+    SpaceSnap,
+    StopSnap,
+    registry_snapshot,
 )
-from luukku.registry.selectors import schedule_rules, site_opening_intervals, site_schedule
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
-#: Languages every official is assumed to be able to serve in only if listed; customers
-#: asking for another language get an official who speaks it or an interpreter.
 STEP = timedelta(minutes=15)
+REMOTE_ROOM = "remote_service_room"
 
 
 @dataclass(frozen=True)
@@ -61,15 +59,6 @@ class SearchFilters:
     official_id: int | None = None
 
 
-@dataclass
-class SiteContext:
-    """Everything loaded for one site, reused across legs of a chain."""
-
-    site: Site
-    opening: list[tuple[datetime, datetime, object]]
-    spaces: list[Space] = field(default_factory=list)
-
-
 def buffer() -> timedelta:
     return timedelta(minutes=settings.LUUKKU_BUFFER_MINUTES)
 
@@ -78,62 +67,21 @@ def local_dates(not_before: datetime, not_after: datetime) -> tuple[date, date]:
     return not_before.astimezone(HELSINKI).date(), not_after.astimezone(HELSINKI).date()
 
 
-def candidate_sites(filters: SearchFilters) -> list[Site]:
-    qs = Site.objects.select_related("host_organisation__schedule", "schedule").prefetch_related(
-        "agencies_on_site", "agencies_remote", "stops"
-    )
+def candidate_sites(snap: RegistrySnapshot, filters: SearchFilters) -> list[SiteSnap]:
+    sites = list(snap.sites.values())
     if filters.sites:
-        qs = qs.filter(slug__in=filters.sites)
+        wanted = set(filters.sites)
+        sites = [s for s in sites if s.slug in wanted]
     if filters.municipality:
-        qs = qs.filter(
-            Q(municipality__iexact=filters.municipality)
-            | Q(stops__municipality__iexact=filters.municipality)
-        )
-    return list(qs.distinct())
+        m = filters.municipality.lower()
+        sites = [s for s in sites if m in s.municipalities()]
+    return sites
 
 
-def site_contexts(
-    sites: Iterable[Site], not_before: datetime, not_after: datetime
-) -> dict[int, SiteContext]:
-    """Opening intervals and active spaces of each site, in few queries."""
-    sites = list(sites)
-    start, end = local_dates(not_before, not_after)
-    national = None
-    contexts = {}
-    spaces_by_site: dict[int, list[Space]] = defaultdict(list)
-    for space in (
-        Space.objects.filter(site__in=sites, active=True, space_type__in=_SERVICE_TYPES)
-        .select_related("resource")
-        .prefetch_related("equipment")
-    ):
-        spaces_by_site[space.site_id].append(space)
-    for site in sites:
-        rules = None
-        if not site.schedule_id and not (site.size == Size.S and site.host_organisation_id):
-            if national is None:
-                national = schedule_rules(site_schedule(site))
-            rules = national
-        opening = site_opening_intervals(site, start, end, rules=rules)
-        contexts[site.pk] = SiteContext(site=site, opening=opening, spaces=spaces_by_site[site.pk])
-    return contexts
-
-
-_SERVICE_TYPES = [
-    SpaceType.SCREENED_BOOTH,
-    SpaceType.SERVICE_ROOM,
-    SpaceType.REMOTE_SERVICE_ROOM,
-    SpaceType.SAFE_ROOM,
-    SpaceType.MEETING_ROOM,
-    SpaceType.MEETING_CENTRE_ROOM,
-    SpaceType.DOCUMENT_POINT,
-]
-
-
-def channels_at(site: Site, service: Service, filters: SearchFilters) -> list[str]:
+def channels_at(site: SiteSnap, service: ServiceSnap, filters: SearchFilters) -> list[str]:
     """The channels by which ``service`` can be had at ``site``."""
-    agency_ids = {a.pk for a in site.agencies_on_site.all()}
     out = []
-    if service.in_person and service.agency_id in agency_ids and site.size in (Size.L, Size.M):
+    if service.in_person and service.agency_id in site.agencies_on_site and site.size in ("L", "M"):
         out.append(Channel.IN_PERSON)
     if service.remote and not service.in_person_only:
         out.append(Channel.REMOTE)
@@ -142,12 +90,15 @@ def channels_at(site: Site, service: Service, filters: SearchFilters) -> list[st
     return out
 
 
-def _windows(
-    ctx: SiteContext, policy: BookingPolicy | None, not_before: datetime, not_after: datetime
-):
-    """Bookable windows: opening hours less the daily walk-in-only time, clipped to the search."""
+def bookable_windows(
+    opening: list[tuple[datetime, datetime, object]],
+    policy: PolicySnap | None,
+    not_before: datetime,
+    not_after: datetime,
+) -> tuple[Interval, ...]:
+    """Opening hours less the daily walk-in-only time, clipped to the search."""
     out = []
-    for a, b, _stop in ctx.opening:
+    for a, b, _stop in opening:
         a, b = max(a, not_before), min(b, not_after)
         if a >= b:
             continue
@@ -162,33 +113,88 @@ def _windows(
 
 
 def suitable_spaces(
-    ctx: SiteContext, service: Service, channel: str, filters: SearchFilters, eq_codes: set[str]
+    site: SiteSnap, service: ServiceSnap, channel: str, filters: SearchFilters
+) -> list[SpaceSnap]:
+    """Spaces of the right type, equipment, size and access, respecting earmarks; smallest first."""
+    types = {REMOTE_ROOM} if channel == Channel.REMOTE else service.space_types
+    needed = frozenset({"video"}) if channel == Channel.REMOTE else service.equipment
+    return [
+        s
+        for s in site.spaces
+        if s.space_type in types
+        and s.capacity >= filters.group_size
+        and (s.accessible or not filters.accessible)
+        and (s.earmarked_agency_id is None or s.earmarked_agency_id == service.agency_id)
+        and needed <= s.equipment
+    ]
+
+
+def officials_at(
+    snap: RegistrySnapshot,
+    site: SiteSnap,
+    service: ServiceSnap,
+    channel: str,
+    filters: SearchFilters,
 ):
-    types = (
-        {SpaceType.REMOTE_SERVICE_ROOM}
-        if channel == Channel.REMOTE
-        else set(service.suitable_space_types())
-    )
-    needed = {"video"} if channel == Channel.REMOTE else eq_codes
-    out = []
-    for space in ctx.spaces:
-        if space.space_type not in types or space.capacity < filters.group_size:
-            continue
-        if filters.accessible and not space.accessible:
-            continue
-        if space.earmarked_agency_id and space.earmarked_agency_id != service.agency_id:
-            continue
-        if not needed <= {e.code for e in space.equipment.all()}:
-            continue
-        out.append(space)
-    return out
-
-
-def _officials(service: Service, filters: SearchFilters) -> list[StaffProfile]:
-    qs = StaffProfile.objects.filter(role=Role.OFFICIAL, services=service).prefetch_related("sites")
+    pool = snap.officials_by_service.get(service.id, ())
     if filters.official_id:
-        qs = qs.filter(pk=filters.official_id)
-    return list(qs)
+        pool = tuple(o for o in pool if o.id == filters.official_id)
+    if channel == Channel.IN_PERSON:
+        return [o for o in pool if o.home_site_id == site.id and not o.remote]
+    return [o for o in pool if o.remote and site.id in o.sites]
+
+
+@dataclass
+class _Plan:
+    site: SiteSnap
+    channel: str
+    windows: tuple[Interval, ...]
+    staff: list[OfficialSnap]
+    spaces: list[SpaceSnap]
+    interpreters: list
+    needs_interpreter: bool
+    max_parallel: int | None
+
+
+def _plans(snap, service, sites, filters, not_before, not_after) -> list[_Plan]:
+    start, end = local_dates(not_before, not_after)
+    lang = filters.language
+    plans = []
+    for site in sites:
+        for channel in channels_at(site, service, filters):
+            staff = officials_at(snap, site, service, channel, filters)
+            if not staff:
+                continue
+            spaces = suitable_spaces(site, service, channel, filters)
+            if not spaces:
+                continue
+            policy = snap.policies.get((site.id, service.agency_id))
+            windows = bookable_windows(
+                snap.opening(site.id, start, end), policy, not_before, not_after
+            )
+            if not windows:
+                continue
+            needs, interps = False, []
+            if lang:
+                speaking = [o for o in staff if lang in o.languages]
+                if speaking:
+                    staff = speaking
+                else:
+                    interps = [
+                        i
+                        for i in snap.interpreters
+                        if lang in i.languages and (i.remote or site.id in i.sites)
+                    ]
+                    if not interps:
+                        continue
+                    needs = True
+            max_parallel = None
+            if policy and policy.bookable_share < 1:
+                max_parallel = int(len(staff) * policy.bookable_share)
+                if max_parallel < 1:
+                    continue
+            plans.append(_Plan(site, channel, windows, staff, spaces, interps, needs, max_parallel))
+    return plans
 
 
 def _busy(
@@ -202,6 +208,8 @@ def _busy(
     """
     buf = buffer()
     busy: dict[int, list[Interval]] = defaultdict(list)
+    if not resource_ids:
+        return busy
     rows = Reservation.objects.filter(
         resource_id__in=resource_ids, start__lt=not_after + buf, end__gt=not_before - buf
     ).values_list("resource_id", "start", "end")
@@ -210,113 +218,13 @@ def _busy(
     return busy
 
 
-def site_options(
-    service: Service,
-    contexts: dict[int, SiteContext],
-    filters: SearchFilters,
-    not_before: datetime,
-    not_after: datetime,
-    *,
-    officials: list[StaffProfile] | None = None,
-    interpreters: list[Interpreter] | None = None,
-) -> list[SiteOption]:
-    """The core's view of where and how ``service`` can be booked."""
-    officials = _officials(service, filters) if officials is None else officials
-    eq_codes = {e.code for e in service.equipment.all()}
-    policies = {
-        p.site_id: p
-        for p in BookingPolicy.objects.filter(
-            agency_id=service.agency_id, site_id__in=list(contexts)
-        )
-    }
-    lang = filters.language
-    plans = []
-    for ctx in contexts.values():
-        site = ctx.site
-        for channel in channels_at(site, service, filters):
-            if channel == Channel.IN_PERSON:
-                staff = [
-                    o for o in officials if o.home_site_id == site.pk and not o.serves_remotely
-                ]
-            else:
-                staff = [
-                    o
-                    for o in officials
-                    if o.serves_remotely and any(s.pk == site.pk for s in o.sites.all())
-                ]
-            spaces = suitable_spaces(ctx, service, channel, filters, eq_codes)
-            windows = _windows(ctx, policies.get(site.pk), not_before, not_after)
-            if not staff or not spaces or not windows:
-                continue
-            needs_interp = False
-            interp_pool: list[Interpreter] = []
-            if lang:
-                speaking = [o for o in staff if lang in (o.languages or [])]
-                if speaking:
-                    staff = speaking
-                else:
-                    if interpreters is None:
-                        interpreters = list(
-                            Interpreter.objects.prefetch_related("sites").select_related("resource")
-                        )
-                    interp_pool = [
-                        i
-                        for i in interpreters
-                        if lang in (i.languages or [])
-                        and (
-                            i.mode == Interpreter.Mode.REMOTE
-                            or any(s.pk == site.pk for s in i.sites.all())
-                        )
-                    ]
-                    if not interp_pool:
-                        continue
-                    needs_interp = True
-            policy = policies.get(site.pk)
-            max_parallel = None
-            if policy and policy.bookable_share < 1:
-                max_parallel = int(len(staff) * float(policy.bookable_share))
-                if max_parallel < 1:
-                    continue
-            plans.append(
-                (site, channel, windows, staff, spaces, interp_pool, needs_interp, max_parallel)
-            )
-
-    ids = {o.resource_id for p in plans for o in p[3]} | {
-        s.resource_id for p in plans for s in p[4]
-    }
-    ids |= {i.resource_id for p in plans for i in p[5]}
-    busy = _busy(ids, not_before, not_after)
-    group_busy = _group_busy(service, [p[0].pk for p in plans if p[7]], not_before, not_after)
-    whole = (Interval(not_before, not_after),)
-
-    def cal(rid: int) -> ResourceCalendar:
-        return ResourceCalendar(rid, whole, tuple(busy.get(rid, ())))
-
-    return [
-        SiteOption(
-            site_id=site.pk,
-            channel=channel,
-            windows=windows,
-            officials=tuple(cal(o.resource_id) for o in staff),
-            spaces=tuple(
-                cal(s.resource_id) for s in sorted(spaces, key=lambda s: (s.capacity, s.pk))
-            ),
-            interpreters=tuple(cal(i.resource_id) for i in interp),
-            needs_interpreter=needs,
-            max_parallel=maxp,
-            group_busy=tuple(group_busy.get(site.pk, ())),
-        )
-        for site, channel, windows, staff, spaces, interp, needs, maxp in plans
-    ]
-
-
-def _group_busy(service: Service, site_ids: list[int], not_before: datetime, not_after: datetime):
-    if not site_ids:
-        return {}
+def _group_busy(agency_id: int, site_ids: list[int], not_before: datetime, not_after: datetime):
     out: dict[int, list[Interval]] = defaultdict(list)
+    if not site_ids:
+        return out
     rows = Booking.objects.filter(
         site_id__in=site_ids,
-        service__agency_id=service.agency_id,
+        service__agency_id=agency_id,
         state__in=ACTIVE_STATES,
         start__lt=not_after,
         end__gt=not_before,
@@ -326,74 +234,144 @@ def _group_busy(service: Service, site_ids: list[int], not_before: datetime, not
     return out
 
 
+def site_options(
+    snap: RegistrySnapshot,
+    service: ServiceSnap,
+    sites: Sequence[SiteSnap],
+    filters: SearchFilters,
+    not_before: datetime,
+    not_after: datetime,
+) -> list[SiteOption]:
+    """The core's view of where and how ``service`` can be booked."""
+    plans = _plans(snap, service, sites, filters, not_before, not_after)
+    ids = {o.resource_id for p in plans for o in p.staff} | {
+        s.resource_id for p in plans for s in p.spaces
+    }
+    ids |= {i.resource_id for p in plans for i in p.interpreters}
+    busy = _busy(ids, not_before, not_after)
+    group = _group_busy(
+        service.agency_id, [p.site.id for p in plans if p.max_parallel], not_before, not_after
+    )
+    whole = (Interval(not_before, not_after),)
+    start, end = local_dates(not_before, not_after)
+    hours: dict[int | None, tuple[Interval, ...]] = {None: whole}
+
+    def working(o: OfficialSnap) -> tuple[Interval, ...]:
+        """An official works their home site's hours, wherever the customer is."""
+        if o.home_site_id not in hours:
+            opening = snap.opening(o.home_site_id, start, end)
+            hours[o.home_site_id] = tuple(Interval(a, b) for a, b, _ in opening if a < b) or ()
+        return hours[o.home_site_id]
+
+    def cal(rid: int, available: tuple[Interval, ...] = whole) -> ResourceCalendar:
+        return ResourceCalendar(rid, available, tuple(busy.get(rid, ())))
+
+    return [
+        SiteOption(
+            site_id=p.site.id,
+            channel=p.channel,
+            windows=p.windows,
+            officials=tuple(cal(o.resource_id, working(o)) for o in p.staff),
+            spaces=tuple(cal(s.resource_id) for s in p.spaces),
+            interpreters=tuple(cal(i.resource_id) for i in p.interpreters),
+            needs_interpreter=p.needs_interpreter,
+            max_parallel=p.max_parallel,
+            group_busy=tuple(group.get(p.site.id, ())),
+        )
+        for p in plans
+    ]
+
+
 def _horizons(not_before: datetime, not_after: datetime) -> list[datetime]:
-    """Search a week first, then a month, then the whole range: the earliest slots are near."""
+    """Search two days first, then a week, then a month, then all: the earliest slots are near."""
     out = [
         not_before + timedelta(days=d)
-        for d in (7, 31)
+        for d in (2, 7, 31)
         if not_before + timedelta(days=d) < not_after
     ]
     return [*out, not_after]
 
 
+def ceil_to_grid(at: datetime) -> datetime:
+    """Round up to the slot grid (15 minutes, which is also a quarter hour in Finland)."""
+    at = at.astimezone(UTC)
+    epoch = datetime(2000, 1, 1, tzinfo=UTC)
+    step = int(STEP.total_seconds())
+    secs = int((at - epoch).total_seconds())
+    return epoch + timedelta(seconds=-(-secs // step) * step)
+
+
 def availability(
-    service: Service,
+    service: ServiceSnap | int,
     not_before: datetime,
     not_after: datetime,
     filters: SearchFilters = SearchFilters(),
     *,
     per_site: int = 3,
     limit: int = 20,
+    snap: RegistrySnapshot | None = None,
 ) -> list[Slot]:
-    """Earliest free slots of ``service`` per site, earliest first."""
-    sites = candidate_sites(filters)
+    """Earliest free slots of ``service`` per site and channel, earliest first."""
+    snap = snap or registry_snapshot()
+    service = _service(snap, service)
+    sites = candidate_sites(snap, filters)
+    not_before = ceil_to_grid(not_before)
+    possible = {
+        (site.id, channel)
+        for site in sites
+        for channel in channels_at(site, service, filters)
+        if officials_at(snap, site, service, channel, filters)
+        and suitable_spaces(site, service, channel, filters)
+    }
     slots: list[Slot] = []
     for horizon in _horizons(not_before, not_after):
-        contexts = site_contexts(sites, not_before, horizon)
-        options = site_options(service, contexts, filters, not_before, horizon)
+        options = site_options(snap, service, sites, filters, not_before, horizon)
         if not options:
             continue
         query = SlotQuery(
-            duration=timedelta(minutes=service.default_duration),
-            not_before=_ceil(not_before),
+            duration=timedelta(minutes=service.duration),
+            not_before=not_before,
             not_after=horizon,
             step=STEP,
             per_site=per_site,
             limit=limit,
         )
         slots = find_slots(query, options)
-        found_sites = {s.site_id for s in slots}
-        if len(slots) >= limit or found_sites >= {o.site_id for o in options}:
+        per_option = defaultdict(int)
+        for s in slots:
+            per_option[(s.site_id, s.channel)] += 1
+        if len(slots) >= limit or all(per_option[key] >= per_site for key in possible):
             break
     return slots
 
 
 def chain_availability(
-    services: Sequence[Service],
+    services: Sequence[ServiceSnap | int],
     not_before: datetime,
     not_after: datetime,
     filters: SearchFilters = SearchFilters(),
     *,
     limit: int = 5,
+    snap: RegistrySnapshot | None = None,
 ) -> list[Chain]:
     """Earliest visits in which all ``services`` follow each other at one site on one day."""
-    sites = candidate_sites(filters)
+    snap = snap or registry_snapshot()
+    services = [_service(snap, s) for s in services]
+    sites = candidate_sites(snap, filters)
+    not_before = ceil_to_grid(not_before)
     chains: list[Chain] = []
     for horizon in _horizons(not_before, not_after):
-        contexts = site_contexts(sites, not_before, horizon)
         legs = []
         for service in services:
-            options = site_options(service, contexts, filters, not_before, horizon)
+            options = site_options(snap, service, sites, filters, not_before, horizon)
             legs.append(
-                ChainLeg(
-                    duration=timedelta(minutes=service.default_duration), options=tuple(options)
-                )
+                ChainLeg(duration=timedelta(minutes=service.duration), options=tuple(options))
             )
         if any(not leg.options for leg in legs):
             continue
         query = ChainQuery(
             legs=tuple(legs),
-            not_before=_ceil(not_before),
+            not_before=not_before,
             not_after=horizon,
             max_gap=timedelta(minutes=settings.LUUKKU_CHAIN_MAX_GAP_MINUTES),
             step=STEP,
@@ -405,13 +383,41 @@ def chain_availability(
     return chains
 
 
-def _ceil(at: datetime) -> datetime:
-    """Round up to the slot grid (15 minutes, which is also a quarter hour in Finland)."""
-    at = at.astimezone(UTC)
-    epoch = datetime(2000, 1, 1, tzinfo=UTC)
-    step = int(STEP.total_seconds())
-    secs = int((at - epoch).total_seconds())
-    return epoch + timedelta(seconds=-(-secs // step) * step)
+def _service(snap: RegistrySnapshot, service) -> ServiceSnap:
+    if isinstance(service, ServiceSnap):
+        return service
+    return snap.services[getattr(service, "pk", service)]
+
+
+def slot_at(
+    snap: RegistrySnapshot,
+    service: ServiceSnap,
+    site: SiteSnap,
+    start: datetime,
+    channel: str,
+    filters: SearchFilters,
+) -> Slot | None:
+    """A free combination of resources for exactly this start, from fresh reservations."""
+    duration = timedelta(minutes=service.duration)
+    if channel:
+        filters = SearchFilters(**{**filters.__dict__, "channel": channel})
+    options = site_options(snap, service, [site], filters, start, start + duration)
+    if not options:
+        return None
+    query = SlotQuery(
+        duration=duration, not_before=start, not_after=start + duration, per_site=1, limit=1
+    )
+    slots = [s for s in find_slots(query, options) if s.start == start]
+    return slots[0] if slots else None
+
+
+def bus_stop_at(snap: RegistrySnapshot, site: SiteSnap, at: datetime) -> StopSnap | None:
+    """The stop the bus stands at, at a given moment."""
+    day = at.astimezone(HELSINKI).date()
+    for a, b, stop in snap.opening(site.id, day, day):
+        if a <= at < b:
+            return stop
+    return None
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:

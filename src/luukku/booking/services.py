@@ -29,17 +29,10 @@ from luukku.booking.models import (
     Visit,
     token_digest,
 )
-from luukku.booking.selectors import (
-    SearchFilters,
-    availability,
-    buffer,
-    candidate_sites,
-    site_contexts,
-    site_options,
-)
-from luukku.core.scheduling import SlotQuery, find_slots
+from luukku.booking.selectors import SearchFilters, availability, buffer, bus_stop_at, slot_at
 from luukku.core.scheduling.model import Slot
-from luukku.registry.models import Interpreter, Service, Site, Space, StaffProfile
+from luukku.registry.models import Service, Site
+from luukku.registry.snapshot import registry_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -107,24 +100,22 @@ def _filters(
 
 def _slot_at(leg: Leg, site: Site, customer: Customer, official_id: int | None) -> Slot | None:
     """A free combination of resources for exactly this leg, from fresh data."""
-    duration = timedelta(minutes=leg.service.default_duration)
-    filters = _filters(site, leg.channel, customer, official_id)
-    contexts = site_contexts([site], leg.start, leg.start + duration)
-    options = site_options(leg.service, contexts, filters, leg.start, leg.start + duration)
-    if not options:
-        return None
-    query = SlotQuery(
-        duration=duration, not_before=leg.start, not_after=leg.start + duration, per_site=1, limit=1
+    snap = registry_snapshot()
+    return slot_at(
+        snap,
+        snap.services[leg.service.pk],
+        snap.sites[site.pk],
+        leg.start,
+        leg.channel,
+        _filters(site, leg.channel, customer, official_id),
     )
-    slots = [s for s in find_slots(query, options) if s.start == leg.start]
-    return slots[0] if slots else None
 
 
 def _next_slots(leg: Leg, site: Site, customer: Customer) -> list[Slot]:
     now = timezone.now()
     try:
         return availability(
-            leg.service,
+            leg.service.pk,
             max(now, leg.start - timedelta(hours=2)),
             leg.start + timedelta(days=14),
             _filters(site, leg.channel, customer),
@@ -159,22 +150,18 @@ def _reserve(booking: Booking, slot: Slot) -> None:
 
 
 def _apply_slot(booking: Booking, slot: Slot, site: Site) -> None:
+    """Point the booking at the slot's resources (ids from the snapshot: no queries)."""
+    snap = registry_snapshot()
     booking.start, booking.end = slot.start, slot.end
-    booking.official = StaffProfile.objects.get(resource_id=slot.official_id)
-    booking.space = Space.objects.get(resource_id=slot.space_id)
-    booking.interpreter = (
-        Interpreter.objects.get(resource_id=slot.interpreter_id) if slot.interpreter_id else None
+    booking.official_id = snap.by_resource[slot.official_id][1]
+    booking.space_id = snap.by_resource[slot.space_id][1]
+    booking.interpreter_id = (
+        snap.by_resource[slot.interpreter_id][1] if slot.interpreter_id else None
     )
     booking.channel = slot.channel
     if site.is_bus:
-        booking.bus_stop = next(
-            (
-                stop
-                for a, b, stop in site_contexts([site], slot.start, slot.end)[site.pk].opening
-                if a <= slot.start < b
-            ),
-            None,
-        )
+        stop = bus_stop_at(snap, snap.sites[site.pk], slot.start)
+        booking.bus_stop_id = stop.id if stop else None
 
 
 def _video_link(booking: Booking) -> str:
@@ -383,7 +370,6 @@ __all__ = [
     "Leg",
     "booking_reschedule",
     "booking_transition",
-    "candidate_sites",
     "double_bookings",
     "visit_book",
     "visit_by_token",

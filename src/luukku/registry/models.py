@@ -683,3 +683,25 @@ class BusStop(models.Model):
                         }
         if errors:
             raise ValidationError(errors)
+
+
+class RegistryVersion(models.Model):
+    """A token that changes with every registry write, so processes know to reload their snapshot.
+
+    A random token rather than a counter: a rolled-back write must not leave another
+    process holding a snapshot under a version number that is later reused.
+    """
+
+    token = models.CharField(max_length=32, default="initial")
+
+    @classmethod
+    def current(cls) -> str:
+        return cls.objects.filter(pk=1).values_list("token", flat=True).first() or "none"
+
+    @classmethod
+    def bump(cls) -> None:
+        import uuid
+
+        token = uuid.uuid4().hex
+        if not cls.objects.filter(pk=1).update(token=token):
+            cls.objects.update_or_create(pk=1, defaults={"token": token})
