@@ -1,7 +1,370 @@
-"""HTTP API routes of the queueing capability."""
+"""HTTP API routes of the queueing capability: tickets, check-in, queue state and desk actions.
+
+Bad input is answered with 4xx and a body naming the field, in the shape of
+Django Ninja's validation errors (``{"detail": [{"loc": [...], "msg": ...}]}``).
+Desk actions need a signed-in official with an open desk session (session auth).
+"""
 
 from __future__ import annotations
 
-from ninja import Router
+from datetime import datetime
+
+from django.http import HttpRequest
+from django.utils.translation import get_language
+from ninja import Field, Router, Schema
+from ninja.security import django_auth
+
+from luukku.booking.api import ApiError
+from luukku.queueing import selectors
+from luukku.queueing.models import Ticket
+from luukku.queueing.services import (
+    QueueError,
+    booking_check_in,
+    desk_session_start,
+    session_scope,
+    ticket_call,
+    ticket_call_next,
+    ticket_create,
+    ticket_finish,
+    ticket_no_show,
+    ticket_park,
+    ticket_recall,
+    ticket_start,
+    ticket_transfer,
+)
+from luukku.registry.models import Service, Site, StaffProfile
 
 router = Router(tags=["queueing"])
+
+
+def _err(exc: QueueError, where: str = "body") -> ApiError:
+    return ApiError(exc.status, [where, exc.field], exc.message)
+
+
+class TicketIn(Schema):
+    site: str = Field(description="Site slug, e.g. pori")
+    service: str = Field(description='Service code, or "advice" to ask the info desk')
+
+
+class CheckInIn(Schema):
+    site: str
+    code: str = Field(description="Booking code, or the URL from the confirmation's QR code")
+
+
+class EstimateOut(Schema):
+    minutes: int | None
+    low: int | None
+    high: int | None
+    basis: str = Field(
+        description="observed, fallback (typical service time), rostered or no_servers"
+    )
+
+
+class TicketOut(Schema):
+    token: str
+    number: str
+    site: str
+    service: str | None
+    kind: str
+    state: str
+    queued_at: datetime
+    estimate: EstimateOut | None = None
+    late: bool = False
+    space_label: str | None = None
+
+
+def _estimate_out(ticket: Ticket) -> EstimateOut | None:
+    if ticket.state != "waiting":
+        return None
+    est = selectors.ticket_estimate(ticket)
+    if not est.known:
+        return EstimateOut(minutes=None, low=None, high=None, basis=est.basis)
+    return EstimateOut(minutes=est.minutes, low=est.low, high=est.high, basis=est.basis)
+
+
+def _ticket_out(ticket: Ticket, *, late: bool = False, estimate: bool = True) -> TicketOut:
+    return TicketOut(
+        token=ticket.token,
+        number=ticket.number,
+        site=ticket.site.slug,
+        service=ticket.service.code if ticket.service else None,
+        kind=ticket.kind,
+        state=ticket.state,
+        queued_at=ticket.queued_at,
+        estimate=_estimate_out(ticket) if estimate else None,
+        late=late,
+        space_label=ticket.space.customer_label if ticket.space_id else None,
+    )
+
+
+def _site(slug: str, where: str = "body") -> Site:
+    site = Site.objects.filter(slug=slug).first()
+    if site is None:
+        raise ApiError(404, [where, "site"], "No service point with this slug.")
+    return site
+
+
+@router.post("/tickets", response={201: TicketOut}, summary="Take a queue number")
+def create_ticket(request: HttpRequest, payload: TicketIn):
+    site = _site(payload.site)
+    service = None
+    if payload.service != "advice":
+        service = Service.objects.select_related("agency").filter(code=payload.service).first()
+        if service is None:
+            raise ApiError(404, ["body", "service"], "No service with this code.")
+    try:
+        ticket = ticket_create(site=site, service=service, language=get_language() or "fi")
+    except QueueError as exc:
+        raise _err(exc) from None
+    return 201, _ticket_out(ticket)
+
+
+@router.post("/check-in", response={201: TicketOut}, summary="Check a booking in")
+def check_in(request: HttpRequest, payload: CheckInIn):
+    site = _site(payload.site)
+    try:
+        result = booking_check_in(site=site, code=payload.code, language=get_language() or "fi")
+    except QueueError as exc:
+        raise _err(exc) from None
+    return 201, _ticket_out(result.ticket, late=result.late)
+
+
+@router.get("/tickets/{token}", response=TicketOut, summary="A ticket's state and estimate")
+def get_ticket(request: HttpRequest, token: str):
+    ticket = selectors.ticket_get_by_token(token)
+    if ticket is None:
+        raise ApiError(404, ["path", "token"], "No such ticket.")
+    return _ticket_out(ticket)
+
+
+class QueueRow(Schema):
+    letter: str
+    agency: str | None
+    waiting: int
+    estimate_minutes: int | None
+
+
+class CallOut(Schema):
+    id: int
+    number: str
+    label: str
+    agency: str
+    recall: bool
+    time: str
+
+
+class SiteQueueOut(Schema):
+    site: str
+    queues: list[QueueRow]
+    calls: list[CallOut]
+
+
+@router.get(
+    "/sites/{slug}", response=SiteQueueOut, summary="Queue state at a site (what a display shows)"
+)
+def site_queue(request: HttpRequest, slug: str):
+    from luukku.queueing.views import _call_dict
+
+    site = _site(slug, "path")
+    lang = get_language() or "fi"
+    return SiteQueueOut(
+        site=site.slug,
+        queues=[
+            QueueRow(
+                letter=row["queue"].letter,
+                agency=row["queue"].agency.code if row["queue"].agency else None,
+                waiting=row["waiting"],
+                estimate_minutes=row["estimate"].minutes
+                if row["estimate"] and row["estimate"].known
+                else None,
+            )
+            for row in selectors.queue_overview(site)
+        ],
+        calls=[CallOut(**_call_dict(c, lang)) for c in selectors.last_calls(site)],
+    )
+
+
+# -- desk ----------------------------------------------------------------------
+
+
+class SessionIn(Schema):
+    services: list[str] = Field(description="Service codes the official serves now")
+    remote: bool = False
+    site: str | None = Field(None, description="Site slug for on-site service (default: home site)")
+    advice: bool = False
+
+
+class SessionOut(Schema):
+    site: str | None
+    remote: bool
+    services: list[str]
+    advice: bool
+
+
+class DeskCallOut(Schema):
+    result: str = Field(description="called, empty or no_space")
+    ticket: TicketOut | None = None
+    first_in_line: str | None = Field(
+        None, description="With no_space: the number that stays first"
+    )
+    video_url: str | None = None
+
+
+class ParkIn(Schema):
+    minutes: int = 10
+
+
+class TransferIn(Schema):
+    service: str
+
+
+def _official(request: HttpRequest) -> StaffProfile:
+    profile = StaffProfile.objects.filter(user=request.user).first()
+    if profile is None:
+        raise ApiError(403, ["auth"], "Only staff can use the desk.")
+    return profile
+
+
+def _scope(official: StaffProfile):
+    session = selectors.desk_session_get(official)
+    if session is None:
+        raise ApiError(409, ["session"], "Start a desk session first (POST /desk/session).")
+    return session_scope(session)
+
+
+def _my_ticket(ticket_id: int) -> Ticket:
+    ticket = Ticket.objects.filter(pk=ticket_id).first()
+    if ticket is None:
+        raise ApiError(404, ["path", "ticket_id"], "No such ticket.")
+    return ticket
+
+
+@router.post("/desk/session", response={201: SessionOut}, auth=django_auth, summary="Start serving")
+def start_session(request: HttpRequest, payload: SessionIn):
+    official = _official(request)
+    services = list(Service.objects.filter(code__in=payload.services))
+    if len(services) != len(set(payload.services)):
+        raise ApiError(400, ["body", "services"], "Unknown service code.")
+    site = _site(payload.site) if payload.site else None
+    try:
+        s = desk_session_start(
+            official=official,
+            services=services,
+            remote=payload.remote,
+            site=site,
+            advice=payload.advice,
+        )
+    except QueueError as exc:
+        raise _err(exc) from None
+    return 201, SessionOut(
+        site=s.site.slug if s.site else None,
+        remote=s.remote,
+        services=[x.code for x in s.services.all()],
+        advice=s.advice,
+    )
+
+
+def _call_out(result) -> DeskCallOut:
+    if result.ticket is None:
+        return DeskCallOut(
+            result=result.reason,
+            first_in_line=result.first_in_line.number if result.first_in_line else None,
+        )
+    t = result.ticket
+    return DeskCallOut(
+        result="called",
+        ticket=_ticket_out(t, estimate=False),
+        video_url=t.video_url if t.remote else None,
+    )
+
+
+@router.post(
+    "/desk/call-next", response=DeskCallOut, auth=django_auth, summary="Call the next customer"
+)
+def call_next(request: HttpRequest):
+    official = _official(request)
+    try:
+        return _call_out(ticket_call_next(official=official, scope=_scope(official)))
+    except QueueError as exc:
+        raise _err(exc, "desk") from None
+
+
+@router.post(
+    "/desk/tickets/{ticket_id}/call",
+    response=DeskCallOut,
+    auth=django_auth,
+    summary="Call this customer",
+)
+def call_one(request: HttpRequest, ticket_id: int):
+    official = _official(request)
+    try:
+        return _call_out(
+            ticket_call(ticket_id=ticket_id, official=official, scope=_scope(official))
+        )
+    except QueueError as exc:
+        raise _err(exc, "path") from None
+
+
+def _act(request: HttpRequest, ticket_id: int, fn, **kwargs) -> TicketOut:
+    official = _official(request)
+    ticket = _my_ticket(ticket_id)
+    try:
+        done = fn(ticket=ticket, official=official, **kwargs)
+    except QueueError as exc:
+        raise _err(exc, "path" if exc.field == "ticket" else "body") from None
+    done.refresh_from_db()
+    return _ticket_out(done, estimate=False)
+
+
+@router.post(
+    "/desk/tickets/{ticket_id}/recall", response=TicketOut, auth=django_auth, summary="Recall"
+)
+def recall(request: HttpRequest, ticket_id: int):
+    return _act(request, ticket_id, ticket_recall)
+
+
+@router.post(
+    "/desk/tickets/{ticket_id}/no-show", response=TicketOut, auth=django_auth, summary="No-show"
+)
+def no_show(request: HttpRequest, ticket_id: int):
+    return _act(request, ticket_id, ticket_no_show)
+
+
+@router.post(
+    "/desk/tickets/{ticket_id}/park",
+    response=TicketOut,
+    auth=django_auth,
+    summary="Park for a while",
+)
+def park(request: HttpRequest, ticket_id: int, payload: ParkIn):
+    return _act(request, ticket_id, ticket_park, minutes=payload.minutes)
+
+
+@router.post(
+    "/desk/tickets/{ticket_id}/transfer",
+    response=TicketOut,
+    auth=django_auth,
+    summary="Pass on to another service's queue, keeping the customer's place",
+)
+def transfer(request: HttpRequest, ticket_id: int, payload: TransferIn):
+    service = Service.objects.select_related("agency").filter(code=payload.service).first()
+    if service is None:
+        raise ApiError(404, ["body", "service"], "No service with this code.")
+    return _act(request, ticket_id, ticket_transfer, service=service)
+
+
+@router.post(
+    "/desk/tickets/{ticket_id}/start", response=TicketOut, auth=django_auth, summary="Start service"
+)
+def start(request: HttpRequest, ticket_id: int):
+    return _act(request, ticket_id, ticket_start)
+
+
+@router.post(
+    "/desk/tickets/{ticket_id}/finish",
+    response=TicketOut,
+    auth=django_auth,
+    summary="Finish service",
+)
+def finish(request: HttpRequest, ticket_id: int):
+    return _act(request, ticket_id, ticket_finish)
