@@ -11,7 +11,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.utils.translation import get_language
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from luukku.booking.api import ApiError
@@ -116,7 +116,7 @@ def create_ticket(request: HttpRequest, payload: TicketIn):
         ticket = ticket_create(site=site, service=service, language=get_language() or "fi")
     except QueueError as exc:
         raise _err(exc) from None
-    return 201, _ticket_out(ticket)
+    return Status(201, _ticket_out(ticket))
 
 
 @router.post("/check-in", response={201: TicketOut}, summary="Check a booking in")
@@ -126,7 +126,7 @@ def check_in(request: HttpRequest, payload: CheckInIn):
         result = booking_check_in(site=site, code=payload.code, language=get_language() or "fi")
     except QueueError as exc:
         raise _err(exc) from None
-    return 201, _ticket_out(result.ticket, late=result.late)
+    return Status(201, _ticket_out(result.ticket, late=result.late))
 
 
 @router.get("/tickets/{token}", response=TicketOut, summary="A ticket's state and estimate")
@@ -256,11 +256,14 @@ def start_session(request: HttpRequest, payload: SessionIn):
         )
     except QueueError as exc:
         raise _err(exc) from None
-    return 201, SessionOut(
-        site=s.site.slug if s.site else None,
-        remote=s.remote,
-        services=[x.code for x in s.services.all()],
-        advice=s.advice,
+    return Status(
+        201,
+        SessionOut(
+            site=s.site.slug if s.site else None,
+            remote=s.remote,
+            services=[x.code for x in s.services.all()],
+            advice=s.advice,
+        ),
     )
 
 

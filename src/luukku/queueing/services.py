@@ -238,7 +238,7 @@ def booking_check_in(
     raw = parse_booking_code(code)
     with transaction.atomic():
         booking = (
-            Booking.objects.select_for_update()
+            Booking.objects.select_for_update(of=("self",))
             .select_related("service__agency", "site", "visit")
             .filter(code=raw)
             .first()
@@ -596,7 +596,7 @@ def ticket_call(
 def _own(ticket: Ticket, official: StaffProfile, states: Collection[str]) -> Ticket:
     """Lock and return ``ticket`` if this official holds it in one of ``states``."""
     locked = (
-        Ticket.objects.select_for_update()
+        Ticket.objects.select_for_update(of=("self",))
         .select_related("service__agency", "booking")
         .get(pk=ticket.pk)
     )

@@ -288,7 +288,7 @@ def test_estimate__fallback_then_observed(demo):
     assert est.position == 3 and est.minutes == 3 * svc.default_duration
     me, scope = serve("vero.pori1")
     now = timezone.now()
-    for i in range(6):
+    for _ in range(6):
         t = walk_in(pori, "tax-card")
         ticket_call_next(official=me, scope=scope, now=now)
         ticket_finish(
