@@ -250,10 +250,11 @@ def manage_url(token: str) -> str:
 def _after_booking(visit: Visit, bookings: list[Booking], token: str | None) -> None:
     from luukku.booking.tasks import schedule_reminders, send_confirmation
 
-    if token:
-        send_confirmation.enqueue(visit.pk, manage_url(token))
-    for booking in bookings:
-        schedule_reminders(booking)
+    with transaction.atomic():  # one commit for all the queued work, not one per task
+        if token:
+            send_confirmation.enqueue(visit.pk, manage_url(token))
+        for booking in bookings:
+            schedule_reminders(booking)
 
 
 def visit_by_token(token: str) -> Visit | None:
