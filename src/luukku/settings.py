@@ -94,7 +94,9 @@ def _database() -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         },
         # A file, not shared-cache memory, so that concurrency tests see real SQLite locking.
-        "TEST": {"NAME": os.environ.get("LUUKKU_SQLITE_TEST", str(VAR_DIR / "test-luukku.sqlite3"))},
+        "TEST": {
+            "NAME": os.environ.get("LUUKKU_SQLITE_TEST", str(VAR_DIR / "test-luukku.sqlite3"))
+        },
     }
 
 
