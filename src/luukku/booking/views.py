@@ -155,6 +155,7 @@ def search(request: HttpRequest) -> HttpResponse:
     by_code = {s.code: s for s in services}
     data = request.GET.copy()
     data.setdefault("group_size", "1")
+    data.setdefault("day", today().isoformat())
     form = SearchForm(data, sites=sites, services=services)
     form.is_valid()
     cd = form.cleaned_data
@@ -263,7 +264,18 @@ def confirm(request: HttpRequest) -> HttpResponse:
     options_form = SearchForm(
         {k: data.get(k, "") for k in ("group_size", "accessible", "interpreter")} | {"q": ""}
     )
-    options_form.is_valid()
+    search_url = (
+        reverse("booking:search")
+        + "?"
+        + urlencode(
+            [("service", legs[0].service.code), ("site", site.slug)]
+            + [("also", leg.service.code) for leg in legs[1:]]
+            + [(k, data[k]) for k in ("group_size", "accessible", "interpreter") if data.get(k)]
+        )
+    )
+    if not options_form.is_valid():
+        # The needs are asked on the search page: show the message next to the field there.
+        return redirect(search_url)
     opts = options_form.cleaned_data
     lang = (get_language() or "fi")[:2]
     ctx = {
@@ -271,13 +283,14 @@ def confirm(request: HttpRequest) -> HttpResponse:
         "legs": legs,
         "options": _options(opts),
         "hidden_legs": data.getlist("leg"),
+        "search_url": search_url,
     }
     if request.method == "GET":
         form = ContactForm(initial={"language": lang if lang in ("fi", "sv", "en") else "fi"})
         return render(request, "booking/confirm.html", {**ctx, "form": form})
 
     form = ContactForm(request.POST)
-    if not form.is_valid() or options_form.errors:
+    if not form.is_valid():
         return render(request, "booking/confirm.html", {**ctx, "form": form}, status=422)
     cd = form.cleaned_data
     customer = Customer(
@@ -296,15 +309,6 @@ def confirm(request: HttpRequest) -> HttpResponse:
         ctx["conflict"] = exc.message
         ctx["contact"] = {k: cd[k] for k in (*CONTACT_FIELDS, "language")}
         ctx["groups"] = [] if len(legs) > 1 else _slot_rows(service, exc.next_slots, ctx["options"])
-        ctx["search_url"] = (
-            reverse("booking:search")
-            + "?"
-            + urlencode(
-                [("service", service.code), ("site", site.slug)]
-                + [("also", leg.service.code) for leg in legs[1:]]
-                + list(ctx["options"].items())
-            )
-        )
         return render(request, "booking/conflict.html", ctx, status=409)
     except BookingError as exc:
         form.add_error(exc.field if exc.field in CONTACT_FIELDS else None, exc.message)
