@@ -122,11 +122,19 @@ def test_times__chained_visit(client, demo):
     ]
 
 
-def test_times__query_count(client, demo, django_assert_max_num_queries):
-    times_page(client)  # warm the registry snapshot
-    with django_assert_max_num_queries(10):
-        resp = times_page(client)
-    assert resp.status_code == 200
+@pytest.mark.parametrize(
+    "params",
+    [
+        pytest.param({"service": "passport", "site": "pori"}, id="one-site"),
+        pytest.param({"service": "benefit-advice"}, id="all-sites-with-bus"),
+        pytest.param({"service": "passport", "also": "tax-card"}, id="chain"),
+    ],
+)
+def test_times__query_count_stays_flat(client, demo, django_assert_max_num_queries, params):
+    client.get(SEARCH, params)  # warm the registry snapshot
+    with django_assert_max_num_queries(8):
+        resp = client.get(SEARCH, params)
+    assert resp.status_code == 200 and CONFIRM_LINK.search(resp.content.decode())
 
 
 def test_times__later_days_link(client, demo):
