@@ -15,8 +15,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection
 
-from luukku.booking.models import ACTIVE_STATES, Booking, Channel, Reservation
+from luukku.booking.models import ACTIVE_STATES, Booking, Channel
 from luukku.core.opening import local_to_utc
 from luukku.core.scheduling import (
     Chain,
@@ -197,25 +198,105 @@ def _plans(snap, service, sites, filters, not_before, not_after) -> list[_Plan]:
     return plans
 
 
-def _busy(
-    resource_ids: set[int], not_before: datetime, not_after: datetime
-) -> dict[int, list[Interval]]:
-    """Existing reservations per resource, widened by the buffer before them.
+_GAPS_SQL = {
+    # Each reservation with its predecessor's end, keeping only the rows that open a gap long
+    # enough for the service, plus each resource's first and last row in the period.
+    "postgresql": """
+        SELECT resource_id, s, e, prev_e, last FROM (
+            SELECT resource_id,
+                   EXTRACT(EPOCH FROM start)::bigint AS s,
+                   EXTRACT(EPOCH FROM "end")::bigint AS e,
+                   EXTRACT(EPOCH FROM LAG("end") OVER w)::bigint AS prev_e,
+                   LEAD(start) OVER w IS NULL AS last
+            FROM booking_reservation
+            WHERE resource_id = ANY(%s) AND start < %s AND "end" > %s
+            WINDOW w AS (PARTITION BY resource_id ORDER BY start)
+        ) t
+        WHERE prev_e IS NULL OR last OR s - prev_e >= %s
+    """,
+    "sqlite": """
+        SELECT resource_id, s, e, prev_e, last FROM (
+            SELECT resource_id,
+                   CAST(strftime('%%s', start) AS INTEGER) AS s,
+                   CAST(strftime('%%s', "end") AS INTEGER) AS e,
+                   CAST(strftime('%%s', LAG("end") OVER w) AS INTEGER) AS prev_e,
+                   LEAD(start) OVER w IS NULL AS last
+            FROM booking_reservation
+            WHERE resource_id IN ({ids}) AND start < %s AND "end" > %s
+            WINDOW w AS (PARTITION BY resource_id ORDER BY start)
+        ) t
+        WHERE prev_e IS NULL OR last OR s - prev_e >= %s
+    """,
+}
 
-    A reservation's end already includes the buffer after it, so a new slot that
-    avoids [start - buffer, end) keeps the buffer on both sides, as the database
-    constraint on stored periods does.
+
+def _free(
+    resource_ids: set[int], not_before: datetime, not_after: datetime, duration: timedelta
+) -> dict[int, list[tuple[int, int]]]:
+    """Free gaps (epoch seconds) of each resource that has reservations in the period.
+
+    The database does the sweep: it returns only the reservations that open a gap long
+    enough for ``duration`` (plus each resource's first and last one), so a fully
+    booked calendar costs a handful of rows instead of thousands. A reservation's end
+    already includes the buffer after it; the buffer before it is taken off here. A
+    resource missing from the answer is free for the whole period.
     """
-    buf = buffer()
-    busy: dict[int, list[Interval]] = defaultdict(list)
     if not resource_ids:
-        return busy
-    rows = Reservation.objects.filter(
-        resource_id__in=resource_ids, start__lt=not_after + buf, end__gt=not_before - buf
-    ).values_list("resource_id", "start", "end")
-    for rid, start, end in rows:
-        busy[rid].append(Interval(start - buf, end))
-    return busy
+        return {}
+    buf = int(buffer().total_seconds())
+    need = int(duration.total_seconds()) + buf
+    lo, hi = int(not_before.timestamp()), int(not_after.timestamp())
+    ids = sorted(resource_ids)
+    window = (not_after + buffer(), not_before - buffer())
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(_GAPS_SQL["postgresql"], [ids, *window, need])
+        else:
+            sql = _GAPS_SQL["sqlite"].replace("{ids}", ",".join(["%s"] * len(ids)))
+            cur.execute(sql, [*ids, *window, need])
+        rows = cur.fetchall()
+    rows.sort()
+    free: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for rid, start, end, prev_end, last in rows:
+        gaps = free[rid]
+        a = lo if prev_end is None else prev_end
+        b = start - buf
+        if b - a >= need - buf:
+            gaps.append((a, b))
+        if last and hi - end >= need - buf:
+            gaps.append((end, hi))
+    return free
+
+
+def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Merge sorted spans into disjoint ones."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _to_intervals(spans: list[tuple[int, int]]) -> tuple[Interval, ...]:
+    return tuple(
+        Interval(datetime.fromtimestamp(a, UTC), datetime.fromtimestamp(b, UTC)) for a, b in spans
+    )
+
+
+def _intersect(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Intersection of two sorted lists of disjoint spans."""
+    out, i, j = [], 0, 0
+    while i < len(a) and j < len(b):
+        lo, hi = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if lo < hi:
+            out.append((lo, hi))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
 
 
 def _group_busy(agency_id: int, site_ids: list[int], not_before: datetime, not_after: datetime):
@@ -244,34 +325,65 @@ def site_options(
 ) -> list[SiteOption]:
     """The core's view of where and how ``service`` can be booked."""
     plans = _plans(snap, service, sites, filters, not_before, not_after)
-    ids = {o.resource_id for p in plans for o in p.staff} | {
-        s.resource_id for p in plans for s in p.spaces
-    }
-    ids |= {i.resource_id for p in plans for i in p.interpreters}
-    busy = _busy(ids, not_before, not_after)
-    group = _group_busy(
-        service.agency_id, [p.site.id for p in plans if p.max_parallel], not_before, not_after
-    )
-    whole = (Interval(not_before, not_after),)
+    duration = timedelta(minutes=service.duration)
+    need = int(duration.total_seconds())
+    whole_s = [(int(not_before.timestamp()), int(not_after.timestamp()))]
     start, end = local_dates(not_before, not_after)
-    hours: dict[int | None, tuple[Interval, ...]] = {None: whole}
+    hours: dict[int | None, list[tuple[int, int]]] = {None: whole_s}
 
-    def working(o: OfficialSnap) -> tuple[Interval, ...]:
+    def working(o: OfficialSnap) -> list[tuple[int, int]]:
         """An official works their home site's hours, wherever the customer is."""
         if o.home_site_id not in hours:
             opening = snap.opening(o.home_site_id, start, end)
-            hours[o.home_site_id] = tuple(Interval(a, b) for a, b, _ in opening if a < b) or ()
+            hours[o.home_site_id] = [
+                (int(a.timestamp()), int(b.timestamp())) for a, b, _ in opening if a < b
+            ]
         return hours[o.home_site_id]
 
-    def cal(rid: int, available: tuple[Interval, ...] = whole) -> ResourceCalendar:
-        return ResourceCalendar(rid, available, tuple(busy.get(rid, ())))
+    # Officials first: they are few, and when they are fully booked the many spaces
+    # need not be read at all.
+    official_free = _free(
+        {o.resource_id for p in plans for o in p.staff}, not_before, not_after, duration
+    )
+    official_spans: dict[int, list[tuple[int, int]]] = {}
+    for p in plans:
+        for o in p.staff:
+            if o.resource_id not in official_spans:
+                gaps = official_free.get(o.resource_id)
+                spans = working(o) if gaps is None else _intersect(working(o), gaps)
+                official_spans[o.resource_id] = [(a, b) for a, b in spans if b - a >= need]
+    live = []
+    for p in plans:
+        windows = [(int(w.start.timestamp()), int(w.end.timestamp())) for w in p.windows]
+        reach = sorted(sp for o in p.staff for sp in official_spans[o.resource_id])
+        if any(b - a >= need for a, b in _intersect(windows, _union(reach))):
+            live.append(p)
+    plans = live
+    lo = min((a for sp in official_spans.values() for a, _ in sp), default=whole_s[0][0])
+    hi = max((b for sp in official_spans.values() for _, b in sp), default=whole_s[0][1])
+    envelope = (datetime.fromtimestamp(lo, UTC), datetime.fromtimestamp(hi, UTC))
+    other_ids = {s.resource_id for p in plans for s in p.spaces} | {
+        i.resource_id for p in plans for i in p.interpreters
+    }
+    other_free = _free(other_ids, *envelope, duration) if plans else {}
+    envelope_s = [(lo, hi)]
+    group = _group_busy(
+        service.agency_id, [p.site.id for p in plans if p.max_parallel], not_before, not_after
+    )
+
+    def official_cal(rid: int) -> ResourceCalendar:
+        return ResourceCalendar(rid, _to_intervals(official_spans[rid]))
+
+    def cal(rid: int) -> ResourceCalendar:
+        gaps = other_free.get(rid)
+        return ResourceCalendar(rid, _to_intervals(envelope_s if gaps is None else gaps))
 
     return [
         SiteOption(
             site_id=p.site.id,
             channel=p.channel,
             windows=p.windows,
-            officials=tuple(cal(o.resource_id, working(o)) for o in p.staff),
+            officials=tuple(official_cal(o.resource_id) for o in p.staff),
             spaces=tuple(cal(s.resource_id) for s in p.spaces),
             interpreters=tuple(cal(i.resource_id) for i in p.interpreters),
             needs_interpreter=p.needs_interpreter,

@@ -132,7 +132,7 @@ def test_times__chained_visit(client, demo):
 )
 def test_times__query_count_stays_flat(client, demo, django_assert_max_num_queries, params):
     client.get(SEARCH, params)  # warm the registry snapshot
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(12):
         resp = client.get(SEARCH, params)
     assert resp.status_code == 200 and CONFIRM_LINK.search(resp.content.decode())
 
