@@ -79,7 +79,9 @@ def _database() -> dict:
     if url:
         db = dj_database_url.parse(url, conn_max_age=60)
         if db["ENGINE"].endswith("postgresql"):
-            db.setdefault("TEST", {})["NAME"] = os.environ.get("LUUKKU_TEST_DB", "test_luukku")
+            db.setdefault("TEST", {})["NAME"] = os.environ.get(
+                "LUUKKU_TEST_DB", f"test_luukku_{os.getpid()}"
+            )
         return db
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return {
@@ -95,7 +97,10 @@ def _database() -> dict:
         },
         # A file, not shared-cache memory, so that concurrency tests see real SQLite locking.
         "TEST": {
-            "NAME": os.environ.get("LUUKKU_SQLITE_TEST", str(VAR_DIR / "test-luukku.sqlite3"))
+            # One file per test run, so that parallel runs never share it.
+            "NAME": os.environ.get(
+                "LUUKKU_SQLITE_TEST", str(VAR_DIR / f"test-luukku-{os.getpid()}.sqlite3")
+            )
         },
     }
 
