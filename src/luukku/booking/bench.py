@@ -280,7 +280,9 @@ def generate(scale: Scale, rng: random.Random) -> dict:
         for d in range(scale.weeks * 7)
         if (start_day + timedelta(days=d)).weekday() < 5
     ]
-    pairs = onsite + remote
+    pairs = [
+        p for p in onsite + remote if p[3]
+    ]  # officials with no bookable service get no bookings
     per_pair_day = max(1, -(-scale.bookings // (len(pairs) * len(days))))  # ceil: reach the target
     durations = {s.pk: s.default_duration for s in services}
     with _exclusion_deferred():
