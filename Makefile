@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint format migrate seed serve worker browser clean messages
+.PHONY: demo test install lint format migrate seed clean messages compile-messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,29 +17,35 @@ install: $(STAMP)
 
 migrate: install
 	$(BIN)/luukku migrate --noinput
-	$(BIN)/luukku compilemessages --ignore '.venv/*' -v 0
 
 seed: migrate
 	$(BIN)/luukku seed-demo
 
+# The background worker (confirmations, reminders) runs beside the web server and stops with it.
 demo: seed
 	$(BIN)/luukku demo-info --port $(PORT)
+	$(BIN)/luukku db_worker --no-reload --interval 2 -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/luukku runserver 127.0.0.1:$(PORT)
 
 lint: install
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests conftest.py
+	$(BIN)/ruff format --check src tests conftest.py
 
 format: install
-	$(BIN)/ruff check --fix src tests
-	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests conftest.py
+	$(BIN)/ruff format src tests conftest.py
 
 test: install lint
-	$(BIN)/luukku compilemessages --ignore '.venv/*' -v 0
 	$(BIN)/pytest -q
 
+# Translations: the compiled .mo files are committed, so neither demo nor test needs GNU gettext.
+# After changing user-facing strings: make messages, translate the .po files, make compile-messages.
 messages: install
-	cd src/luukku && ../../$(BIN)/django-admin makemessages -l fi -l sv -l en --ignore 'core/*' && cd ../..
+	cd src/luukku && DJANGO_SETTINGS_MODULE=luukku.settings ../../$(BIN)/django-admin makemessages -l fi -l sv --ignore 'core/*' --ignore '*/tests/*'
+
+compile-messages: install
+	cd src/luukku && DJANGO_SETTINGS_MODULE=luukku.settings ../../$(BIN)/django-admin compilemessages
 
 clean:
 	rm -rf $(VENV) var

@@ -15,7 +15,9 @@ AXE = Path(__file__).with_name("axe-4.14.1.min.js")
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package (.ci/run does).")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install Debian's chromium package (.ci/run does)."
+        )
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; Django must not refuse
@@ -59,7 +61,12 @@ def axe_violations(page) -> list[dict]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:3],
+        }
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]

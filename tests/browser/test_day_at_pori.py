@@ -36,7 +36,7 @@ def test_kiosk_number_reaches_display_within_one_second_of_call(live_server, dem
     display.wait_for_timeout(800)  # let the EventSource connect
 
     sign_in(desk, base, "kela.pori1")
-    desk.check('input[name=mode][value=on_site]')
+    desk.check("input[name=mode][value=on_site]")
     desk.select_option("select[name=site]", "pori")
     desk.click("form[action$='/desk/session/'] button[type=submit]")
     desk.wait_for_selector("#call-next")
@@ -55,7 +55,14 @@ def test_kiosk_number_reaches_display_within_one_second_of_call(live_server, dem
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/sites/pori/kiosk/", "/sites/pori/display/", "/book/", "/book/?service=passport&site=pori", "/planning/"],
+    [
+        "/",
+        "/sites/pori/kiosk/",
+        "/sites/pori/display/",
+        "/book/",
+        "/book/?service=passport&site=pori",
+        "/planning/",
+    ],
 )
 def test_pages_have_no_serious_accessibility_violations(live_server, demo, new_page, path):
     page = new_page()
