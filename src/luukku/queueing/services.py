@@ -417,27 +417,39 @@ def _free_spaces(ticket: Ticket, now: datetime, skip: Collection[int]) -> list[S
         .exclude(pk=ticket.booking_id or 0)
         .values("space_id")
     )
-    spaces = (
+    rows = list(
         Space.objects.filter(site_id=ticket.site_id, active=True)
         .exclude(pk__in=held)
         .exclude(pk__in=booked)
         .exclude(pk__in=list(skip))
-        .select_related("earmarked_agency")
-        .prefetch_related("equipment")
+        .values_list(
+            "id",
+            "space_type",
+            "capacity",
+            "zone",
+            "earmarked_agency__code",
+            "accessible",
+            "customer_label",
+        )
     )
+    equipment: dict[int, set[str]] = {}
+    for space_id, code in Space.equipment.through.objects.filter(
+        space_id__in=[r[0] for r in rows]
+    ).values_list("space_id", "equipment__code"):
+        equipment.setdefault(space_id, set()).add(code)
     return [
         SpaceInfo(
-            id=s.pk,
-            space_type=s.space_type,
-            capacity=s.capacity,
-            equipment=frozenset(e.code for e in s.equipment.all()),
-            zone=s.zone,
-            earmarked_agency=s.earmarked_agency.code if s.earmarked_agency else None,
-            is_safe_room=s.is_safe_room,
-            accessible=s.accessible,
-            label=s.customer_label,
+            id=pk,
+            space_type=space_type,
+            capacity=capacity,
+            equipment=frozenset(equipment.get(pk, ())),
+            zone=zone,
+            earmarked_agency=agency,
+            is_safe_room=space_type == SpaceType.SAFE_ROOM,
+            accessible=accessible,
+            label=label,
         )
-        for s in spaces
+        for pk, space_type, capacity, zone, agency, accessible, label in rows
     ]
 
 
@@ -488,10 +500,13 @@ def _call(ticket: Ticket, official: StaffProfile, remote: bool, now: datetime) -
     """Give ``ticket`` a space and mark it called; False if taken meanwhile, None if no space."""
     need = _need(ticket, remote)
     tried: set[int] = set()
-    for _attempt in range(5):
+    while True:  # each pass rules out one space, so this ends
         space = choose_space(_free_spaces(ticket, now, tried), need)
         if space is None:
             return None
+        if not _lock_space(space.id):
+            tried.add(space.id)  # another official is giving this space out right now
+            continue
         video = _video_link(ticket, now) if remote else ticket.video_url
         try:
             with transaction.atomic():  # a savepoint: the space index may refuse
@@ -523,7 +538,13 @@ def _call(ticket: Ticket, official: StaffProfile, remote: bool, now: datetime) -
         if ticket.phone:
             transaction.on_commit(lambda label=space.label: _sms_called(ticket, label))
         return True
-    return None
+
+
+def _lock_space(pk: int) -> bool:
+    """On PostgreSQL, lock the chosen space or report it busy, without waiting."""
+    if connection.vendor != "postgresql":
+        return True  # SQLite: the whole transaction already holds the write lock
+    return Space.objects.select_for_update(skip_locked=True).filter(pk=pk).exists()
 
 
 def _sms_called(ticket: Ticket, label: str) -> None:

@@ -1,0 +1,207 @@
+"""``luukku bench queue``: call-next latency under 20 concurrent officials, and the estimate's error.
+
+Sets up a bench site (``bench-l``, 25 screened booths, 20 KELA officials) in the
+current database, queues ``tickets`` walk-ins, then ``officials`` threads (each on
+its own connection) call next and finish until the queue is empty. Latency is
+measured around ``ticket_call_next`` only. Duplicate calls are counted from the
+database afterwards. The waiting-time error comes from the core day simulation
+(``core.queueing.daysim``), as the mean over seeds 0–9.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import statistics
+import threading
+import time
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import connection, connections
+from django.db.models import Count
+from django.utils import timezone
+
+from luukku.core.queueing.daysim import simulate_day
+from luukku.queueing.models import Call, DeskSession, Ticket
+from luukku.queueing.services import (
+    desk_session_start,
+    session_scope,
+    ticket_call_next,
+    ticket_create,
+    ticket_finish,
+)
+from luukku.registry.models import Agency, Service, Site, Size, Space, SpaceType, StaffProfile
+
+BENCH_SITE = "bench-l"
+SEEDS = range(10)
+
+
+def _setup(officials: int):
+    kela = Agency.objects.get(code="KELA")
+    site, _ = Site.objects.get_or_create(
+        slug=BENCH_SITE, defaults={"name": "Bench L", "municipality": "Pori", "size": Size.L}
+    )
+    site.agencies_on_site.add(kela)
+    have = Space.objects.filter(site=site).count()
+    for i in range(have, officials + 5):
+        Space.objects.create(
+            site=site,
+            name=f"Bench {i + 1}",
+            customer_label=f"Piste {i + 1}",
+            space_type=SpaceType.SCREENED_BOOTH,
+        )
+    Ticket.objects.filter(site=site).delete()
+    services = list(Service.objects.filter(agency=kela, walk_in=True))
+    users = get_user_model()
+    profiles = []
+    for i in range(officials):
+        user, _ = users.objects.get_or_create(username=f"bench.official{i + 1:02d}")
+        profile = StaffProfile.objects.filter(user=user).first()
+        if profile is None:
+            profile = StaffProfile.objects.create(
+                user=user, role="official", agency=kela, home_site=site
+            )
+        profile.services.set(services)
+        profile.sites.set([site])
+        DeskSession.objects.filter(official=profile).delete()
+        session = desk_session_start(official=profile, services=services, remote=False, site=site)
+        profiles.append((profile, session_scope(session)))
+    return site, services, profiles
+
+
+def _percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+def _work(official_id: int, scope, barrier) -> dict:
+    """One official: call next and finish until nobody waits; return latencies in ms."""
+    out: dict = {"latencies": [], "called": [], "error": None}
+    try:
+        official = StaffProfile.objects.get(pk=official_id)
+        barrier.wait()
+        while True:
+            t0 = time.perf_counter()
+            result = ticket_call_next(official=official, scope=scope)
+            out["latencies"].append((time.perf_counter() - t0) * 1000.0)
+            if result.ticket is None:
+                if result.reason != "empty":
+                    raise RuntimeError(result.reason)
+                break
+            out["called"].append(result.ticket.pk)
+            ticket_finish(ticket=result.ticket, official=official)
+    except Exception as exc:  # reported in the result
+        out["error"] = repr(exc)
+    finally:
+        connections.close_all()
+    return out
+
+
+def _run_threads(profiles: list) -> list[dict]:
+    barrier = threading.Barrier(len(profiles))
+    outputs: list[dict] = []
+    lock = threading.Lock()
+
+    def target(pk, scope):
+        out = _work(pk, scope, barrier)
+        with lock:
+            outputs.append(out)
+
+    threads = [threading.Thread(target=target, args=p) for p in profiles]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outputs
+
+
+def _process_main(pk, scope, barrier, queue) -> None:
+    queue.put(_work(pk, scope, barrier))
+
+
+def _run_processes(profiles: list) -> list[dict]:
+    """One OS process per official, as officials' requests reach separate server workers."""
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(len(profiles))
+    queue = ctx.Queue()
+    procs = [
+        ctx.Process(target=_process_main, args=(pk, scope, barrier, queue))
+        for pk, scope in profiles
+    ]
+    for p in procs:
+        p.start()
+    outputs = [queue.get() for _ in procs]
+    for p in procs:
+        p.join()
+    return outputs
+
+
+def run(
+    *,
+    db: str,
+    json_path: str | None,
+    tickets: int = 500,
+    officials: int = 20,
+    mode: str = "processes",
+) -> dict:
+    """Run the queue benchmark on the current database; write JSON to ``json_path`` if given.
+
+    ``mode="processes"`` (default) runs each official in its own process, like
+    officials whose requests reach different server workers; ``"threads"`` runs
+    them as threads of this process (then Python's GIL, not the database, sets
+    the latency).
+    """
+    if mode not in ("processes", "threads"):
+        raise ValueError("mode must be processes or threads")
+    site, services, profiles = _setup(officials)
+    start = timezone.now() - timedelta(hours=1)
+    for i in range(tickets):
+        ticket_create(
+            site=site, service=services[i % len(services)], now=start + timedelta(seconds=5 * i)
+        )
+
+    profiles_ids = [(official.pk, scope) for official, scope in profiles]
+    connections.close_all()  # each worker opens its own connection
+    wall = time.perf_counter()
+    if mode == "threads":
+        outputs = _run_threads(profiles_ids)
+    else:
+        outputs = _run_processes(profiles_ids)
+    wall = time.perf_counter() - wall
+    latencies = [x for out in outputs for x in out["latencies"]]
+    called = [x for out in outputs for x in out["called"]]
+    errors = [out["error"] for out in outputs if out["error"]]
+
+    duplicates = (
+        Call.objects.filter(site=site, recall=False)
+        .values("ticket_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .count()
+    )
+    duplicates += len(called) - len(set(called))
+    days = [simulate_day(seed=s) for s in SEEDS]
+    result = {
+        "db": db,
+        "vendor": connection.vendor,
+        "tickets": tickets,
+        "officials": officials,
+        "mode": mode,
+        "calls": len(called),
+        "call_next_p50_ms": round(statistics.median(latencies), 2),
+        "call_next_p95_ms": round(_percentile(latencies, 95), 2),
+        "call_next_max_ms": round(max(latencies), 2),
+        "calls_per_second": round(len(called) / wall, 1),
+        "duplicate_calls": duplicates,
+        "uncalled_tickets": Ticket.objects.filter(site=site, state="waiting").count(),
+        "errors": [repr(e) for e in errors],
+        "wait_estimate_mae_min": round(statistics.fmean(d.mae_minutes for d in days), 2),
+        "wait_estimate_basis": "core.queueing.daysim simulated day (default DayConfig), mean over seeds 0-9",
+        "wait_estimate_band_coverage": round(statistics.fmean(d.band_coverage for d in days), 3),
+    }
+    if json_path:
+        with open(json_path, "w", encoding="utf-8") as fh:
+            json.dump(result, fh, indent=2)
+    return result
