@@ -977,7 +977,7 @@ PORI_SPACES = (
     + [
         (
             f"Koppi {n}",
-            (f"Palvelupiste {n}", f"Servicepunkt {n}", f"Service point {n}"),
+            (f"Tiski {n}", f"Disk {n}", f"Desk {n}"),
             "screened_booth",
             *_STD,
             2,
@@ -1164,7 +1164,7 @@ RAUMA_SPACES = (
     + [
         (
             f"Koppi {n}",
-            (f"Palvelupiste {n}", f"Servicepunkt {n}", f"Service point {n}"),
+            (f"Tiski {n}", f"Disk {n}", f"Desk {n}"),
             "screened_booth",
             *_STD,
             2,
