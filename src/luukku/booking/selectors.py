@@ -352,21 +352,22 @@ def site_options(
                 gaps = official_free.get(o.resource_id)
                 spans = working(o) if gaps is None else _intersect(working(o), gaps)
                 official_spans[o.resource_id] = [(a, b) for a, b in spans if b - a >= need]
-    live = []
+    live, reachable = [], {}
     for p in plans:
         windows = [(int(w.start.timestamp()), int(w.end.timestamp())) for w in p.windows]
         reach = sorted(sp for o in p.staff for sp in official_spans[o.resource_id])
-        if any(b - a >= need for a, b in _intersect(windows, _union(reach))):
+        spans = [(a, b) for a, b in _intersect(windows, _union(reach)) if b - a >= need]
+        if spans:
             live.append(p)
+            reachable[(p.site.id, p.channel)] = spans
     plans = live
-    lo = min((a for sp in official_spans.values() for a, _ in sp), default=whole_s[0][0])
-    hi = max((b for sp in official_spans.values() for _, b in sp), default=whole_s[0][1])
-    envelope = (datetime.fromtimestamp(lo, UTC), datetime.fromtimestamp(hi, UTC))
+    lo = min((sp[0][0] for sp in reachable.values()), default=whole_s[0][0])
+    hi = max((sp[-1][1] for sp in reachable.values()), default=whole_s[0][1])
     other_ids = {s.resource_id for p in plans for s in p.spaces} | {
         i.resource_id for p in plans for i in p.interpreters
     }
+    envelope = (datetime.fromtimestamp(lo, UTC), datetime.fromtimestamp(hi, UTC))
     other_free = _free(other_ids, *envelope, duration) if plans else {}
-    envelope_s = [(lo, hi)]
     group = _group_busy(
         service.agency_id, [p.site.id for p in plans if p.max_parallel], not_before, not_after
     )
@@ -374,9 +375,13 @@ def site_options(
     def official_cal(rid: int) -> ResourceCalendar:
         return ResourceCalendar(rid, _to_intervals(official_spans[rid]))
 
-    def cal(rid: int) -> ResourceCalendar:
+    def cal(rid: int, reach: list[tuple[int, int]]) -> ResourceCalendar:
+        """A space or interpreter, only where some official of the option could also be."""
         gaps = other_free.get(rid)
-        return ResourceCalendar(rid, _to_intervals(envelope_s if gaps is None else gaps))
+        spans = (
+            reach if gaps is None else [(a, b) for a, b in _intersect(gaps, reach) if b - a >= need]
+        )
+        return ResourceCalendar(rid, _to_intervals(spans))
 
     return [
         SiteOption(
@@ -384,8 +389,10 @@ def site_options(
             channel=p.channel,
             windows=p.windows,
             officials=tuple(official_cal(o.resource_id) for o in p.staff),
-            spaces=tuple(cal(s.resource_id) for s in p.spaces),
-            interpreters=tuple(cal(i.resource_id) for i in p.interpreters),
+            spaces=tuple(cal(s.resource_id, reachable[(p.site.id, p.channel)]) for s in p.spaces),
+            interpreters=tuple(
+                cal(i.resource_id, reachable[(p.site.id, p.channel)]) for i in p.interpreters
+            ),
             needs_interpreter=p.needs_interpreter,
             max_parallel=p.max_parallel,
             group_busy=tuple(group.get(p.site.id, ())),
@@ -394,14 +401,20 @@ def site_options(
     ]
 
 
-def _horizons(not_before: datetime, not_after: datetime) -> list[datetime]:
-    """Search two days first, then a week, then a month, then all: the earliest slots are near."""
-    out = [
-        not_before + timedelta(days=d)
-        for d in (2, 7, 31)
-        if not_before + timedelta(days=d) < not_after
-    ]
-    return [*out, not_after]
+def _chunks(not_before: datetime, not_after: datetime) -> list[tuple[datetime, datetime]]:
+    """Consecutive periods of 1, 2, 4, 8 ... local days, each starting where the last ended.
+
+    Slots found in one period all come before those of the next, so the search can stop
+    as soon as it has enough, and no day is ever read twice. Periods end at local
+    midnight, when every service point is closed, so no slot straddles two of them.
+    """
+    out, start, days = [], not_before, 1
+    while start < not_after:
+        end_day = start.astimezone(HELSINKI).date() + timedelta(days=days)
+        end = min(day_bounds(end_day)[0], not_after)
+        out.append((start, end))
+        start, days = end, days * 2
+    return out
 
 
 def ceil_to_grid(at: datetime) -> datetime:
@@ -435,26 +448,39 @@ def availability(
         if officials_at(snap, site, service, channel, filters)
         and suitable_spaces(site, service, channel, filters)
     }
-    slots: list[Slot] = []
-    for horizon in _horizons(not_before, not_after):
-        options = site_options(snap, service, sites, filters, not_before, horizon)
-        if not options:
-            continue
-        query = SlotQuery(
-            duration=timedelta(minutes=service.duration),
-            not_before=not_before,
-            not_after=horizon,
-            step=STEP,
-            per_site=per_site,
-            limit=limit,
-        )
-        slots = find_slots(query, options)
-        per_option = defaultdict(int)
-        for s in slots:
-            per_option[(s.site_id, s.channel)] += 1
-        if len(slots) >= limit or all(per_option[key] >= per_site for key in possible):
+    found: list[Slot] = []
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    duration = timedelta(minutes=service.duration)
+    for lo, hi in _chunks(not_before, not_after):
+        wanted = {key for key in possible if counts[key] < per_site}
+        wanted_sites = [
+            site
+            for site in sites
+            if any((site.id, c) in wanted for c in (Channel.IN_PERSON, Channel.REMOTE))
+        ]
+        options = [
+            o
+            for o in site_options(snap, service, wanted_sites, filters, lo, hi)
+            if (o.site_id, o.channel) in wanted
+        ]
+        if options:
+            query = SlotQuery(
+                duration=duration,
+                not_before=lo,
+                not_after=hi,
+                step=STEP,
+                per_site=per_site,
+                limit=limit,
+            )
+            for slot in find_slots(query, options):
+                key = (slot.site_id, slot.channel)
+                if counts[key] < per_site:
+                    counts[key] += 1
+                    found.append(slot)
+        if len(found) >= limit or all(counts[key] >= per_site for key in possible):
             break
-    return slots
+    found.sort(key=lambda slot: (slot.start, slot.site_id, slot.channel))
+    return found[:limit]
 
 
 def chain_availability(
@@ -472,10 +498,10 @@ def chain_availability(
     sites = candidate_sites(snap, filters)
     not_before = ceil_to_grid(not_before)
     chains: list[Chain] = []
-    for horizon in _horizons(not_before, not_after):
+    for lo, hi in _chunks(not_before, not_after):
         legs = []
         for service in services:
-            options = site_options(snap, service, sites, filters, not_before, horizon)
+            options = site_options(snap, service, sites, filters, lo, hi)
             legs.append(
                 ChainLeg(duration=timedelta(minutes=service.duration), options=tuple(options))
             )
@@ -483,16 +509,16 @@ def chain_availability(
             continue
         query = ChainQuery(
             legs=tuple(legs),
-            not_before=not_before,
-            not_after=horizon,
+            not_before=lo,
+            not_after=hi,
             max_gap=timedelta(minutes=settings.LUUKKU_CHAIN_MAX_GAP_MINUTES),
             step=STEP,
-            limit=limit,
+            limit=limit - len(chains),
         )
-        chains = find_chains(query)
+        chains.extend(find_chains(query))
         if len(chains) >= limit:
             break
-    return chains
+    return chains[:limit]
 
 
 def _service(snap: RegistrySnapshot, service) -> ServiceSnap:

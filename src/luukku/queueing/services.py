@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from luukku.booking.models import TRANSITIONS, Booking, BookingState, Channel
@@ -46,6 +47,7 @@ from luukku.queueing.models import (
     TicketState,
 )
 from luukku.registry.models import Agency, Service, Site, Space, SpaceType, StaffProfile
+from luukku.registry.snapshot import registry_snapshot
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
@@ -397,11 +399,17 @@ def _current(official: StaffProfile) -> Ticket | None:
     return Ticket.objects.filter(called_by=official, state__in=HOLDING_STATES).first()
 
 
-def _free_spaces(ticket: Ticket, now: datetime, skip: Collection[int]) -> list[SpaceInfo]:
-    held = Ticket.objects.filter(
+def _free_spaces(ticket: Ticket, now: datetime) -> list[SpaceInfo]:
+    """The site's spaces that no called ticket and no running booking holds right now.
+
+    The spaces themselves come from the registry snapshot; only what holds them is
+    read from the database (one query).
+    """
+    snap = registry_snapshot()
+    held_by_tickets = Ticket.objects.filter(
         site_id=ticket.site_id, state__in=HOLDING_STATES, space__isnull=False
-    ).values("space_id")
-    booked = (
+    ).values_list("space_id", flat=True)
+    held_by_bookings = (
         Booking.objects.filter(
             site_id=ticket.site_id,
             state__in=[
@@ -415,62 +423,46 @@ def _free_spaces(ticket: Ticket, now: datetime, skip: Collection[int]) -> list[S
             space__isnull=False,
         )
         .exclude(pk=ticket.booking_id or 0)
-        .values("space_id")
+        .values_list("space_id", flat=True)
     )
-    rows = list(
-        Space.objects.filter(site_id=ticket.site_id, active=True)
-        .exclude(pk__in=held)
-        .exclude(pk__in=booked)
-        .exclude(pk__in=list(skip))
-        .values_list(
-            "id",
-            "space_type",
-            "capacity",
-            "zone",
-            "earmarked_agency__code",
-            "accessible",
-            "customer_label",
-        )
-    )
-    equipment: dict[int, set[str]] = {}
-    for space_id, code in Space.equipment.through.objects.filter(
-        space_id__in=[r[0] for r in rows]
-    ).values_list("space_id", "equipment__code"):
-        equipment.setdefault(space_id, set()).add(code)
+    taken = set(held_by_tickets.order_by().union(held_by_bookings.order_by()))
+    language = get_language()
     return [
         SpaceInfo(
-            id=pk,
-            space_type=space_type,
-            capacity=capacity,
-            equipment=frozenset(equipment.get(pk, ())),
-            zone=zone,
-            earmarked_agency=agency,
-            is_safe_room=space_type == SpaceType.SAFE_ROOM,
-            accessible=accessible,
-            label=label,
+            id=s.id,
+            space_type=s.space_type,
+            capacity=s.capacity,
+            equipment=s.equipment,
+            zone=s.zone,
+            earmarked_agency=snap.agency_codes.get(s.earmarked_agency_id),
+            is_safe_room=s.space_type == SpaceType.SAFE_ROOM,
+            accessible=s.accessible,
+            label=s.label(language),
         )
-        for pk, space_type, capacity, zone, agency, accessible, label in rows
+        for s in snap.sites[ticket.site_id].spaces
+        if s.id not in taken
     ]
 
 
 def _need(ticket: Ticket, remote: bool) -> SpaceNeed:
-    service = ticket.service
     group, accessible = 1, False
     if ticket.booking_id:
         visit = ticket.booking.visit
         group, accessible = visit.group_size, visit.needs_accessible
-    if service is None:
+    if ticket.service_id is None:
         return SpaceNeed(
             space_types=ADVICE_SPACE_TYPES,
             group_size=group,
             needs_safe_room=ticket.needs_safe_room,
             needs_accessible=accessible,
         )
+    snap = registry_snapshot()
+    service = snap.services[ticket.service_id]
     return SpaceNeed(
-        space_types=service.suitable_space_types(),
-        equipment=frozenset(service.equipment.values_list("code", flat=True)),
-        group_size=max(group, service.typical_group_size),
-        agency=service.agency.code,
+        space_types=service.space_types,
+        equipment=service.equipment,
+        group_size=max(group, service.group_size),
+        agency=snap.agency_codes.get(service.agency_id),
         needs_safe_room=ticket.needs_safe_room,
         needs_accessible=accessible,
         remote=remote,
@@ -499,14 +491,14 @@ def _video_link(ticket: Ticket, now: datetime) -> str:
 def _call(ticket: Ticket, official: StaffProfile, remote: bool, now: datetime) -> bool | None:
     """Give ``ticket`` a space and mark it called; False if taken meanwhile, None if no space."""
     need = _need(ticket, remote)
-    tried: set[int] = set()
+    free = _free_spaces(ticket, now)
     while True:  # each pass rules out one space, so this ends
-        space = choose_space(_free_spaces(ticket, now, tried), need)
+        space = choose_space(free, need)
         if space is None:
             return None
+        free = [s for s in free if s.id != space.id]
         if not _lock_space(space.id):
-            tried.add(space.id)  # another official is giving this space out right now
-            continue
+            continue  # another official is giving this space out right now
         video = _video_link(ticket, now) if remote else ticket.video_url
         try:
             with transaction.atomic():  # a savepoint: the space index may refuse
@@ -520,11 +512,16 @@ def _call(ticket: Ticket, official: StaffProfile, remote: bool, now: datetime) -
                     parked_until=None,
                 )
         except IntegrityError:
-            tried.add(space.id)  # another official took this space a moment ago
-            continue
+            continue  # another official took this space a moment ago
         if updated != 1:
             return False
-        ticket.refresh_from_db()
+        ticket.state, ticket.called_at, ticket.called_by = TicketState.CALLED, now, official
+        ticket.space_id, ticket.remote, ticket.video_url, ticket.parked_until = (
+            space.id,
+            remote,
+            video,
+            None,
+        )
         Call.objects.create(
             site_id=ticket.site_id,
             ticket=ticket,

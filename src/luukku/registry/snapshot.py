@@ -39,6 +39,13 @@ class SpaceSnap:
     accessible: bool
     equipment: frozenset[str]
     earmarked_agency_id: int | None
+    zone: str = "semi_public"
+    labels: tuple[tuple[str, str], ...] = ()
+
+    def label(self, language: str | None) -> str:
+        """The customer label in ``language``, falling back to Finnish."""
+        by_lang = dict(self.labels)
+        return by_lang.get(language or "fi") or by_lang.get("fi") or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +81,7 @@ class ServiceSnap:
     bookable: bool
     equipment: frozenset[str]
     space_types: frozenset[str]
+    group_size: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +139,7 @@ class RegistrySnapshot:
     interpreters: tuple[InterpreterSnap, ...]
     policies: dict[tuple[int, int], PolicySnap]
     by_resource: dict[int, tuple[str, int]]
+    agency_codes: dict[int, str] = field(default_factory=dict)
     _holidays: dict[int, frozenset[date]] = field(default_factory=dict)
     _opening: dict[tuple[int, date, date], list] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -191,6 +200,7 @@ def snapshot_build(version: int) -> RegistrySnapshot:
     """Read the whole registry in a fixed number of queries."""
     from luukku.booking.models import BookingPolicy
     from luukku.registry.models import (
+        Agency,
         BusStop,
         Interpreter,
         OpeningException,
@@ -231,6 +241,10 @@ def snapshot_build(version: int) -> RegistrySnapshot:
         "capacity",
         "accessible",
         "earmarked_agency_id",
+        "zone",
+        "customer_label_fi",
+        "customer_label_sv",
+        "customer_label_en",
     ):
         spaces[sp["site_id"]].append(
             SpaceSnap(
@@ -242,6 +256,12 @@ def snapshot_build(version: int) -> RegistrySnapshot:
                 sp["accessible"],
                 frozenset(space_eq[sp["pk"]]),
                 sp["earmarked_agency_id"],
+                sp["zone"],
+                tuple(
+                    (lang, sp[f"customer_label_{lang}"])
+                    for lang in ("fi", "sv", "en")
+                    if sp[f"customer_label_{lang}"]
+                ),
             )
         )
         by_resource[sp["resource_id"]] = ("space", sp["pk"])
@@ -291,6 +311,7 @@ def snapshot_build(version: int) -> RegistrySnapshot:
             s.bookable,
             frozenset(svc_eq[s.pk]),
             s.suitable_space_types(),
+            s.typical_group_size,
         )
         for s in Service.objects.all()
     }
@@ -355,6 +376,7 @@ def snapshot_build(version: int) -> RegistrySnapshot:
         interpreters=tuple(interpreters),
         policies=policies,
         by_resource=by_resource,
+        agency_codes=dict(Agency.objects.values_list("pk", "code")),
     )
 
 

@@ -211,7 +211,7 @@ def test_booking__cancel_after_start__refused(client, demo):
     Booking.objects.filter(code=visit["bookings"][0]["code"]).update(
         start=timezone.now() - timedelta(minutes=5), end=timezone.now() + timedelta(minutes=10)
     )
-    resp = client.post(f"{API}/bookings/{visit['token']}/cancel")
+    resp = client.post(f"{API}/bookings/{visit['token']}/cancel", HTTP_ACCEPT_LANGUAGE="en")
     assert resp.status_code == 422 and "begun" in resp.json()["detail"][0]["msg"]
 
 
