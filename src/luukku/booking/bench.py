@@ -437,6 +437,15 @@ def _flush(visits, bookings, reservations) -> None:
             )
 
 
+def _constraint_present() -> bool:
+    """A kept data set is reused only if the no-overlap constraint is in force (PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_constraint WHERE conname = 'reservation_no_overlap'")
+        return cur.fetchone() is not None
+
+
 def _reset_sequences() -> None:
     if connection.vendor != "postgresql":
         return
@@ -570,13 +579,13 @@ def measure_bookings(regions: dict, start_day: date, scale: Scale, rng: random.R
             not_after,
             SearchFilters(sites=tuple(slugs[i] for i in regions[region])),
             per_site=1,
-            limit=1,
+            limit=4,
         )
-        if slots and (slots[0].site_id, slots[0].start) not in seen:
-            seen.add((slots[0].site_id, slots[0].start))
-            s = slots[0]
-            candidates.append((service.id, s.site_id, s.start, str(s.channel)))
-            bar.update(1)
+        for s in slots:  # one per site: different officials and rooms
+            if (s.site_id, s.start) not in seen and len(candidates) < total:
+                seen.add((s.site_id, s.start))
+                candidates.append((service.id, s.site_id, s.start, str(s.channel)))
+                bar.update(1)
     bar.close()
     candidates = candidates[:total]
     # Pairs of clients deliberately race for their first three slots: one of each pair must lose.

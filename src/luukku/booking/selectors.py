@@ -255,7 +255,7 @@ def _free(
             sql = _GAPS_SQL["sqlite"].replace("{ids}", ",".join(["%s"] * len(ids)))
             cur.execute(sql, [*ids, *window, need])
         rows = cur.fetchall()
-    rows.sort()
+    rows.sort(key=lambda row: (row[0], row[1]))
     free: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for rid, start, end, prev_end, last in rows:
         gaps = free[rid]

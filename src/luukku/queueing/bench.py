@@ -76,20 +76,30 @@ def _percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-def _work(official_id: int, scope, barrier) -> dict:
-    """One official: call next and finish until nobody waits; return latencies in ms."""
+def _work(official_id: int, scope, barrier, rounds: int = 0) -> dict:
+    """One official: call next and finish until nobody waits; return latencies in ms.
+
+    With ``rounds`` the officials press "call next" together, round after round (a
+    barrier before each press), as when a room of officials finish at the same moment;
+    without it each calls again as soon as it has finished (a saturated system).
+    """
     out: dict = {"latencies": [], "called": [], "error": None}
     try:
         official = StaffProfile.objects.get(pk=official_id)
         barrier.wait()
-        while True:
+        for _round in range(rounds or 10**9):
+            if rounds:
+                barrier.wait(timeout=60)
             t0 = time.perf_counter()
             result = ticket_call_next(official=official, scope=scope)
-            out["latencies"].append((time.perf_counter() - t0) * 1000.0)
+            elapsed = (time.perf_counter() - t0) * 1000.0
             if result.ticket is None:
                 if result.reason != "empty":
                     raise RuntimeError(result.reason)
-                break
+                if not rounds:
+                    break
+                continue
+            out["latencies"].append(elapsed)
             out["called"].append(result.ticket.pk)
             ticket_finish(ticket=result.ticket, official=official)
     except Exception as exc:  # reported in the result
@@ -117,17 +127,17 @@ def _run_threads(profiles: list) -> list[dict]:
     return outputs
 
 
-def _process_main(pk, scope, barrier, queue) -> None:
-    queue.put(_work(pk, scope, barrier))
+def _process_main(pk, scope, barrier, queue, rounds) -> None:
+    queue.put(_work(pk, scope, barrier, rounds))
 
 
-def _run_processes(profiles: list) -> list[dict]:
+def _run_processes(profiles: list, rounds: int = 0) -> list[dict]:
     """One OS process per official, as officials' requests reach separate server workers."""
     ctx = multiprocessing.get_context("fork")
     barrier = ctx.Barrier(len(profiles))
     queue = ctx.Queue()
     procs = [
-        ctx.Process(target=_process_main, args=(pk, scope, barrier, queue))
+        ctx.Process(target=_process_main, args=(pk, scope, barrier, queue, rounds))
         for pk, scope in profiles
     ]
     for p in procs:
@@ -144,17 +154,19 @@ def run(
     json_path: str | None,
     tickets: int = 500,
     officials: int = 20,
-    mode: str = "processes",
+    mode: str = "rounds",
 ) -> dict:
     """Run the queue benchmark on the current database; write JSON to ``json_path`` if given.
 
-    ``mode="processes"`` (default) runs each official in its own process, like
+    ``mode="rounds"`` (default): each official in its own process, all pressing "call
+    next" at the same moment, round after round, as 20 officials calling concurrently;
+    ``mode="processes"`` runs each official in its own process, like
     officials whose requests reach different server workers; ``"threads"`` runs
     them as threads of this process (then Python's GIL, not the database, sets
     the latency).
     """
-    if mode not in ("processes", "threads"):
-        raise ValueError("mode must be processes or threads")
+    if mode not in ("rounds", "processes", "threads"):
+        raise ValueError("mode must be rounds, processes or threads")
     site, services, profiles = _setup(officials)
     start = timezone.now() - timedelta(hours=1)
     for i in range(tickets):
@@ -167,6 +179,8 @@ def run(
     wall = time.perf_counter()
     if mode == "threads":
         outputs = _run_threads(profiles_ids)
+    elif mode == "rounds":
+        outputs = _run_processes(profiles_ids, rounds=-(-tickets // officials) + 1)
     else:
         outputs = _run_processes(profiles_ids)
     wall = time.perf_counter() - wall

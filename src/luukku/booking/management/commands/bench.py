@@ -23,8 +23,14 @@ class Command(BaseCommand):
             "--fresh", action="store_true", help="regenerate the data set even if it exists"
         )
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--mode",
+            choices=["rounds", "processes", "threads"],
+            default="rounds",
+            help="queue only: officials press together each round (rounds), or call back to back",
+        )
 
-    def handle(self, *args, what, db, scale, json_path, fresh, seed, **options):
+    def handle(self, *args, what, db, scale, json_path, fresh, seed, mode, **options):
         from django.db import connection
 
         if (db == "postgres") != (connection.vendor == "postgresql"):
@@ -37,5 +43,5 @@ class Command(BaseCommand):
         else:
             from luukku.queueing.bench import run
 
-            result = run(db=db, json_path=json_path)
+            result = run(db=db, json_path=json_path, mode=mode)
         self.stdout.write(json.dumps(result, indent=2, default=str))
