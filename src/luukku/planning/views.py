@@ -48,16 +48,35 @@ def planner(request):
     return render(request, "planning/planner.html", context)
 
 
+def _space_labels() -> dict[str, str]:
+    """Planning's space-type codes in the reader's language."""
+    return {
+        "booth": _("screened service booth"),
+        "service_room": _("service room"),
+        "remote_room": _("remote-service room"),
+        "safe_room": _("safe room"),
+        "meeting_room": _("meeting room (up to 6)"),
+        "terminal": _("self-service terminal"),
+        "advice_point": _("advice point"),
+        "waiting_seat": _("waiting seats"),
+        "workstation": _("back-office workstation"),
+    }
+
+
 def _result_context(results) -> dict:
     base = results[0]
+    labels = _space_labels()
     hours = [f"{h}" for h in base.hours]
     load = [sum(v[i] for v in base.arrivals.values()) for i in range(len(hours))]
     staff = [sum(v[i] for v in base.officials_peak_day().values()) for i in range(len(hours))]
-    types = [line.space_type for line in base.pooled.lines]
+    types = [labels.get(line.space_type, line.space_type) for line in base.pooled.lines]
     return {
         "results": results,
         "base": base,
-        "rows": [(p, s) for p, s in zip(base.pooled.lines, base.separate.lines, strict=True)],
+        "rows": [
+            (labels.get(p.space_type, p.space_type), p, s)
+            for p, s in zip(base.pooled.lines, base.separate.lines, strict=True)
+        ],
         "load_chart": bar_chart(
             _("Visits per hour on the peak day"), hours, [(_("visits"), load)], _("visits")
         ),

@@ -26,7 +26,7 @@ def test_planner__submitted__shows_programme_and_three_charts(client):
     body = response.content.decode()
     assert body.count("<svg") == 3
     assert body.count('role="img"') == 3 and "<title" in body
-    assert "booth" in body and "<caption>" in body
+    assert "näkösuojattu palvelupiste" in body and "<caption>" in body
 
 
 def test_planner__negative_visits__shows_field_error(client):
