@@ -298,31 +298,32 @@ def generate(scale: Scale, rng: random.Random) -> dict:
 class _exclusion_deferred:
     """Load first, then build the no-overlap constraint once (PostgreSQL).
 
-    Re-adding the constraint checks every existing row, so the generated data set is
-    itself proven free of double bookings before the benchmark starts.
+    The constraint is dropped if present and always created again from the model's
+    own definition afterwards, so the data set ends with it in force whatever state
+    the database was in. Creating it checks every existing row, so the generated data
+    set is itself proven free of double bookings before the benchmark starts.
     """
 
+    def _constraint(self):
+        from luukku.booking.models import Reservation
+
+        return Reservation, next(
+            c for c in Reservation._meta.constraints if c.name == "reservation_no_overlap"
+        )
+
     def __enter__(self):
-        self.definition = None
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:
                 cur.execute(
-                    "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'reservation_no_overlap'"
+                    "ALTER TABLE booking_reservation DROP CONSTRAINT IF EXISTS reservation_no_overlap"
                 )
-                row = cur.fetchone()
-                if row:
-                    self.definition = row[0]
-                    cur.execute(
-                        "ALTER TABLE booking_reservation DROP CONSTRAINT reservation_no_overlap"
-                    )
         return self
 
     def __exit__(self, *exc):
-        if self.definition:
-            with connection.cursor() as cur:
-                cur.execute(
-                    f"ALTER TABLE booking_reservation ADD CONSTRAINT reservation_no_overlap {self.definition}"
-                )
+        if connection.vendor == "postgresql" and exc[0] is None:
+            model, constraint = self._constraint()
+            with connection.schema_editor() as editor:
+                editor.add_constraint(model, constraint)
         return False
 
 
