@@ -16,7 +16,16 @@ FAST = {
 def _fast_settings(settings):
     for key, value in FAST.items():
         setattr(settings, key, value)
-    settings.LANGUAGE_CODE = "fi"
+    settings.LANGUAGE_CODE = "fi"  # pages default to Finnish, as in production
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests(_fast_settings):
+    """Messages raised outside a request read in English, so tests can match them."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(scope="session")

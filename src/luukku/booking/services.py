@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -129,6 +129,9 @@ def _next_slots(leg: Leg, site: Site, customer: Customer) -> list[Slot]:
 
 def _lock_policy(service: Service, site: Site) -> None:
     """Serialize bookings that count against a site's bookable share of an agency."""
+    policy = registry_snapshot().policies.get((site.pk, service.agency_id))
+    if policy is None or policy.bookable_share >= 1:
+        return  # nothing is counted against a share: no lock needed
     list(
         BookingPolicy.objects.select_for_update()
         .filter(site=site, agency_id=service.agency_id, bookable_share__lt=1)
@@ -140,10 +143,16 @@ def _reserve(booking: Booking, slot: Slot) -> None:
     """Insert the reservations; the database refuses an overlap on PostgreSQL."""
     end = slot.end + buffer()
     ids = [slot.official_id, slot.space_id] + ([slot.interpreter_id] if slot.interpreter_id else [])
-    if Reservation.objects.filter(
-        resource_id__in=ids, start__lt=end, end__gt=slot.start - buffer()
-    ).exists():
-        raise IntegrityError("overlap")  # SQLite path: the serialized transaction saw a clash
+    # PostgreSQL's exclusion constraint refuses an overlap by itself; on SQLite this
+    # check runs inside the serialized (BEGIN IMMEDIATE) transaction, so nobody can
+    # slip in between the check and the insert.
+    if (
+        connection.vendor != "postgresql"
+        and Reservation.objects.filter(
+            resource_id__in=ids, start__lt=end, end__gt=slot.start - buffer()
+        ).exists()
+    ):
+        raise IntegrityError("overlap")
     Reservation.objects.bulk_create(
         Reservation(resource_id=rid, booking=booking, start=slot.start, end=end) for rid in ids
     )

@@ -696,7 +696,13 @@ class RegistryVersion(models.Model):
 
     @classmethod
     def current(cls) -> str:
-        return cls.objects.filter(pk=1).values_list("token", flat=True).first() or "none"
+        """One indexed row read with a plain cursor: it runs before every search and booking."""
+        from django.db import connection
+
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT token FROM {cls._meta.db_table} WHERE id = 1")
+            row = cur.fetchone()
+        return row[0] if row else "none"
 
     @classmethod
     def bump(cls) -> None:
