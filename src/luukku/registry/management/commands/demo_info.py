@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.urls import NoReverseMatch, reverse
 
 from luukku.registry.demo_data import DEMO_PASSWORD, DEMO_USERS
-from luukku.registry.models import Site
+from luukku.registry.selectors import site_list
 
 
 class Command(BaseCommand):
@@ -27,6 +27,7 @@ class Command(BaseCommand):
             ("Official's desk", "queueing:desk", {}),
             ("Planner", "planning:planner", {}),
             ("Booking", "booking:search", {}),
+            ("API documentation", "api:openapi-view", {}),
             ("API (OpenAPI 3)", "api:openapi-json", {}),
         ]
         for label, name, kw in pages:
@@ -34,12 +35,11 @@ class Command(BaseCommand):
                 out(f"  {label:<22} {base}{reverse(name, kwargs=kw)}")
             except NoReverseMatch:
                 continue
-        for site in Site.objects.order_by("-size"):
+        for site in site_list():
             for label, name in (("kiosk", "queueing:kiosk"), ("display", "queueing:display")):
                 try:
-                    out(
-                        f"  {site.slug} {label:<15} {base}{reverse(name, kwargs={'slug': site.slug})}"
-                    )
+                    page = f"{site.slug} {label}"
+                    out(f"  {page:<22} {base}{reverse(name, kwargs={'slug': site.slug})}")
                 except NoReverseMatch:
                     pass
         out("")
