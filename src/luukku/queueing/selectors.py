@@ -74,6 +74,9 @@ def _session_serves(
     return session.site_id == site_id
 
 
+MIN_SERVICE_MINUTES = 1.0
+
+
 def recent_service_minutes(service_id: int | None, limit: int = RECENT) -> list[float]:
     """Durations of the last ``limit`` finished services, oldest first."""
     qs = Ticket.objects.filter(
@@ -89,7 +92,10 @@ def recent_service_minutes(service_id: int | None, limit: int = RECENT) -> list[
             :limit
         ]
     )
-    return [max((end - start).total_seconds() / 60.0, 0.0) for start, end in reversed(rows)]
+    minutes = [(end - start).total_seconds() / 60.0 for start, end in reversed(rows)]
+    # A "service" shorter than a minute was a mistake or a customer who left at once; it
+    # would talk the estimate down to nothing.
+    return [m for m in minutes if m >= MIN_SERVICE_MINUTES]
 
 
 def service_estimate(

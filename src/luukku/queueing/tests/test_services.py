@@ -305,3 +305,22 @@ def test_estimate__fallback_then_observed(demo):
 def test_estimate__nobody_signed_in__uses_rostered_staff(demo):
     est = service_estimate(site=demo["pori"], service=service("passport"))
     assert est.basis == "rostered" and est.known
+
+
+def test_estimate__instant_finishes__do_not_talk_the_estimate_down(demo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from luukku.queueing.selectors import recent_service_minutes
+
+    pori = demo["pori"]
+    now = timezone.now()
+    for minutes in (0, 0, 0, 0, 0, 0, 12):
+        t = walk_in(pori, "student-aid")
+        Ticket.objects.filter(pk=t.pk).update(
+            state=TicketState.DONE,
+            service_started_at=now - timedelta(minutes=minutes),
+            service_ended_at=now,
+        )
+    assert recent_service_minutes(t.service_id) == [12.0]
