@@ -43,7 +43,8 @@ class Command(BaseCommand):
         else:
             from luukku.queueing.bench import run
 
-            call_command("seed_demo", verbosity=0)  # agencies, services and the demo points it builds on
+            # The agencies, services and demo points the queue bench builds on.
+            call_command("seed_demo", verbosity=0)
 
             result = run(db=db, json_path=json_path, mode=mode)
         self.stdout.write(json.dumps(result, indent=2, default=str))
