@@ -143,13 +143,15 @@ def _reserve(booking: Booking, slot: Slot) -> None:
     """Insert the reservations; the database refuses an overlap on PostgreSQL."""
     end = slot.end + buffer()
     ids = [slot.official_id, slot.space_id] + ([slot.interpreter_id] if slot.interpreter_id else [])
+    # Stored periods include the buffer after each booking, so this is the constraint's
+    # own test ([start, end + buffer) against each other), not a second buffer.
     # PostgreSQL's exclusion constraint refuses an overlap by itself; on SQLite this
     # check runs inside the serialized (BEGIN IMMEDIATE) transaction, so nobody can
     # slip in between the check and the insert.
     if (
         connection.vendor != "postgresql"
         and Reservation.objects.filter(
-            resource_id__in=ids, start__lt=end, end__gt=slot.start - buffer()
+            resource_id__in=ids, start__lt=end, end__gt=slot.start
         ).exists()
     ):
         raise IntegrityError("overlap")

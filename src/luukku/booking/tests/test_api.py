@@ -241,3 +241,65 @@ def test_booking__state_lifecycle(client, demo):
     for state in (BookingState.CALLED, BookingState.IN_SERVICE, BookingState.DONE):
         booking_transition(booking=b, to=state)
     assert Booking.objects.get(code=code).state == "done"
+
+
+def test_booking__back_to_back_after_the_buffer__accepted(client, demo):
+    """A slot that starts right after an earlier booking's buffer can be booked (both databases)."""
+    slots = client.get(
+        f"{API}/availability", {"service": "tax-card", "site": "kankaanpaa", "limit": 40}
+    ).json()
+    first = book(client, slots[0], "tax-card")
+    assert first.status_code == 201
+    after = client.get(
+        f"{API}/availability",
+        {"service": "tax-card", "site": "kankaanpaa", "channel": "remote", "limit": 5},
+    ).json()
+    nxt = after[0]
+    resp = book(client, nxt, "tax-card")
+    assert resp.status_code == 201, resp.content
+
+
+def test_reserve__adjacent_after_buffer__not_refused_twice(demo):
+    """The check before insert (SQLite) counts the buffer once, like the PostgreSQL constraint."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from luukku.booking.models import Visit
+    from luukku.booking.services import _reserve
+    from luukku.core.scheduling import Slot
+    from luukku.registry.models import Service, Space, StaffProfile
+
+    official = StaffProfile.objects.get(user__username="kela.pori1")
+    space = Space.objects.filter(site=demo["pori"], space_type="screened_booth").first()
+    visit = Visit(name="X", phone="1")
+    visit.issue_token()
+    visit.save()
+    start = (timezone.now() + timedelta(days=30)).replace(minute=0, second=0, microsecond=0)
+    service = Service.objects.get(code="tax-card")
+
+    def booking(at, minutes):
+        b = Booking.objects.create(
+            visit=visit,
+            service=service,
+            site=demo["pori"],
+            channel="in_person",
+            start=at,
+            end=at + timedelta(minutes=minutes),
+        )
+        _reserve(
+            b,
+            Slot(
+                demo["pori"].pk,
+                "in_person",
+                at,
+                at + timedelta(minutes=minutes),
+                official.resource_id,
+                space.resource_id,
+                None,
+            ),
+        )
+
+    booking(start, 40)  # held until 40 + 5 (buffer) minutes
+    booking(start + timedelta(minutes=45), 15)  # starts exactly when the first one's buffer ends
+    assert Reservation.objects.filter(booking__visit=visit).count() == 4
