@@ -101,6 +101,46 @@ def dated_intervals(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Stop:
+    """A bus stop: on one date, or every ``weekday``, from ``arrives`` to ``departs``."""
+
+    day: date | None
+    weekday: int | None
+    arrives: time
+    departs: time
+    ref: object = None
+
+
+def stop_intervals(
+    stops: Iterable[Stop],
+    *,
+    start: date,
+    end: date,
+    tz: str = "Europe/Helsinki",
+    closed: Collection[date] = (),
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+) -> list[tuple[datetime, datetime, object]]:
+    """UTC intervals while a bus stands at its stops, each with its stop's reference.
+
+    No stop on closed days (holidays, dated closures) or outside the route's validity.
+    """
+    stops = list(stops)
+    periods = []
+    for day in days(start, end):
+        if (
+            day in closed
+            or (valid_from and day < valid_from)
+            or (valid_until and day > valid_until)
+        ):
+            continue
+        for stop in stops:
+            if stop.day == day or (stop.day is None and stop.weekday == day.weekday()):
+                periods.append(DatedPeriod(day, stop.arrives, stop.departs, stop.ref))
+    return dated_intervals(periods, tz=tz)
+
+
 def overlapping_rules(rules: Iterable[WeeklyRule]) -> list[tuple[WeeklyRule, WeeklyRule]]:
     """Pairs of rules on the same weekday whose times overlap."""
     clashes = []

@@ -8,12 +8,11 @@ import holidays as holidays_lib
 from django.db.models import Case, IntegerField, Value, When
 
 from luukku.core.opening import (
-    DatedPeriod,
     DayException,
+    Stop,
     WeeklyRule,
-    dated_intervals,
-    days,
     opening_intervals,
+    stop_intervals,
 )
 from luukku.registry.models import BusStop, Schedule, Site, Size
 
@@ -60,20 +59,15 @@ def site_opening_intervals(
         for e in site.exceptions.filter(date__gte=start, date__lte=end)
     ]
     if site.size == Size.XS:
-        closed = {e.day for e in exceptions if e.closed} | hols
-        periods = []
-        stops = list(site.stops.all())
-        for day in days(start, end):
-            if day in closed:
-                continue
-            if site.route_valid_from and day < site.route_valid_from:
-                continue
-            if site.route_valid_until and day > site.route_valid_until:
-                continue
-            for stop in stops:
-                if stop.date == day or (stop.date is None and stop.weekday == day.weekday()):
-                    periods.append(DatedPeriod(day, stop.arrives, stop.departs, stop))
-        return dated_intervals(periods, tz=site.time_zone)
+        return stop_intervals(
+            (Stop(st.date, st.weekday, st.arrives, st.departs, st) for st in site.stops.all()),
+            start=start,
+            end=end,
+            tz=site.time_zone,
+            closed={e.day for e in exceptions if e.closed} | hols,
+            valid_from=site.route_valid_from,
+            valid_until=site.route_valid_until,
+        )
     if rules is None:
         rules = schedule_rules(site_schedule(site))
     return [

@@ -20,12 +20,11 @@ from datetime import date, datetime, time
 import holidays as holidays_lib
 
 from luukku.core.opening import (
-    DatedPeriod,
     DayException,
+    Stop,
     WeeklyRule,
-    dated_intervals,
-    days,
     opening_intervals,
+    stop_intervals,
 )
 
 
@@ -164,19 +163,15 @@ class RegistrySnapshot:
         hols = self.holidays(start, end)
         exceptions = [e for d, e in site.exceptions.items() if start <= d <= end]
         if site.is_bus:
-            closed = {e.day for e in exceptions if e.closed} | hols
-            periods = []
-            for day in days(start, end):
-                if day in closed:
-                    continue
-                if (site.route_valid_from and day < site.route_valid_from) or (
-                    site.route_valid_until and day > site.route_valid_until
-                ):
-                    continue
-                for stop in site.stops:
-                    if stop.day == day or (stop.day is None and stop.weekday == day.weekday()):
-                        periods.append(DatedPeriod(day, stop.arrives, stop.departs, stop))
-            out = dated_intervals(periods, tz=site.tz)
+            out = stop_intervals(
+                (Stop(st.day, st.weekday, st.arrives, st.departs, st) for st in site.stops),
+                start=start,
+                end=end,
+                tz=site.tz,
+                closed={e.day for e in exceptions if e.closed} | hols,
+                valid_from=site.route_valid_from,
+                valid_until=site.route_valid_until,
+            )
         else:
             out = [
                 (a, b, None)
