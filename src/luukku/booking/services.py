@@ -32,7 +32,7 @@ from luukku.booking.models import (
 from luukku.booking.selectors import SearchFilters, availability, buffer, bus_stop_at, slot_at
 from luukku.core.scheduling.model import Slot
 from luukku.registry.models import Service, Site
-from luukku.registry.snapshot import registry_snapshot
+from luukku.registry.snapshot import RegistrySnapshot, registry_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -98,9 +98,10 @@ def _filters(
     )
 
 
-def _slot_at(leg: Leg, site: Site, customer: Customer, official_id: int | None) -> Slot | None:
+def _slot_at(
+    snap: RegistrySnapshot, leg: Leg, site: Site, customer: Customer, official_id: int | None
+) -> Slot | None:
     """A free combination of resources for exactly this leg, from fresh data."""
-    snap = registry_snapshot()
     return slot_at(
         snap,
         snap.services[leg.service.pk],
@@ -127,9 +128,9 @@ def _next_slots(leg: Leg, site: Site, customer: Customer) -> list[Slot]:
         return []
 
 
-def _lock_policy(service: Service, site: Site) -> None:
+def _lock_policy(snap: RegistrySnapshot, service: Service, site: Site) -> None:
     """Serialize bookings that count against a site's bookable share of an agency."""
-    policy = registry_snapshot().policies.get((site.pk, service.agency_id))
+    policy = snap.policies.get((site.pk, service.agency_id))
     if policy is None or policy.bookable_share >= 1:
         return  # nothing is counted against a share: no lock needed
     list(
@@ -160,9 +161,8 @@ def _reserve(booking: Booking, slot: Slot) -> None:
     )
 
 
-def _apply_slot(booking: Booking, slot: Slot, site: Site) -> None:
+def _apply_slot(snap: RegistrySnapshot, booking: Booking, slot: Slot, site: Site) -> None:
     """Point the booking at the slot's resources (ids from the snapshot: no queries)."""
-    snap = registry_snapshot()
     booking.start, booking.end = slot.start, slot.end
     booking.official_id = snap.by_resource[slot.official_id][1]
     booking.space_id = snap.by_resource[slot.space_id][1]
@@ -227,14 +227,15 @@ def visit_book(
             )
             token = visit.issue_token()
             visit.save()
+            snap = registry_snapshot()  # one registry version for the whole visit
             bookings = []
             for position, leg in enumerate(legs):
-                _lock_policy(leg.service, site)
-                slot = _slot_at(leg, site, customer, official_id if position == 0 else None)
+                _lock_policy(snap, leg.service, site)
+                slot = _slot_at(snap, leg, site, customer, official_id if position == 0 else None)
                 if slot is None:
                     raise IntegrityError("no slot")
                 booking = Booking(visit=visit, position=position, service=leg.service, site=site)
-                _apply_slot(booking, slot, site)
+                _apply_slot(snap, booking, slot, site)
                 booking.save()
                 with transaction.atomic():  # a savepoint, so PostgreSQL's refusal is catchable
                     _reserve(booking, slot)
@@ -346,11 +347,12 @@ def booking_reschedule(
         with transaction.atomic():
             Booking.objects.select_for_update().filter(pk=booking.pk).first()
             booking.reservations.all().delete()
-            _lock_policy(booking.service, booking.site)
-            slot = _slot_at(leg, booking.site, customer, None)
+            snap = registry_snapshot()  # one registry version for the whole move
+            _lock_policy(snap, booking.service, booking.site)
+            slot = _slot_at(snap, leg, booking.site, customer, None)
             if slot is None:
                 raise IntegrityError("no slot")
-            _apply_slot(booking, slot, booking.site)
+            _apply_slot(snap, booking, slot, booking.site)
             booking.save()
             with transaction.atomic():
                 _reserve(booking, slot)

@@ -47,7 +47,7 @@ from luukku.queueing.models import (
     TicketState,
 )
 from luukku.registry.models import Agency, Service, Site, Space, SpaceType, StaffProfile
-from luukku.registry.snapshot import registry_snapshot
+from luukku.registry.snapshot import RegistrySnapshot, registry_snapshot
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
@@ -399,13 +399,12 @@ def _current(official: StaffProfile) -> Ticket | None:
     return Ticket.objects.filter(called_by=official, state__in=HOLDING_STATES).first()
 
 
-def _free_spaces(ticket: Ticket, now: datetime) -> list[SpaceInfo]:
+def _free_spaces(snap: RegistrySnapshot, ticket: Ticket, now: datetime) -> list[SpaceInfo]:
     """The site's spaces that no called ticket and no running booking holds right now.
 
     The spaces themselves come from the registry snapshot; only what holds them is
     read from the database (one query).
     """
-    snap = registry_snapshot()
     held_by_tickets = Ticket.objects.filter(
         site_id=ticket.site_id, state__in=HOLDING_STATES, space__isnull=False
     ).values_list("space_id", flat=True)
@@ -444,7 +443,7 @@ def _free_spaces(ticket: Ticket, now: datetime) -> list[SpaceInfo]:
     ]
 
 
-def _need(ticket: Ticket, remote: bool) -> SpaceNeed:
+def _need(snap: RegistrySnapshot, ticket: Ticket, remote: bool) -> SpaceNeed:
     group, accessible = 1, False
     if ticket.booking_id:
         visit = ticket.booking.visit
@@ -456,7 +455,6 @@ def _need(ticket: Ticket, remote: bool) -> SpaceNeed:
             needs_safe_room=ticket.needs_safe_room,
             needs_accessible=accessible,
         )
-    snap = registry_snapshot()
     service = snap.services[ticket.service_id]
     return SpaceNeed(
         space_types=service.space_types,
@@ -490,8 +488,9 @@ def _video_link(ticket: Ticket, now: datetime) -> str:
 
 def _call(ticket: Ticket, official: StaffProfile, remote: bool, now: datetime) -> bool | None:
     """Give ``ticket`` a space and mark it called; False if taken meanwhile, None if no space."""
-    need = _need(ticket, remote)
-    free = _free_spaces(ticket, now)
+    snap = registry_snapshot()
+    need = _need(snap, ticket, remote)
+    free = _free_spaces(snap, ticket, now)
     while True:  # each pass rules out one space, so this ends
         space = choose_space(free, need)
         if space is None:
