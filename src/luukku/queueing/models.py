@@ -14,10 +14,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from luukku.booking.models import Booking
+from luukku.core.queueing import policy as core_policy
 from luukku.registry.models import Agency, Service, Site, Space, StaffProfile
 
 #: The service id the core policy sees for "ask the info desk" tickets (no service yet).
 ADVICE_SERVICE_ID = 0
+
+#: The call-next policy's constants (docs/queue-policy.md). Waiting tickets keep the
+#: parts of their order key computed with it (``Ticket.order_*``), so a change here
+#: must be followed by re-saving the waiting tickets.
+POLICY = core_policy.Policy()
 
 
 def new_ticket_token() -> str:
@@ -114,6 +120,11 @@ class Ticket(models.Model):
     priority_since = models.DateTimeField(_("waiting counts from"), null=True, blank=True)
     due_at = models.DateTimeField(_("booking due at"), null=True, blank=True)
     parked_until = models.DateTimeField(_("parked until"), null=True, blank=True)
+    # The now-independent parts of the call-order key (core.queueing.policy.order_fields),
+    # kept on write so that "call next" can sort and lock in one statement.
+    order_start = models.DateTimeField(editable=False, null=True)
+    order_due = models.DateTimeField(editable=False, null=True)
+    order_aged = models.DateTimeField(editable=False, null=True)
     remote_ok = models.BooleanField(_("can be served by video"), default=False)
     remote_only = models.BooleanField(_("only by video at this site"), default=False)
     needs_safe_room = models.BooleanField(_("needs a safe room"), default=False)
@@ -147,6 +158,11 @@ class Ticket(models.Model):
         indexes = [
             models.Index(fields=["site", "state"]),
             models.Index(fields=["service", "state", "service_ended_at"]),
+            models.Index(
+                fields=["site", "order_start"],
+                condition=Q(state="waiting"),
+                name="waiting_by_site",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -166,6 +182,32 @@ class Ticket(models.Model):
     @property
     def wait_start(self):
         return self.priority_since or self.queued_at
+
+    #: Fields the call order is computed from; saving any of them refreshes ``order_*``.
+    ORDER_SOURCES = frozenset({"kind", "queued_at", "priority_since", "due_at"})
+    ORDER_FIELDS = ("order_start", "order_due", "order_aged")
+
+    def refresh_order_fields(self) -> None:
+        """Recompute ``order_*`` from kind, queued_at, priority_since and due_at."""
+        fields = core_policy.order_fields(
+            core_policy.Waiting(
+                id=self.pk or 0,
+                kind=core_policy.Kind(self.kind),
+                service_id=0,
+                queued_at=self.queued_at,
+                priority_since=self.priority_since,
+                due_at=self.due_at,
+            ),
+            POLICY,
+        )
+        self.order_start, self.order_due, self.order_aged = fields.start, fields.due, fields.aged
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is None or self.ORDER_SOURCES & set(update_fields):
+            self.refresh_order_fields()
+            if update_fields is not None:
+                update_fields = {*update_fields, *self.ORDER_FIELDS}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
 
 class Call(models.Model):

@@ -24,7 +24,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
+from django.db.models import Case, Exists, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -32,12 +33,13 @@ from django.utils.translation import gettext as _
 from luukku.booking.models import TRANSITIONS, Booking, BookingState, Channel
 from luukku.booking.services import booking_transition
 from luukku.core.queueing import policy as core_policy
-from luukku.core.queueing.allocation import SpaceInfo, SpaceNeed, choose_space
+from luukku.core.queueing.allocation import SpaceInfo, SpaceNeed, rank_spaces
 from luukku.integration.notify import Message, get_notifier
 from luukku.integration.video import get_video_provider
 from luukku.queueing.models import (
     ADVICE_SERVICE_ID,
     HOLDING_STATES,
+    POLICY,
     Call,
     DeskSession,
     Kind,
@@ -71,8 +73,6 @@ ADVICE_LETTER = "N"
 ADVICE_SPACE_TYPES = frozenset({SpaceType.ADVICE_POINT, SpaceType.INFO_DESK})
 PARK_MINUTES_MAX = 120
 CODE_RE = re.compile(r"[A-Z0-9]{8}")
-
-POLICY = core_policy.Policy()
 
 
 class QueueError(Exception):
@@ -399,32 +399,8 @@ def _current(official: StaffProfile) -> Ticket | None:
     return Ticket.objects.filter(called_by=official, state__in=HOLDING_STATES).first()
 
 
-def _free_spaces(snap: RegistrySnapshot, ticket: Ticket, now: datetime) -> list[SpaceInfo]:
-    """The site's spaces that no called ticket and no running booking holds right now.
-
-    The spaces themselves come from the registry snapshot; only what holds them is
-    read from the database (one query).
-    """
-    held_by_tickets = Ticket.objects.filter(
-        site_id=ticket.site_id, state__in=HOLDING_STATES, space__isnull=False
-    ).values_list("space_id", flat=True)
-    held_by_bookings = (
-        Booking.objects.filter(
-            site_id=ticket.site_id,
-            state__in=[
-                BookingState.BOOKED,
-                BookingState.CHECKED_IN,
-                BookingState.CALLED,
-                BookingState.IN_SERVICE,
-            ],
-            start__lte=now,
-            end__gt=now,
-            space__isnull=False,
-        )
-        .exclude(pk=ticket.booking_id or 0)
-        .values_list("space_id", flat=True)
-    )
-    taken = set(held_by_tickets.order_by().union(held_by_bookings.order_by()))
+def _space_infos(snap: RegistrySnapshot, site_id: int) -> list[SpaceInfo]:
+    """The core's view of a site's spaces, from the registry snapshot (no query)."""
     language = get_language()
     return [
         SpaceInfo(
@@ -438,9 +414,62 @@ def _free_spaces(snap: RegistrySnapshot, ticket: Ticket, now: datetime) -> list[
             accessible=s.accessible,
             label=s.label(language),
         )
-        for s in snap.sites[ticket.site_id].spaces
-        if s.id not in taken
+        for s in snap.sites[site_id].spaces
     ]
+
+
+_HELD_BOOKING_STATES = (
+    BookingState.BOOKED,
+    BookingState.CHECKED_IN,
+    BookingState.CALLED,
+    BookingState.IN_SERVICE,
+)
+
+
+def _take_space(ranked: list[SpaceInfo], ticket: Ticket, now: datetime) -> SpaceInfo | None:
+    """The best of ``ranked`` that nobody holds now, locked for this call; None if none.
+
+    One statement: a space is held by a called or in-service ticket, or by a booking
+    running now (other than this customer's own). On PostgreSQL the row is locked
+    with ``FOR UPDATE SKIP LOCKED`` in rank order, so officials calling at the same
+    moment get different spaces without waiting for each other.
+    """
+    if not ranked:
+        return None
+    order = " ".join("WHEN %s THEN " + str(i) for i in range(len(ranked)))
+    ids = [s.id for s in ranked]
+    lock = " FOR UPDATE OF s SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    held_states = ", ".join(["%s"] * len(HOLDING_STATES))
+    booking_states = ", ".join(["%s"] * len(_HELD_BOOKING_STATES))
+    sql = f"""
+        SELECT s.id FROM {Space._meta.db_table} s
+        WHERE s.id IN ({", ".join(["%s"] * len(ids))})
+          AND NOT EXISTS (
+            SELECT 1 FROM {Ticket._meta.db_table} t
+            WHERE t.space_id = s.id AND t.state IN ({held_states}))
+          AND NOT EXISTS (
+            SELECT 1 FROM {Booking._meta.db_table} b
+            WHERE b.space_id = s.id AND b.site_id = %s AND b.state IN ({booking_states})
+              AND b.start <= %s AND b."end" > %s AND b.id <> %s)
+        ORDER BY CASE s.id {order} END
+        LIMIT 1{lock}
+    """
+    params = [
+        *ids,
+        *HOLDING_STATES,
+        ticket.site_id,
+        *_HELD_BOOKING_STATES,
+        now,
+        now,
+        ticket.booking_id or 0,
+        *ids,
+    ]
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        row = cur.fetchone()
+    if row is None:
+        return None
+    return next(s for s in ranked if s.id == row[0])
 
 
 def _need(snap: RegistrySnapshot, ticket: Ticket, remote: bool) -> SpaceNeed:
@@ -471,48 +500,92 @@ def _lock_waiting(pk: int) -> Ticket | None:
     qs = Ticket.objects.filter(pk=pk, state=TicketState.WAITING)
     if connection.vendor == "postgresql":
         qs = qs.select_for_update(skip_locked=True, of=("self",))
-    return qs.select_related("service__agency", "booking__visit", "site").first()
+    return qs.first()
 
 
-def _video_link(ticket: Ticket, now: datetime) -> str:
+def callable_queue(scope: Scope, now: datetime):
+    """The tickets this official may call now, in call order (a queryset).
+
+    The database sorts by the same key as ``core.queueing.policy.order_key``: the
+    tier at ``now`` (overdue, due booking, chains and walk-ins, early booking), then
+    the tier's first value, the waiting start and the id, from the ``order_*`` fields
+    each ticket keeps. ``test_call_order__database_agrees_with_core`` checks that
+    both orders agree.
+    """
+    overdue_before, due_until = core_policy.tier_bounds(now, POLICY)
+    overdue = Q(order_start__lt=overdue_before)
+    booking = Q(kind=Kind.BOOKING)
+    tier = Case(
+        When(overdue, then=Value(0)),
+        When(booking & Q(order_due__lte=due_until), then=Value(1)),
+        When(booking, then=Value(3)),
+        default=Value(2),
+    )
+    first = Case(
+        When(overdue, then=F("order_start")),
+        When(booking, then=F("order_due")),
+        default=F("order_aged"),
+    )
+    qs = waiting_rows(scope).filter(Q(parked_until__isnull=True) | Q(parked_until__lte=now))
+    if not POLICY.serve_early_bookings:
+        qs = qs.exclude(booking & Q(order_due__gt=due_until))
+    return qs.order_by(tier, first, "order_start", "id")
+
+
+def _next_locked(scope: Scope, now: datetime) -> Ticket | None:
+    """The first callable ticket that no other official is calling right now, locked.
+
+    PostgreSQL sorts the queue and locks the first row it can
+    (``FOR UPDATE SKIP LOCKED … LIMIT 1``): twenty officials pressing together get
+    twenty different customers in one statement each, nobody waits for anybody.
+    """
+    qs = callable_queue(scope, now)
+    if connection.vendor == "postgresql":
+        qs = qs.select_for_update(skip_locked=True, of=("self",))
+    return qs.first()
+
+
+def _video_link(snap: RegistrySnapshot, ticket: Ticket, now: datetime) -> str:
     if ticket.video_url:
         return ticket.video_url
-    minutes = ticket.service.default_duration if ticket.service else 20
+    service = snap.services.get(ticket.service_id) if ticket.service_id else None
     return get_video_provider().create_session(
         booking_code=ticket.number.replace("-", "") + ticket.token[:6],
         start=now,
-        end=now + timedelta(minutes=minutes),
-        agency_code=ticket.service.agency.code if ticket.service else "",
+        end=now + timedelta(minutes=service.duration if service else 20),
+        agency_code=snap.agency_codes.get(service.agency_id, "") if service else "",
     )
 
 
 def _call(ticket: Ticket, official: StaffProfile, remote: bool, now: datetime) -> bool | None:
-    """Give ``ticket`` a space and mark it called; False if taken meanwhile, None if no space."""
+    """Give ``ticket`` (locked by the caller) a space and mark it called; None if no space."""
     snap = registry_snapshot()
-    need = _need(snap, ticket, remote)
-    free = _free_spaces(snap, ticket, now)
+    ranked = rank_spaces(_space_infos(snap, ticket.site_id), _need(snap, ticket, remote))
     while True:  # each pass rules out one space, so this ends
-        space = choose_space(free, need)
+        space = _take_space(ranked, ticket, now)
         if space is None:
             return None
-        free = [s for s in free if s.id != space.id]
-        if not _lock_space(space.id):
-            continue  # another official is giving this space out right now
-        video = _video_link(ticket, now) if remote else ticket.video_url
-        try:
-            with transaction.atomic():  # a savepoint: the space index may refuse
-                updated = Ticket.objects.filter(pk=ticket.pk, state=TicketState.WAITING).update(
-                    state=TicketState.CALLED,
-                    called_at=now,
-                    called_by=official,
-                    space_id=space.id,
-                    remote=remote,
-                    video_url=video,
-                    parked_until=None,
-                )
-        except IntegrityError:
-            continue  # another official took this space a moment ago
+        ranked = [s for s in ranked if s.id != space.id]
+        video = _video_link(snap, ticket, now) if remote else ticket.video_url
+        # The space row is locked (PostgreSQL) or the database is (SQLite); whoever gave
+        # this space out before has committed, so this statement sees it and refuses.
+        # The partial unique index on called tickets' spaces stays as the last guard.
+        updated = (
+            Ticket.objects.filter(pk=ticket.pk, state=TicketState.WAITING)
+            .filter(~Exists(Ticket.objects.filter(space_id=space.id, state__in=HOLDING_STATES)))
+            .update(
+                state=TicketState.CALLED,
+                called_at=now,
+                called_by=official,
+                space_id=space.id,
+                remote=remote,
+                video_url=video,
+                parked_until=None,
+            )
+        )
         if updated != 1:
+            if Ticket.objects.filter(pk=ticket.pk, state=TicketState.WAITING).exists():
+                continue  # another official took this space a moment ago
             return False
         ticket.state, ticket.called_at, ticket.called_by = TicketState.CALLED, now, official
         ticket.space_id, ticket.remote, ticket.video_url, ticket.parked_until = (
@@ -521,26 +594,20 @@ def _call(ticket: Ticket, official: StaffProfile, remote: bool, now: datetime) -
             video,
             None,
         )
+        service = snap.services.get(ticket.service_id) if ticket.service_id else None
         Call.objects.create(
             site_id=ticket.site_id,
             ticket=ticket,
             space_id=space.id,
             number=ticket.number,
             label=space.label,
-            agency_code=ticket.service.agency.code if ticket.service else "",
+            agency_code=snap.agency_codes.get(service.agency_id, "") if service else "",
         )
         if ticket.booking_id and ticket.booking.state == BookingState.CHECKED_IN:
             booking_transition(booking=ticket.booking, to=BookingState.CALLED, now=now)
         if ticket.phone:
             transaction.on_commit(lambda label=space.label: _sms_called(ticket, label))
         return True
-
-
-def _lock_space(pk: int) -> bool:
-    """On PostgreSQL, lock the chosen space or report it busy, without waiting."""
-    if connection.vendor != "postgresql":
-        return True  # SQLite: the whole transaction already holds the write lock
-    return Space.objects.select_for_update(skip_locked=True).filter(pk=pk).exists()
 
 
 def _sms_called(ticket: Ticket, label: str) -> None:
@@ -564,26 +631,15 @@ def ticket_call_next(
     with transaction.atomic():
         if _current(official) is not None:
             raise QueueError("official", _("Finish or park your current customer first."))
-        items = [to_waiting(r) for r in waiting_rows(scope).values_list(*_ROW)]
         while True:
-            item = core_policy.choose_next(
-                items,
-                services=scope.services,
-                now=now,
-                sites=scope.sites,
-                remote=scope.remote,
-                policy=POLICY,
-            )
-            if item is None:
+            ticket = _next_locked(scope, now)
+            if ticket is None:
                 return CallResult(None, "empty")
-            ticket = _lock_waiting(item.id)
-            if ticket is not None:
-                done = _call(ticket, official, scope.remote, now)
-                if done is None:
-                    return CallResult(None, "no_space", first_in_line=ticket)
-                if done:
-                    return CallResult(ticket, "called")
-            items = [i for i in items if i.id != item.id]
+            done = _call(ticket, official, scope.remote, now)
+            if done is None:
+                return CallResult(None, "no_space", first_in_line=ticket)
+            if done:
+                return CallResult(ticket, "called")
 
 
 def ticket_call(

@@ -29,7 +29,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["REMOTE_ROOM", "SAFE_ROOM", "SpaceInfo", "SpaceNeed", "choose_space", "fits"]
+__all__ = [
+    "REMOTE_ROOM",
+    "SAFE_ROOM",
+    "SpaceInfo",
+    "SpaceNeed",
+    "choose_space",
+    "fits",
+    "rank_spaces",
+]
 
 REMOTE_ROOM = "remote_service_room"
 SAFE_ROOM = "safe_room"
@@ -106,6 +114,19 @@ def _preference(space: SpaceInfo, need: SpaceNeed) -> tuple:
         wasted_access,
         space.id,
     )
+
+
+def rank_spaces(spaces: Sequence[SpaceInfo], need: SpaceNeed) -> list[SpaceInfo]:
+    """Return the spaces that fit ``need``, best first (the order ``choose_space`` uses).
+
+    The caller may hand this list to the database, which gives out the first one
+    that is free and not being given out by another official at this moment.
+    """
+    if need.group_size < 1:
+        raise ValueError("group_size must be at least 1")
+    fitting = [s for s in spaces if fits(s, need)]
+    fitting.sort(key=lambda s: _preference(s, need))
+    return fitting
 
 
 def choose_space(free: Sequence[SpaceInfo], need: SpaceNeed) -> SpaceInfo | None:

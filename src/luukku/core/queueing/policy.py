@@ -38,12 +38,16 @@ from enum import StrEnum
 
 __all__ = [
     "Kind",
+    "OrderFields",
     "Policy",
     "Waiting",
     "ageing_score",
     "choose_next",
+    "order_fields",
+    "order_key",
     "order_queue",
     "qualifies",
+    "tier_bounds",
 ]
 
 
@@ -134,40 +138,69 @@ def qualifies(
     )
 
 
-def _keyer(now: datetime, policy: Policy):
-    """Build the sort key for ``now``: a tuple, lower is called first.
+@dataclass(frozen=True, slots=True)
+class OrderFields:
+    """The parts of an item's call-order key that do not depend on ``now``.
 
-    Ordering by a descending score ``waited * rate + bonus`` is the same as
-    ordering by an ascending virtual start ``start - bonus / rate``, which costs
-    one subtraction per chain item and none per walk-in.
+    Kept with each ticket so that the database can sort a queue itself (the
+    call-next statement orders and locks in one go): ``start`` is when waiting
+    counts from (for a booking, not before it is due), ``due`` a booking's due time
+    (its check-in when it has none; None for others), ``aged`` the start moved
+    earlier by the chain bonus (None for bookings).
     """
-    early = policy.booking_early
-    overdue_before = now - policy.max_wait
-    due_until = now + early
-    chain_shift = timedelta(minutes=policy.chain_bonus_min / policy.ageing_per_minute)
-    booking = Kind.BOOKING
-    chain = Kind.CHAIN
+
+    start: datetime
+    due: datetime | None
+    aged: datetime | None
+
+
+def order_fields(item: Waiting, policy: Policy = _DEFAULT_POLICY) -> OrderFields:
+    """Return the ``now``-independent parts of ``item``'s call-order key."""
+    start = item.priority_since if item.priority_since is not None else item.queued_at
+    if item.kind is Kind.BOOKING:
+        if item.due_at is None:
+            return OrderFields(start, start, None)
+        due_from = item.due_at - policy.booking_early
+        return OrderFields(max(start, due_from), item.due_at, None)
+    if item.kind is Kind.CHAIN:
+        shift = timedelta(minutes=policy.chain_bonus_min / policy.ageing_per_minute)
+        return OrderFields(start, None, start - shift)
+    return OrderFields(start, None, start)
+
+
+def tier_bounds(now: datetime, policy: Policy = _DEFAULT_POLICY) -> tuple[datetime, datetime]:
+    """Return ``(overdue_before, due_until)``: the two moments that split the tiers at ``now``.
+
+    An item whose ``start`` is before ``overdue_before`` is overdue (rule 1); a booking
+    whose ``due`` is at or before ``due_until`` is due (rule 2), later it is early (rule 5).
+    """
+    return now - policy.max_wait, now + policy.booking_early
+
+
+def order_key(item: Waiting, fields: OrderFields, bounds: tuple[datetime, datetime]) -> tuple:
+    """The sort key (lower is called first): ``(tier, first, start, id)``.
+
+    ``first`` is the start for the overdue, the due time for bookings and the
+    aged start for chains and walk-ins. Ordering by a descending score
+    ``waited * rate + bonus`` is the same as ordering by an ascending virtual start
+    ``start - bonus / rate``, which is what ``aged`` holds. The database sorts by
+    the same four values (``queueing.services``), a test checks they agree.
+    """
+    overdue_before, due_until = bounds
+    if fields.start < overdue_before:
+        return (_OVERDUE, fields.start, fields.start, item.id)
+    if item.kind is Kind.BOOKING:
+        tier = _DUE_BOOKING if fields.due <= due_until else _EARLY_BOOKING
+        return (tier, fields.due, fields.start, item.id)
+    return (_AGED, fields.aged, fields.start, item.id)
+
+
+def _keyer(now: datetime, policy: Policy):
+    """Build the sort key for ``now``: a tuple, lower is called first."""
+    bounds = tier_bounds(now, policy)
 
     def key(item: Waiting) -> tuple:
-        start = item.priority_since if item.priority_since is not None else item.queued_at
-        if item.kind is booking:
-            due_at = item.due_at
-            if due_at is None:
-                due_at = start
-            else:
-                due_from = due_at - early
-                if due_from > start:
-                    start = due_from
-            if start < overdue_before:
-                return (_OVERDUE, start, item.id)
-            if due_at <= due_until:
-                return (_DUE_BOOKING, due_at, start, item.id)
-            return (_EARLY_BOOKING, due_at, start, item.id)
-        if start < overdue_before:
-            return (_OVERDUE, start, item.id)
-        if item.kind is chain:
-            return (_AGED, start - chain_shift, start, item.id)
-        return (_AGED, start, start, item.id)
+        return order_key(item, order_fields(item, policy), bounds)
 
     return key
 

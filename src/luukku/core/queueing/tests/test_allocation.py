@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from luukku.core.queueing import REMOTE_ROOM, SAFE_ROOM, SpaceInfo, SpaceNeed, choose_space
+from luukku.core.queueing.allocation import (
+    REMOTE_ROOM,
+    SAFE_ROOM,
+    SpaceInfo,
+    SpaceNeed,
+    choose_space,
+    rank_spaces,
+)
 
 ROOM = "service_room"
 
@@ -126,3 +133,19 @@ def test_allocation__none_free__none():
 def test_allocation__group_size_zero__refused():
     with pytest.raises(ValueError):
         pick([space(1)], group_size=0)
+
+
+def test_allocation__rank__fitting_spaces_best_first_and_head_is_choice():
+    free = [
+        space(1, capacity=4),
+        space(2, capacity=2),
+        space(3, space_type=SAFE_ROOM),
+        space(4, capacity=3, equipment=frozenset({"printer"})),
+    ]
+    ranked = rank_spaces(free, need())
+    assert [s.id for s in ranked] == [2, 4, 1]  # the safe room does not fit an unflagged customer
+    assert ranked[0] == choose_space(free, need())
+
+
+def test_allocation__rank__nothing_fits__empty():
+    assert rank_spaces([space(1, space_type="remote_service_room")], need()) == []

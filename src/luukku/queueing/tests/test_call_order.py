@@ -1,0 +1,81 @@
+"""The database sorts the queue exactly as the core policy does.
+
+``callable_queue`` orders tickets in SQL from the ``order_*`` fields each ticket
+keeps, so that "call next" can sort and lock in one statement. This test fills a
+queue with random kinds and times (microseconds included, ties included) and
+checks the SQL order against ``core.queueing.policy.order_queue`` at several
+moments, on whichever database the suite runs on.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from luukku.core.queueing import policy as core_policy
+from luukku.queueing.models import POLICY, Kind, Ticket
+from luukku.queueing.services import (
+    _ROW,
+    Scope,
+    callable_queue,
+    ticket_create,
+    to_waiting,
+    waiting_rows,
+)
+
+from .helpers import service
+
+pytestmark = pytest.mark.django_db
+
+
+def _random_queue(site, svc, rng: random.Random, now, n: int = 40) -> None:
+    def moment(spread_min: int):
+        # Whole minutes now and then, so that ties between tickets occur.
+        seconds = rng.randint(-spread_min * 60, spread_min * 60)
+        micro = 0 if rng.random() < 0.4 else rng.randint(0, 999_999)
+        return now + timedelta(
+            seconds=seconds if micro else seconds - seconds % 60, microseconds=micro
+        )
+
+    for _ in range(n):
+        t = ticket_create(site=site, service=svc, now=now)
+        t.kind = rng.choice([Kind.WALK_IN, Kind.BOOKING, Kind.CHAIN])
+        t.queued_at = moment(90)
+        t.priority_since = moment(90) if rng.random() < 0.3 else None
+        t.due_at = moment(60) if t.kind == Kind.BOOKING and rng.random() < 0.8 else None
+        t.parked_until = moment(30) if rng.random() < 0.15 else None
+        t.save()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_call_order__database_agrees_with_core(demo, seed):
+    rng = random.Random(seed)
+    site, svc = demo["pori"], service("student-aid")
+    now = timezone.now()
+    _random_queue(site, svc, rng, now)
+    scope = Scope(frozenset({svc.pk}), frozenset({site.pk}), False)
+    for offset in (0, 7, 33, 61):
+        at = now + timedelta(minutes=offset)
+        items = [to_waiting(r) for r in waiting_rows(scope).values_list(*_ROW)]
+        expected = [
+            w.id
+            for w in core_policy.order_queue(
+                items, services=scope.services, now=at, sites=scope.sites, policy=POLICY
+            )
+        ]
+        got = list(callable_queue(scope, at).values_list("id", flat=True))
+        assert got == expected
+
+
+def test_call_order__order_fields_follow_every_save(demo):
+    svc = service("student-aid")
+    t = ticket_create(site=demo["pori"], service=svc, now=timezone.now())
+    assert t.order_start == t.queued_at and t.order_aged == t.queued_at
+    t.kind, t.priority_since = Kind.CHAIN, t.queued_at - timedelta(minutes=5)
+    t.save(update_fields=["kind", "priority_since"])
+    t = Ticket.objects.get(pk=t.pk)
+    assert t.order_start == t.priority_since
+    assert t.order_aged == t.priority_since - timedelta(minutes=POLICY.chain_bonus_min)
