@@ -98,9 +98,14 @@ def _work(official_id: int, scope, barrier, rounds: int = 0) -> dict:
                     raise RuntimeError(result.reason)
                 if not rounds:
                     break
+                barrier.wait(timeout=60)  # the finish barrier of this round
                 continue
             out["latencies"].append(elapsed)
             out["called"].append(result.ticket.pk)
+            if rounds:
+                # The customer is served between presses: everyone's call of this
+                # round is over before anyone finishes, as at a real desk.
+                barrier.wait(timeout=60)
             ticket_finish(ticket=result.ticket, official=official)
     except Exception as exc:  # reported in the result
         out["error"] = repr(exc)

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, Exists, F, Q, Value, When
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -381,7 +381,6 @@ def to_waiting(row: tuple) -> core_policy.Waiting:
 
 def waiting_rows(scope: Scope):
     """The waiting tickets an official with ``scope`` may call (a queryset)."""
-    from django.db.models import Q
 
     service_ids = [s for s in scope.services if s != ADVICE_SERVICE_ID]
     match = Q(service_id__in=service_ids)
@@ -393,6 +392,18 @@ def waiting_rows(scope: Scope):
     else:
         qs = qs.filter(remote_only=False)
     return qs
+
+
+def _holds_customer(official: StaffProfile) -> bool:
+    """Whether the official has a called or in-service customer (one query)."""
+    states = ", ".join(["%s"] * len(HOLDING_STATES))
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT 1 FROM {Ticket._meta.db_table} WHERE called_by_id = %s"
+            f" AND state IN ({states}) LIMIT 1",
+            [official.pk, *HOLDING_STATES],
+        )
+        return cur.fetchone() is not None
 
 
 def _current(official: StaffProfile) -> Ticket | None:
@@ -459,8 +470,8 @@ def _take_space(ranked: list[SpaceInfo], ticket: Ticket, now: datetime) -> Space
         *HOLDING_STATES,
         ticket.site_id,
         *_HELD_BOOKING_STATES,
-        now,
-        now,
+        _dt(now),
+        _dt(now),
         ticket.booking_id or 0,
         *ids,
     ]
@@ -503,46 +514,74 @@ def _lock_waiting(pk: int) -> Ticket | None:
     return qs.first()
 
 
-def callable_queue(scope: Scope, now: datetime):
-    """The tickets this official may call now, in call order (a queryset).
+def _dt(value: datetime):
+    """A datetime as the database stores it (SQLite: naive UTC text), for raw SQL."""
+    return connection.ops.adapt_datetimefield_value(value)
 
-    The database sorts by the same key as ``core.queueing.policy.order_key``: the
-    tier at ``now`` (overdue, due booking, chains and walk-ins, early booking), then
-    the tier's first value, the waiting start and the id, from the ``order_*`` fields
-    each ticket keeps. ``test_call_order__database_agrees_with_core`` checks that
-    both orders agree.
+
+def _queue_sql(scope: Scope, now: datetime, *, first_only: bool) -> tuple[str, list]:
+    """SQL for the tickets an official may call now, in call order.
+
+    The database sorts by the same key as ``core.queueing.policy.order_key``: the tier
+    at ``now`` (0 overdue, 1 due booking, 2 chains and walk-ins, 3 early booking),
+    then the tier's first value, the waiting start and the id, from the ``order_*``
+    fields each ticket keeps. ``test_call_order__database_agrees_with_core`` checks
+    that both orders agree. With ``first_only`` on PostgreSQL it locks the first row
+    no other official holds (``FOR UPDATE SKIP LOCKED LIMIT 1``).
     """
-    overdue_before, due_until = core_policy.tier_bounds(now, POLICY)
-    overdue = Q(order_start__lt=overdue_before)
-    booking = Q(kind=Kind.BOOKING)
-    tier = Case(
-        When(overdue, then=Value(0)),
-        When(booking & Q(order_due__lte=due_until), then=Value(1)),
-        When(booking, then=Value(3)),
-        default=Value(2),
-    )
-    first = Case(
-        When(overdue, then=F("order_start")),
-        When(booking, then=F("order_due")),
-        default=F("order_aged"),
-    )
-    qs = waiting_rows(scope).filter(Q(parked_until__isnull=True) | Q(parked_until__lte=now))
+    overdue_before, due_until = (_dt(x) for x in core_policy.tier_bounds(now, POLICY))
+    services = sorted(x for x in scope.services if x != ADVICE_SERVICE_ID)
+    service_match = [f"t.service_id IN ({', '.join(['%s'] * len(services))})"] if services else []
+    if ADVICE_SERVICE_ID in scope.services:
+        service_match.append("t.service_id IS NULL")
+    sites = sorted(scope.sites)
+    where = [
+        "t.state = %s",
+        f"t.site_id IN ({', '.join(['%s'] * len(sites))})" if sites else "1 = 0",
+        f"({' OR '.join(service_match)})" if service_match else "1 = 0",
+        "t.remote_ok" if scope.remote else "NOT t.remote_only",
+        "(t.parked_until IS NULL OR t.parked_until <= %s)",
+    ]
+    params: list = [TicketState.WAITING, *sites, *services, _dt(now)]
     if not POLICY.serve_early_bookings:
-        qs = qs.exclude(booking & Q(order_due__gt=due_until))
-    return qs.order_by(tier, first, "order_start", "id")
+        where.append("NOT (t.kind = %s AND t.order_due > %s)")
+        params += [Kind.BOOKING, due_until]
+    sql = f"""
+        SELECT t.* FROM {Ticket._meta.db_table} t
+        WHERE {" AND ".join(where)}
+        ORDER BY
+          CASE WHEN t.order_start < %s THEN 0
+               WHEN t.kind = %s AND t.order_due <= %s THEN 1
+               WHEN t.kind = %s THEN 3
+               ELSE 2 END,
+          CASE WHEN t.order_start < %s THEN t.order_start
+               WHEN t.kind = %s THEN t.order_due
+               ELSE t.order_aged END,
+          t.order_start, t.id
+    """
+    params += [overdue_before, Kind.BOOKING, due_until, Kind.BOOKING]
+    params += [overdue_before, Kind.BOOKING]
+    if first_only:
+        sql += " LIMIT 1"
+        if connection.vendor == "postgresql":
+            sql += " FOR UPDATE OF t SKIP LOCKED"
+    return sql, params
+
+
+def callable_queue(scope: Scope, now: datetime) -> list[Ticket]:
+    """The tickets this official may call now, in call order (no locks)."""
+    return list(Ticket.objects.raw(*_queue_sql(scope, now, first_only=False)))
 
 
 def _next_locked(scope: Scope, now: datetime) -> Ticket | None:
     """The first callable ticket that no other official is calling right now, locked.
 
-    PostgreSQL sorts the queue and locks the first row it can
-    (``FOR UPDATE SKIP LOCKED … LIMIT 1``): twenty officials pressing together get
-    twenty different customers in one statement each, nobody waits for anybody.
+    PostgreSQL sorts the queue and locks the first row it can: twenty officials
+    pressing together get twenty different customers, one statement each, and nobody
+    waits for anybody. (SQLite: the transaction already holds the write lock.)
     """
-    qs = callable_queue(scope, now)
-    if connection.vendor == "postgresql":
-        qs = qs.select_for_update(skip_locked=True, of=("self",))
-    return qs.first()
+    rows = list(Ticket.objects.raw(*_queue_sql(scope, now, first_only=True)))
+    return rows[0] if rows else None
 
 
 def _video_link(snap: RegistrySnapshot, ticket: Ticket, now: datetime) -> str:
@@ -570,19 +609,28 @@ def _call(ticket: Ticket, official: StaffProfile, remote: bool, now: datetime) -
         # The space row is locked (PostgreSQL) or the database is (SQLite); whoever gave
         # this space out before has committed, so this statement sees it and refuses.
         # The partial unique index on called tickets' spaces stays as the last guard.
-        updated = (
-            Ticket.objects.filter(pk=ticket.pk, state=TicketState.WAITING)
-            .filter(~Exists(Ticket.objects.filter(space_id=space.id, state__in=HOLDING_STATES)))
-            .update(
-                state=TicketState.CALLED,
-                called_at=now,
-                called_by=official,
-                space_id=space.id,
-                remote=remote,
-                video_url=video,
-                parked_until=None,
+        table = Ticket._meta.db_table
+        held = ", ".join(["%s"] * len(HOLDING_STATES))
+        with connection.cursor() as cur:
+            cur.execute(
+                f"""UPDATE {table} SET state = %s, called_at = %s, called_by_id = %s,
+                        space_id = %s, remote = %s, video_url = %s, parked_until = NULL
+                    WHERE id = %s AND state = %s AND NOT EXISTS (
+                        SELECT 1 FROM {table} h WHERE h.space_id = %s AND h.state IN ({held}))""",
+                [
+                    TicketState.CALLED,
+                    _dt(now),
+                    official.pk,
+                    space.id,
+                    remote,
+                    video,
+                    ticket.pk,
+                    TicketState.WAITING,
+                    space.id,
+                    *HOLDING_STATES,
+                ],
             )
-        )
+            updated = cur.rowcount
         if updated != 1:
             if Ticket.objects.filter(pk=ticket.pk, state=TicketState.WAITING).exists():
                 continue  # another official took this space a moment ago
@@ -629,7 +677,7 @@ def ticket_call_next(
     """Call the next customer by the documented policy and give them a free space."""
     now = now or timezone.now()
     with transaction.atomic():
-        if _current(official) is not None:
+        if _holds_customer(official):
             raise QueueError("official", _("Finish or park your current customer first."))
         while True:
             ticket = _next_locked(scope, now)

@@ -66,7 +66,7 @@ def test_call_order__database_agrees_with_core(demo, seed):
                 items, services=scope.services, now=at, sites=scope.sites, policy=POLICY
             )
         ]
-        got = list(callable_queue(scope, at).values_list("id", flat=True))
+        got = [t.id for t in callable_queue(scope, at)]
         assert got == expected
 
 
