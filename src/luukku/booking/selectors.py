@@ -279,6 +279,28 @@ def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+def _fitting(spans: list[tuple[int, int]], need: int) -> list[tuple[int, int]]:
+    """Keep the sorted spans that can hold a slot starting on the grid; drop the rest.
+
+    The core only ever starts a slot on the 15-minute grid, inside one run of touching
+    free spans. A dense calendar is full of gaps long enough for the service but not
+    aligned with the grid (a booking ending at 8:20 with the next at 8:45); they can
+    never be booked, so they need not be read for spaces or compiled by the core.
+    """
+    step = int(STEP.total_seconds())
+    out: list[tuple[int, int]] = []
+    i, n = 0, len(spans)
+    while i < n:
+        j, end = i, spans[i][1]
+        while j + 1 < n and spans[j + 1][0] <= end:
+            j += 1
+            end = max(end, spans[j][1])
+        if -(-spans[i][0] // step) * step + need <= end:
+            out.extend(spans[i : j + 1])
+        i = j + 1
+    return out
+
+
 def _to_intervals(spans: list[tuple[int, int]]) -> tuple[Interval, ...]:
     """Intervals from trusted epoch-second spans (a < b, sorted), skipping re-validation.
 
@@ -362,12 +384,15 @@ def site_options(
             if o.resource_id not in official_spans:
                 gaps = official_free.get(o.resource_id)
                 spans = working(o) if gaps is None else _intersect(working(o), gaps)
-                official_spans[o.resource_id] = [(a, b) for a, b in spans if b - a >= need]
+                official_spans[o.resource_id] = _fitting(
+                    [(a, b) for a, b in spans if b - a >= need], need
+                )
     live, reachable = [], {}
     for p in plans:
         windows = [(int(w.start.timestamp()), int(w.end.timestamp())) for w in p.windows]
         reach = sorted(sp for o in p.staff for sp in official_spans[o.resource_id])
         spans = [(a, b) for a, b in _intersect(windows, _union(reach)) if b - a >= need]
+        spans = _fitting(spans, need)
         if spans:
             live.append(p)
             reachable[(p.site.id, p.channel)] = spans
