@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -48,7 +48,15 @@ from luukku.queueing.models import (
     Ticket,
     TicketState,
 )
-from luukku.registry.models import Agency, Service, Site, Space, SpaceType, StaffProfile
+from luukku.registry.models import (
+    Agency,
+    RegistryVersion,
+    Service,
+    Site,
+    Space,
+    SpaceType,
+    StaffProfile,
+)
 from luukku.registry.snapshot import RegistrySnapshot, registry_snapshot
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -406,10 +414,6 @@ def _holds_customer(official: StaffProfile) -> bool:
         return cur.fetchone() is not None
 
 
-def _current(official: StaffProfile) -> Ticket | None:
-    return Ticket.objects.filter(called_by=official, state__in=HOLDING_STATES).first()
-
-
 def _space_infos(snap: RegistrySnapshot, site_id: int) -> list[SpaceInfo]:
     """The core's view of a site's spaces, from the registry snapshot (no query)."""
     language = get_language()
@@ -437,16 +441,14 @@ _HELD_BOOKING_STATES = (
 )
 
 
-def _take_space(ranked: list[SpaceInfo], ticket: Ticket, now: datetime) -> SpaceInfo | None:
-    """The best of ``ranked`` that nobody holds now, locked for this call; None if none.
+def _free_space_sql(ranked: list[SpaceInfo], ticket: Ticket, now: datetime) -> tuple[str, list]:
+    """SQL for the best of ``ranked`` that nobody holds now (PostgreSQL: locked for this call).
 
-    One statement: a space is held by a called or in-service ticket, or by a booking
-    running now (other than this customer's own). On PostgreSQL the row is locked
-    with ``FOR UPDATE SKIP LOCKED`` in rank order, so officials calling at the same
-    moment get different spaces without waiting for each other.
+    A space is held by a called or in-service ticket, or by a booking running now
+    (other than this customer's own). On PostgreSQL the row is locked with
+    ``FOR UPDATE SKIP LOCKED`` in rank order, so officials calling at the same moment
+    get different spaces without waiting for each other.
     """
-    if not ranked:
-        return None
     order = " ".join("WHEN %s THEN " + str(i) for i in range(len(ranked)))
     ids = [s.id for s in ranked]
     lock = " FOR UPDATE OF s SKIP LOCKED" if connection.vendor == "postgresql" else ""
@@ -456,8 +458,8 @@ def _take_space(ranked: list[SpaceInfo], ticket: Ticket, now: datetime) -> Space
         SELECT s.id FROM {Space._meta.db_table} s
         WHERE s.id IN ({", ".join(["%s"] * len(ids))})
           AND NOT EXISTS (
-            SELECT 1 FROM {Ticket._meta.db_table} t
-            WHERE t.space_id = s.id AND t.state IN ({held_states}))
+            SELECT 1 FROM {Ticket._meta.db_table} h
+            WHERE h.space_id = s.id AND h.state IN ({held_states}))
           AND NOT EXISTS (
             SELECT 1 FROM {Booking._meta.db_table} b
             WHERE b.space_id = s.id AND b.site_id = %s AND b.state IN ({booking_states})
@@ -475,12 +477,101 @@ def _take_space(ranked: list[SpaceInfo], ticket: Ticket, now: datetime) -> Space
         ticket.booking_id or 0,
         *ids,
     ]
+    return sql, params
+
+
+@dataclass(frozen=True)
+class _Giving:
+    """What a call writes: the ticket's new state and the display's call row."""
+
+    ticket: Ticket
+    official: StaffProfile
+    remote: bool
+    video: str
+    agency_code: str
+    now: datetime
+
+
+def _give_space_postgresql(ranked: list[SpaceInfo], g: _Giving) -> SpaceInfo | None:
+    """Lock the best free space, mark the ticket called and write the call: one statement.
+
+    Nothing else can give this ticket out (the caller holds its row lock) and no other
+    official can give this space out meanwhile (its row lock). In the rare case that
+    an official who held the space committed between this statement's snapshot and
+    its lock, the partial unique index refuses the update and the caller retries.
+    """
+    space_sql, space_params = _free_space_sql(ranked, g.ticket, g.now)
+    labels = " ".join("WHEN %s THEN %s" for _ in ranked)
+    sql = f"""
+        WITH sp AS ({space_sql}),
+        called AS (
+            UPDATE {Ticket._meta.db_table} t
+            SET state = %s, called_at = %s, called_by_id = %s, space_id = sp.id,
+                remote = %s, video_url = %s, parked_until = NULL
+            FROM sp WHERE t.id = %s AND t.state = %s
+            RETURNING t.id AS ticket_id, sp.id AS space_id
+        )
+        INSERT INTO {Call._meta.db_table}
+            (site_id, ticket_id, space_id, number, label, agency_code, recall, created_at)
+        SELECT %s, c.ticket_id, c.space_id, %s, CASE c.space_id {labels} END, %s, false, %s
+        FROM called c
+        RETURNING space_id
+    """
+    params = [
+        *space_params,
+        TicketState.CALLED,
+        g.now,
+        g.official.pk,
+        g.remote,
+        g.video,
+        g.ticket.pk,
+        TicketState.WAITING,
+        g.ticket.site_id,
+        g.ticket.number,
+        *(x for s in ranked for x in (s.id, s.label)),
+        g.agency_code,
+        timezone.now(),
+    ]
     with connection.cursor() as cur:
         cur.execute(sql, params)
         row = cur.fetchone()
-    if row is None:
-        return None
-    return next(s for s in ranked if s.id == row[0])
+    return None if row is None else next(s for s in ranked if s.id == row[0])
+
+
+def _give_space_sqlite(ranked: list[SpaceInfo], g: _Giving) -> SpaceInfo | None:
+    """The same as the PostgreSQL statement, in steps: SQLite's write lock is held throughout."""
+    with connection.cursor() as cur:
+        cur.execute(*_free_space_sql(ranked, g.ticket, g.now))
+        row = cur.fetchone()
+        if row is None:
+            return None
+        space = next(s for s in ranked if s.id == row[0])
+        cur.execute(
+            f"""UPDATE {Ticket._meta.db_table} SET state = %s, called_at = %s, called_by_id = %s,
+                    space_id = %s, remote = %s, video_url = %s, parked_until = NULL
+                WHERE id = %s AND state = %s""",
+            [
+                TicketState.CALLED,
+                _dt(g.now),
+                g.official.pk,
+                space.id,
+                g.remote,
+                g.video,
+                g.ticket.pk,
+                TicketState.WAITING,
+            ],
+        )
+        if cur.rowcount != 1:
+            return None
+    Call.objects.create(
+        site_id=g.ticket.site_id,
+        ticket=g.ticket,
+        space_id=space.id,
+        number=g.ticket.number,
+        label=space.label,
+        agency_code=g.agency_code,
+    )
+    return space
 
 
 def _need(snap: RegistrySnapshot, ticket: Ticket, remote: bool) -> SpaceNeed:
@@ -519,7 +610,9 @@ def _dt(value: datetime):
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def _queue_sql(scope: Scope, now: datetime, *, first_only: bool) -> tuple[str, list]:
+def _queue_sql(
+    scope: Scope, now: datetime, *, first_only: bool, official: StaffProfile | None = None
+) -> tuple[str, list]:
     """SQL for the tickets an official may call now, in call order.
 
     The database sorts by the same key as ``core.queueing.policy.order_key``: the tier
@@ -546,8 +639,17 @@ def _queue_sql(scope: Scope, now: datetime, *, first_only: bool) -> tuple[str, l
     if not POLICY.serve_early_bookings:
         where.append("NOT (t.kind = %s AND t.order_due > %s)")
         params += [Kind.BOOKING, due_until]
+    if official is not None:
+        # Nobody is called while this official still holds a customer (saves a query).
+        where.append(
+            f"NOT EXISTS (SELECT 1 FROM {Ticket._meta.db_table} h WHERE h.called_by_id = %s"
+            f" AND h.state IN ({', '.join(['%s'] * len(HOLDING_STATES))}))"
+        )
+        params += [official.pk, *HOLDING_STATES]
+    version = RegistryVersion._meta.db_table
     sql = f"""
-        SELECT t.* FROM {Ticket._meta.db_table} t
+        SELECT t.*, COALESCE((SELECT token FROM {version} WHERE id = 1), 'none') AS registry_token
+        FROM {Ticket._meta.db_table} t
         WHERE {" AND ".join(where)}
         ORDER BY
           CASE WHEN t.order_start < %s THEN 0
@@ -573,14 +675,14 @@ def callable_queue(scope: Scope, now: datetime) -> list[Ticket]:
     return list(Ticket.objects.raw(*_queue_sql(scope, now, first_only=False)))
 
 
-def _next_locked(scope: Scope, now: datetime) -> Ticket | None:
+def _next_locked(scope: Scope, now: datetime, official: StaffProfile) -> Ticket | None:
     """The first callable ticket that no other official is calling right now, locked.
 
     PostgreSQL sorts the queue and locks the first row it can: twenty officials
     pressing together get twenty different customers, one statement each, and nobody
     waits for anybody. (SQLite: the transaction already holds the write lock.)
     """
-    rows = list(Ticket.objects.raw(*_queue_sql(scope, now, first_only=True)))
+    rows = list(Ticket.objects.raw(*_queue_sql(scope, now, first_only=True, official=official)))
     return rows[0] if rows else None
 
 
@@ -596,66 +698,60 @@ def _video_link(snap: RegistrySnapshot, ticket: Ticket, now: datetime) -> str:
     )
 
 
-def _call(ticket: Ticket, official: StaffProfile, remote: bool, now: datetime) -> bool | None:
-    """Give ``ticket`` (locked by the caller) a space and mark it called; None if no space."""
-    snap = registry_snapshot()
+def _call(ticket: Ticket, official: StaffProfile, remote: bool, now: datetime) -> bool:
+    """Give ``ticket`` (locked by the caller) the best free space and mark it called.
+
+    False when no suitable space is free: the customer stays first in line.
+    """
+    # Call-next read the registry version with the ticket; other callers read it now.
+    snap = registry_snapshot(getattr(ticket, "registry_token", None))
     ranked = rank_spaces(_space_infos(snap, ticket.site_id), _need(snap, ticket, remote))
-    while True:  # each pass rules out one space, so this ends
-        space = _take_space(ranked, ticket, now)
-        if space is None:
-            return None
-        ranked = [s for s in ranked if s.id != space.id]
-        video = _video_link(snap, ticket, now) if remote else ticket.video_url
-        # The space row is locked (PostgreSQL) or the database is (SQLite); whoever gave
-        # this space out before has committed, so this statement sees it and refuses.
-        # The partial unique index on called tickets' spaces stays as the last guard.
-        table = Ticket._meta.db_table
-        held = ", ".join(["%s"] * len(HOLDING_STATES))
-        with connection.cursor() as cur:
-            cur.execute(
-                f"""UPDATE {table} SET state = %s, called_at = %s, called_by_id = %s,
-                        space_id = %s, remote = %s, video_url = %s, parked_until = NULL
-                    WHERE id = %s AND state = %s AND NOT EXISTS (
-                        SELECT 1 FROM {table} h WHERE h.space_id = %s AND h.state IN ({held}))""",
-                [
-                    TicketState.CALLED,
-                    _dt(now),
-                    official.pk,
-                    space.id,
-                    remote,
-                    video,
-                    ticket.pk,
-                    TicketState.WAITING,
-                    space.id,
-                    *HOLDING_STATES,
-                ],
-            )
-            updated = cur.rowcount
-        if updated != 1:
-            if Ticket.objects.filter(pk=ticket.pk, state=TicketState.WAITING).exists():
-                continue  # another official took this space a moment ago
-            return False
-        ticket.state, ticket.called_at, ticket.called_by = TicketState.CALLED, now, official
-        ticket.space_id, ticket.remote, ticket.video_url, ticket.parked_until = (
-            space.id,
-            remote,
-            video,
-            None,
-        )
-        service = snap.services.get(ticket.service_id) if ticket.service_id else None
-        Call.objects.create(
-            site_id=ticket.site_id,
-            ticket=ticket,
-            space_id=space.id,
-            number=ticket.number,
-            label=space.label,
-            agency_code=snap.agency_codes.get(service.agency_id, "") if service else "",
-        )
-        if ticket.booking_id and ticket.booking.state == BookingState.CHECKED_IN:
-            booking_transition(booking=ticket.booking, to=BookingState.CALLED, now=now)
-        if ticket.phone:
-            transaction.on_commit(lambda label=space.label: _sms_called(ticket, label))
-        return True
+    if not ranked:
+        return False
+    service = snap.services.get(ticket.service_id) if ticket.service_id else None
+    giving = _Giving(
+        ticket=ticket,
+        official=official,
+        remote=remote,
+        video=_video_link(snap, ticket, now) if remote else ticket.video_url,
+        agency_code=snap.agency_codes.get(service.agency_id, "") if service else "",
+        now=now,
+    )
+    if connection.vendor == "postgresql":
+        space = _give_space_postgresql(ranked, giving)
+    else:
+        space = _give_space_sqlite(ranked, giving)
+    if space is None:
+        return False
+    ticket.state, ticket.called_at, ticket.called_by = TicketState.CALLED, now, official
+    ticket.space_id, ticket.remote, ticket.video_url, ticket.parked_until = (
+        space.id,
+        remote,
+        giving.video,
+        None,
+    )
+    if ticket.booking_id and ticket.booking.state == BookingState.CHECKED_IN:
+        booking_transition(booking=ticket.booking, to=BookingState.CALLED, now=now)
+    if ticket.phone:
+        transaction.on_commit(lambda label=space.label: _sms_called(ticket, label))
+    return True
+
+
+def _retrying(action):
+    """Run ``action`` in a transaction, again if a concurrent call won a space first.
+
+    On PostgreSQL the partial unique index may refuse a space that another official
+    gave out a moment before (see ``_give_space_postgresql``); the whole call is then
+    repeated, and the next pass sees that space as held.
+    """
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return action()
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _sms_called(ticket: Ticket, label: str) -> None:
@@ -676,18 +772,18 @@ def ticket_call_next(
 ) -> CallResult:
     """Call the next customer by the documented policy and give them a free space."""
     now = now or timezone.now()
-    with transaction.atomic():
-        if _holds_customer(official):
-            raise QueueError("official", _("Finish or park your current customer first."))
-        while True:
-            ticket = _next_locked(scope, now)
-            if ticket is None:
-                return CallResult(None, "empty")
-            done = _call(ticket, official, scope.remote, now)
-            if done is None:
-                return CallResult(None, "no_space", first_in_line=ticket)
-            if done:
-                return CallResult(ticket, "called")
+
+    def call() -> CallResult:
+        ticket = _next_locked(scope, now, official)
+        if ticket is None:
+            if _holds_customer(official):
+                raise QueueError("official", _("Finish or park your current customer first."))
+            return CallResult(None, "empty")
+        if not _call(ticket, official, scope.remote, now):
+            return CallResult(None, "no_space", first_in_line=ticket)
+        return CallResult(ticket, "called")
+
+    return _retrying(call)
 
 
 def ticket_call(
@@ -695,8 +791,9 @@ def ticket_call(
 ) -> CallResult:
     """Call one waiting customer out of turn (e.g. the official knows they are in a hurry)."""
     now = now or timezone.now()
-    with transaction.atomic():
-        if _current(official) is not None:
+
+    def call() -> CallResult:
+        if _holds_customer(official):
             raise QueueError("official", _("Finish or park your current customer first."))
         row = waiting_rows(scope).filter(pk=ticket_id).values_list(*_ROW).first()
         if row is None:
@@ -706,12 +803,11 @@ def ticket_call(
         ticket = _lock_waiting(ticket_id)
         if ticket is None:
             raise QueueError("ticket", _("Another official has just called this customer."))
-        done = _call(ticket, official, scope.remote, now)
-        if done is None:
+        if not _call(ticket, official, scope.remote, now):
             return CallResult(None, "no_space", first_in_line=ticket)
-        if not done:
-            raise QueueError("ticket", _("Another official has just called this customer."))
         return CallResult(ticket, "called")
+
+    return _retrying(call)
 
 
 def _own(ticket: Ticket, official: StaffProfile, states: Collection[str]) -> Ticket:

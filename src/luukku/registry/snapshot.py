@@ -386,11 +386,16 @@ class _Holder:
 _holder = _Holder()
 
 
-def registry_snapshot() -> RegistrySnapshot:
-    """The registry as of now: one query to check the version, a rebuild only after a change."""
+def registry_snapshot(version: str | None = None) -> RegistrySnapshot:
+    """The registry as of now: one query to check the version, a rebuild only after a change.
+
+    A caller that has just read the version token in a query of its own (call-next
+    reads it with the queue) passes it as ``version`` and saves the round trip.
+    """
     from luukku.registry.models import RegistryVersion
 
-    version = RegistryVersion.current()
+    if version is None:
+        version = RegistryVersion.current()
     snap = _holder.current
     if snap is not None and snap.version == version:
         return snap
