@@ -199,8 +199,8 @@ def _plans(snap, service, sites, filters, not_before, not_after) -> list[_Plan]:
 
 
 _GAPS_SQL = {
-    # Each reservation with its predecessor's end, keeping only the rows that open a gap long
-    # enough for the service, plus each resource's first and last row in the period.
+    # Each reservation with its predecessor's end, keeping only the rows that open a gap
+    # that holds the service starting on the grid, plus each resource's first and last row.
     "postgresql": """
         SELECT resource_id, s, e, prev_e, last FROM (
             SELECT resource_id,
@@ -212,7 +212,8 @@ _GAPS_SQL = {
             WHERE resource_id = ANY(%s) AND start < %s AND "end" > %s
             WINDOW w AS (PARTITION BY resource_id ORDER BY start)
         ) t
-        WHERE prev_e IS NULL OR last OR s - prev_e >= %s
+        WHERE prev_e IS NULL OR last OR (prev_e + %s - 1) / %s * %s + %s <= s
+        ORDER BY resource_id, s
     """,
     "sqlite": """
         SELECT resource_id, s, e, prev_e, last FROM (
@@ -225,7 +226,8 @@ _GAPS_SQL = {
             WHERE resource_id IN ({ids}) AND start < %s AND "end" > %s
             WINDOW w AS (PARTITION BY resource_id ORDER BY start)
         ) t
-        WHERE prev_e IS NULL OR last OR s - prev_e >= %s
+        WHERE prev_e IS NULL OR last OR (prev_e + %s - 1) / %s * %s + %s <= s
+        ORDER BY resource_id, s
     """,
 }
 
@@ -236,34 +238,35 @@ def _free(
     """Free gaps (epoch seconds) of each resource that has reservations in the period.
 
     The database does the sweep: it returns only the reservations that open a gap long
-    enough for ``duration`` (plus each resource's first and last one), so a fully
-    booked calendar costs a handful of rows instead of thousands. A reservation's end
-    already includes the buffer after it; the buffer before it is taken off here. A
-    resource missing from the answer is free for the whole period.
+    enough for ``duration`` starting on the grid (plus each resource's first and last
+    one), so a fully booked calendar costs a handful of rows instead of thousands; a
+    gap the core could never start a slot in (see :func:`_fitting`) is not returned.
+    A reservation's end already includes the buffer after it; the buffer before it is
+    taken off here. A resource missing from the answer is free for the whole period.
     """
     if not resource_ids:
         return {}
     buf = int(buffer().total_seconds())
     need = int(duration.total_seconds()) + buf
     lo, hi = int(not_before.timestamp()), int(not_after.timestamp())
+    step = int(STEP.total_seconds())
     ids = sorted(resource_ids)
     window = (not_after + buffer(), not_before - buffer())
+    fit = (step, step, step, need)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute(_GAPS_SQL["postgresql"], [ids, *window, need])
+            cur.execute(_GAPS_SQL["postgresql"], [ids, *window, *fit])
         else:
             sql = _GAPS_SQL["sqlite"].replace("{ids}", ",".join(["%s"] * len(ids)))
-            cur.execute(sql, [*ids, *window, need])
+            cur.execute(sql, [*ids, *window, *fit])
         rows = cur.fetchall()
-    rows.sort(key=lambda row: (row[0], row[1]))
     free: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for rid, start, end, prev_end, last in rows:
         gaps = free[rid]
         a = lo if prev_end is None else prev_end
-        b = start - buf
-        if b - a >= need - buf:
-            gaps.append((a, b))
-        if last and hi - end >= need - buf:
+        if -(-a // step) * step + need <= start:
+            gaps.append((a, start - buf))
+        if last and -(-end // step) * step + need - buf <= hi:
             gaps.append((end, hi))
     return free
 
