@@ -80,8 +80,10 @@ def _work(official_id: int, scope, barrier, rounds: int = 0) -> dict:
     """One official: call next and finish until nobody waits; return latencies in ms.
 
     With ``rounds`` the officials press "call next" together, round after round (a
-    barrier before each press), as when a room of officials finish at the same moment;
-    without it each calls again as soon as it has finished (a saturated system).
+    barrier before each press, and one after it before they finish the customer, who
+    is served between presses), as when a room of officials finish at the same
+    moment; without it each calls again as soon as it has finished (a saturated
+    system where every official's finish competes with the others' calls).
     """
     out: dict = {"latencies": [], "called": [], "error": None}
     try:

@@ -1,18 +1,27 @@
 """Writes of the queueing capability: tickets, check-in, calls and the desk's actions.
 
 Call-next is safe against two officials pressing at the same moment on both
-databases:
+databases, and stays fast when twenty press together:
 
-- **PostgreSQL**: the candidates are read without locks, the policy picks one,
-  and only that row is locked with ``SELECT … FOR UPDATE SKIP LOCKED``; if another
-  official holds it, it is dropped and the policy picks again. Locking only the
-  chosen row (not all candidates) lets 20 officials call in parallel.
+- **The database sorts the queue.** Each ticket keeps the parts of its call-order key
+  that do not depend on the time (``order_start``, ``order_due``, ``order_aged``,
+  computed by the core policy when the ticket is saved); the call-next query orders
+  by the policy's tiers at ``now`` from those, so no waiting list is read into Python.
+  A test checks that this order equals ``core.queueing.policy.order_queue``.
+- **PostgreSQL**: that query locks the first ticket no other official holds
+  (``FOR UPDATE SKIP LOCKED LIMIT 1``); one more statement locks the best free space
+  the same way (in the core's rank order), marks the ticket called and writes the
+  display's call. Twenty officials get twenty customers and twenty spaces without
+  waiting for each other. Should a space have been given out in the instant between
+  the statement's snapshot and its lock, the partial unique index refuses it and the
+  call is repeated.
 - **SQLite**: every ``transaction.atomic()`` begins with ``BEGIN IMMEDIATE``
-  (settings), so call transactions are serialized by the database's write lock.
-- **Both**: the state change is a conditional ``UPDATE … WHERE state='waiting'``
-  that must touch exactly one row, and a partial unique index lets a space hold
-  only one called or in-service ticket, so even without locks neither a customer
-  nor a space is given twice.
+  (settings), so call transactions are serialized; the ``luukku.db.sqlite3``
+  backend queues the writers on a file lock so that they do not sleep in SQLite's
+  busy handler.
+- **Both**: the state change is a conditional ``UPDATE … WHERE state='waiting'``, and a
+  partial unique index lets a space hold only one called or in-service ticket, so
+  even without locks neither a customer nor a space is given twice.
 """
 
 from __future__ import annotations

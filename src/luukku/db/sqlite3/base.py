@@ -1,0 +1,86 @@
+"""SQLite with a fair writer queue: write transactions wait in the kernel, not in a sleep loop.
+
+Every ``transaction.atomic()`` on SQLite begins with ``BEGIN IMMEDIATE`` (settings),
+which serializes writers: that is what keeps a slot or a customer from being given
+twice. But a writer that finds the database locked waits in SQLite's busy handler,
+which sleeps 1, 2, 5 … 100 ms between tries: with twenty officials pressing "call
+next" together, the last one waited over a second although each call takes a
+millisecond or two.
+
+This backend takes an exclusive ``flock`` on a file beside the database before
+``BEGIN IMMEDIATE`` and releases it after ``COMMIT`` or ``ROLLBACK``. Waiting writers
+sleep in the kernel and the next one wakes as soon as the lock is free. Serialization
+itself is unchanged: SQLite's own lock still guards every write, including
+single statements outside transactions, which do not take the file lock.
+
+A thread that already holds the file lock through another connection does not take
+it again (it would wait for itself); it falls back to SQLite's busy handler, as
+before. In-memory databases have no file and skip the lock.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+
+from django.db.backends.sqlite3 import base
+
+_held = threading.local()
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._writer_fd: int | None = None
+        self._writer_locked = False
+
+    def _writer_lock_path(self) -> str | None:
+        if self.transaction_mode is None or self.is_in_memory_db():
+            return None
+        return f"{self.settings_dict['NAME']}.writers"
+
+    def _writer_acquire(self) -> None:
+        path = self._writer_lock_path()
+        if path is None or getattr(_held, "count", 0):
+            return
+        if self._writer_fd is None:
+            self._writer_fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(self._writer_fd, fcntl.LOCK_EX)
+        self._writer_locked = True
+        _held.count = getattr(_held, "count", 0) + 1
+
+    def _writer_release(self) -> None:
+        if self._writer_locked:
+            self._writer_locked = False
+            _held.count -= 1
+            fcntl.flock(self._writer_fd, fcntl.LOCK_UN)
+
+    def _start_transaction_under_autocommit(self):
+        self._writer_acquire()
+        try:
+            super()._start_transaction_under_autocommit()
+        except BaseException:
+            self._writer_release()
+            raise
+
+    def _commit(self):
+        try:
+            return super()._commit()
+        finally:
+            self._writer_release()
+
+    def _rollback(self):
+        try:
+            return super()._rollback()
+        finally:
+            self._writer_release()
+
+    def _close(self):
+        try:
+            return super()._close()
+        finally:
+            self._writer_release()
+            if self._writer_fd is not None:
+                os.close(self._writer_fd)
+                self._writer_fd = None
