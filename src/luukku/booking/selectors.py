@@ -539,12 +539,19 @@ def chain_availability(
     chains: list[Chain] = []
     for lo, hi in _chunks(not_before, not_after):
         legs = []
+        leg_sites = sites
         for service in services:
-            options = site_options(snap, service, sites, filters, lo, hi)
+            # A chain stays at one site, so a later leg need only be read where every
+            # earlier leg can be had; a leg with no option at all ends this period.
+            options = site_options(snap, service, leg_sites, filters, lo, hi)
+            if not options:
+                break
+            here = {o.site_id for o in options}
+            leg_sites = [s for s in leg_sites if s.id in here]
             legs.append(
                 ChainLeg(duration=timedelta(minutes=service.duration), options=tuple(options))
             )
-        if any(not leg.options for leg in legs):
+        if len(legs) < len(services):
             continue
         query = ChainQuery(
             legs=tuple(legs),
