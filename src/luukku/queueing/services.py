@@ -451,16 +451,9 @@ _HELD_BOOKING_STATES = (
 
 
 def _free_space_sql(ranked: list[SpaceInfo], ticket: Ticket, now: datetime) -> tuple[str, list]:
-    """SQL for the best of ``ranked`` that nobody holds now (PostgreSQL: locked for this call).
-
-    A space is held by a called or in-service ticket, or by a booking running now
-    (other than this customer's own). On PostgreSQL the row is locked with
-    ``FOR UPDATE SKIP LOCKED`` in rank order, so officials calling at the same moment
-    get different spaces without waiting for each other.
-    """
+    """SQLite: the best of ``ranked`` that nobody holds now (as ``_GIVE_SPACE_POSTGRESQL``)."""
     order = " ".join("WHEN %s THEN " + str(i) for i in range(len(ranked)))
     ids = [s.id for s in ranked]
-    lock = " FOR UPDATE OF s SKIP LOCKED" if connection.vendor == "postgresql" else ""
     held_states = ", ".join(["%s"] * len(HOLDING_STATES))
     booking_states = ", ".join(["%s"] * len(_HELD_BOOKING_STATES))
     sql = f"""
@@ -474,7 +467,7 @@ def _free_space_sql(ranked: list[SpaceInfo], ticket: Ticket, now: datetime) -> t
             WHERE b.space_id = s.id AND b.site_id = %s AND b.state IN ({booking_states})
               AND b.start <= %s AND b."end" > %s AND b.id <> %s)
         ORDER BY CASE s.id {order} END
-        LIMIT 1{lock}
+        LIMIT 1
     """
     params = [
         *ids,
@@ -501,48 +494,69 @@ class _Giving:
     now: datetime
 
 
+#: One statement, constant text (so the driver parses it once): lock the best free space
+#: in rank order, mark the ticket called and write the display's call.
+_GIVE_SPACE_POSTGRESQL = f"""
+WITH sp AS (
+    SELECT s.id FROM {Space._meta.db_table} s
+    WHERE s.id = ANY(%(ranked)s)
+      AND NOT EXISTS (
+        SELECT 1 FROM {Ticket._meta.db_table} h
+        WHERE h.space_id = s.id AND h.state = ANY(%(held_states)s))
+      AND NOT EXISTS (
+        SELECT 1 FROM {Booking._meta.db_table} b
+        WHERE b.space_id = s.id AND b.site_id = %(site)s AND b.state = ANY(%(booking_states)s)
+          AND b.start <= %(now)s AND b."end" > %(now)s AND b.id <> %(booking)s)
+    ORDER BY array_position(%(ranked)s, s.id)
+    LIMIT 1 FOR UPDATE OF s SKIP LOCKED
+), called AS (
+    UPDATE {Ticket._meta.db_table} t
+    SET state = %(called)s, called_at = %(now)s, called_by_id = %(official)s, space_id = sp.id,
+        remote = %(remote)s, video_url = %(video)s, parked_until = NULL
+    FROM sp WHERE t.id = %(ticket)s AND t.state = %(waiting)s
+    RETURNING t.id AS ticket_id, sp.id AS space_id
+)
+INSERT INTO {Call._meta.db_table}
+    (site_id, ticket_id, space_id, number, label, agency_code, recall, created_at)
+SELECT %(site)s, c.ticket_id, c.space_id, %(number)s,
+       (%(labels)s::text[])[array_position(%(ranked)s, c.space_id)],
+       %(agency)s, false, %(created)s
+FROM called c
+RETURNING space_id
+"""
+
+
 def _give_space_postgresql(ranked: list[SpaceInfo], g: _Giving) -> SpaceInfo | None:
     """Lock the best free space, mark the ticket called and write the call: one statement.
 
-    Nothing else can give this ticket out (the caller holds its row lock) and no other
-    official can give this space out meanwhile (its row lock). In the rare case that
-    an official who held the space committed between this statement's snapshot and
-    its lock, the partial unique index refuses the update and the caller retries.
+    A space is held by a called or in-service ticket, or by a booking running now
+    (other than this customer's own). Nothing else can give this ticket out (the
+    caller holds its row lock), and the space row is locked with ``FOR UPDATE SKIP
+    LOCKED`` in the core's rank order, so officials calling at the same moment get
+    different spaces without waiting for each other. In the rare case that an official
+    who held the space committed between this statement's snapshot and its lock, the
+    partial unique index refuses the update and the caller repeats the call.
     """
-    space_sql, space_params = _free_space_sql(ranked, g.ticket, g.now)
-    labels = " ".join("WHEN %s THEN %s" for _ in ranked)
-    sql = f"""
-        WITH sp AS ({space_sql}),
-        called AS (
-            UPDATE {Ticket._meta.db_table} t
-            SET state = %s, called_at = %s, called_by_id = %s, space_id = sp.id,
-                remote = %s, video_url = %s, parked_until = NULL
-            FROM sp WHERE t.id = %s AND t.state = %s
-            RETURNING t.id AS ticket_id, sp.id AS space_id
-        )
-        INSERT INTO {Call._meta.db_table}
-            (site_id, ticket_id, space_id, number, label, agency_code, recall, created_at)
-        SELECT %s, c.ticket_id, c.space_id, %s, CASE c.space_id {labels} END, %s, false, %s
-        FROM called c
-        RETURNING space_id
-    """
-    params = [
-        *space_params,
-        TicketState.CALLED,
-        g.now,
-        g.official.pk,
-        g.remote,
-        g.video,
-        g.ticket.pk,
-        TicketState.WAITING,
-        g.ticket.site_id,
-        g.ticket.number,
-        *(x for s in ranked for x in (s.id, s.label)),
-        g.agency_code,
-        timezone.now(),
-    ]
+    params = {
+        "ranked": [s.id for s in ranked],
+        "labels": [s.label for s in ranked],
+        "held_states": list(HOLDING_STATES),
+        "booking_states": list(_HELD_BOOKING_STATES),
+        "site": g.ticket.site_id,
+        "now": g.now,
+        "booking": g.ticket.booking_id or 0,
+        "called": TicketState.CALLED,
+        "waiting": TicketState.WAITING,
+        "official": g.official.pk,
+        "remote": g.remote,
+        "video": g.video,
+        "ticket": g.ticket.pk,
+        "number": g.ticket.number,
+        "agency": g.agency_code,
+        "created": timezone.now(),
+    }
     with connection.cursor() as cur:
-        cur.execute(sql, params)
+        cur.execute(_GIVE_SPACE_POSTGRESQL, params)
         row = cur.fetchone()
     return None if row is None else next(s for s in ranked if s.id == row[0])
 
