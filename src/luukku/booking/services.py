@@ -4,6 +4,11 @@ The rule that matters — no resource is ever reserved twice for overlapping tim
 is kept by the database: an exclusion constraint on PostgreSQL, and on SQLite a
 write transaction that starts with BEGIN IMMEDIATE so that the check and the
 insert below happen with no other writer in between.
+
+A booking is one short transaction: the registry version, the free resources at
+exactly that time (``slot_at``), the visit, the booking and its reservations, and —
+with the database task backend — the one queued task that confirms the visit, so
+the task commits or rolls back with the booking and no second transaction is needed.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, router, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -141,24 +146,46 @@ def _lock_policy(snap: RegistrySnapshot, service: Service, site: Site) -> None:
 
 
 def _reserve(booking: Booking, slot: Slot) -> None:
-    """Insert the reservations; the database refuses an overlap on PostgreSQL."""
+    """Insert the reservations, or raise IntegrityError if any of them overlaps another.
+
+    Stored periods include the buffer after each booking, so the test is the
+    constraint's own ([start, end + buffer) against each other), not a second buffer.
+    """
     end = slot.end + buffer()
-    ids = [slot.official_id, slot.space_id] + ([slot.interpreter_id] if slot.interpreter_id else [])
-    # Stored periods include the buffer after each booking, so this is the constraint's
-    # own test ([start, end + buffer) against each other), not a second buffer.
-    # PostgreSQL's exclusion constraint refuses an overlap by itself; on SQLite this
-    # check runs inside the serialized (BEGIN IMMEDIATE) transaction, so nobody can
-    # slip in between the check and the insert.
-    if (
-        connection.vendor != "postgresql"
-        and Reservation.objects.filter(
-            resource_id__in=ids, start__lt=end, end__gt=slot.start
-        ).exists()
-    ):
+    # Always in resource order, so two bookings that want some of the same resources
+    # take them in the same order and cannot wait for each other.
+    ids = sorted(
+        [slot.official_id, slot.space_id] + ([slot.interpreter_id] if slot.interpreter_id else [])
+    )
+    if connection.vendor == "postgresql":
+        # The exclusion constraint is the guard. ON CONFLICT DO NOTHING makes a racing
+        # insert wait for the other transaction and then skip the row, where a plain
+        # INSERT can deadlock with it (both see the other's row and wait): a row
+        # missing from the count means the time was taken.
+        with connection.cursor() as cur:
+            cur.execute(_INSERT_RESERVATIONS, [booking.pk, slot.start, end, ids])
+            if cur.rowcount != len(ids):
+                raise IntegrityError("overlap")
+        return
+    # SQLite: this check runs inside the serialized (BEGIN IMMEDIATE) transaction, so
+    # nobody can slip in between the check and the insert.
+    if Reservation.objects.filter(resource_id__in=ids, start__lt=end, end__gt=slot.start).exists():
         raise IntegrityError("overlap")
     Reservation.objects.bulk_create(
         Reservation(resource_id=rid, booking=booking, start=slot.start, end=end) for rid in ids
     )
+
+
+_INSERT_RESERVATIONS = """
+    INSERT INTO booking_reservation (resource_id, booking_id, start, "end")
+    SELECT r, %s, %s, %s FROM unnest(%s::bigint[]) AS r
+    ON CONFLICT DO NOTHING
+"""
+
+
+def _deadlock(exc: OperationalError) -> bool:
+    """PostgreSQL broke a deadlock between bookings by rolling this one back."""
+    return getattr(exc.__cause__, "sqlstate", None) == "40P01"
 
 
 def _apply_slot(snap: RegistrySnapshot, booking: Booking, slot: Slot, site: Site) -> None:
@@ -214,8 +241,10 @@ def visit_book(
     now = now or timezone.now()
     _validate_customer(customer)
     _validate_legs(legs, now)
+    bookings: list[Booking] = []
     try:
         with transaction.atomic():
+            snap = registry_snapshot()  # one registry version for the whole visit
             visit = Visit(
                 name=customer.name.strip(),
                 phone=customer.phone.strip(),
@@ -226,30 +255,41 @@ def visit_book(
                 needs_accessible=customer.needs_accessible,
             )
             token = visit.issue_token()
-            visit.save()
-            snap = registry_snapshot()  # one registry version for the whole visit
-            bookings = []
             for position, leg in enumerate(legs):
                 _lock_policy(snap, leg.service, site)
                 slot = _slot_at(snap, leg, site, customer, official_id if position == 0 else None)
                 if slot is None:
                     raise IntegrityError("no slot")
+                if visit.pk is None:
+                    visit.save()
                 booking = Booking(visit=visit, position=position, service=leg.service, site=site)
                 _apply_slot(snap, booking, slot, site)
-                booking.save()
-                with transaction.atomic():  # a savepoint, so PostgreSQL's refusal is catchable
-                    _reserve(booking, slot)
-                if booking.channel == Channel.REMOTE:
-                    booking.video_url = _video_link(booking)
-                    booking.save(update_fields=["video_url"])
                 bookings.append(booking)
-    except IntegrityError:
+                if booking.channel == Channel.REMOTE:
+                    booking.video_url = _video_link(booking)  # cancelled below if this fails
+                booking.save()
+                _reserve(booking, slot)
+            _queue_after_booking(visit, bookings, token)
+    except (IntegrityError, OperationalError) as exc:
+        if isinstance(exc, OperationalError) and not _deadlock(exc):
+            raise
+        _cancel_video(bookings)
         raise BookingConflict(
             _("That time is no longer free. Here are the next free times."),
             _next_slots(legs[0], site, customer),
         ) from None
-    transaction.on_commit(lambda: _after_booking(visit, bookings, token))
     return visit, bookings, token
+
+
+def _cancel_video(bookings: list[Booking]) -> None:
+    from luukku.integration.video import get_video_provider
+
+    for booking in bookings:
+        if booking.video_url:
+            try:
+                get_video_provider().cancel_session(booking.video_url)
+            except Exception:  # the conflict answer must not fail because of the platform
+                log.exception("could not cancel the video session of a refused booking")
 
 
 def manage_url(token: str) -> str:
@@ -259,12 +299,39 @@ def manage_url(token: str) -> str:
     )
 
 
+def _queue_in_transaction() -> bool:
+    """Whether queued tasks are rows in the bookings' own database.
+
+    Then a task is queued inside the booking's transaction: it is committed with the
+    booking or rolled back with it (so it never sees a booking that was not made),
+    and no second transaction is spent on it. Any other backend is called only
+    once the booking has committed.
+    """
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from luukku.booking.tasks import send_confirmation
+
+    return isinstance(send_confirmation.get_backend(), DatabaseBackend) and (
+        router.db_for_write(DBTaskResult) == router.db_for_write(Booking)
+    )
+
+
+def _queue_after_booking(visit: Visit, bookings: list[Booking], token: str | None) -> None:
+    if _queue_in_transaction():
+        _after_booking(visit, bookings, token)
+    else:
+        transaction.on_commit(lambda: _after_booking(visit, bookings, token))
+
+
 def _after_booking(visit: Visit, bookings: list[Booking], token: str | None) -> None:
+    """One task confirms the visit and then queues the reminders of its new bookings."""
     from luukku.booking.tasks import schedule_reminders, send_confirmation
 
+    if token:
+        send_confirmation.enqueue(visit.pk, manage_url(token), [b.pk for b in bookings])
+        return
     with transaction.atomic():  # one commit for all the queued work, not one per task
-        if token:
-            send_confirmation.enqueue(visit.pk, manage_url(token))
         for booking in bookings:
             schedule_reminders(booking)
 
@@ -354,16 +421,17 @@ def booking_reschedule(
                 raise IntegrityError("no slot")
             _apply_slot(snap, booking, slot, booking.site)
             booking.save()
-            with transaction.atomic():
-                _reserve(booking, slot)
+            _reserve(booking, slot)
             booking.notifications.filter(kind="reminder").delete()
-    except IntegrityError:
+            _queue_after_booking(visit, [booking], token)
+    except (IntegrityError, OperationalError) as exc:
+        if isinstance(exc, OperationalError) and not _deadlock(exc):
+            raise
         booking.refresh_from_db()
         raise BookingConflict(
             _("That time is no longer free. Here are the next free times."),
             _next_slots(leg, booking.site, customer),
         ) from None
-    transaction.on_commit(lambda: _after_booking(visit, [booking], token))
     return booking
 
 

@@ -42,8 +42,21 @@ def _channel(visit: Visit) -> str:
 
 
 @task()
-def send_confirmation(visit_id: int, manage_url: str) -> str:
-    """Confirm a new or rescheduled visit: every coming booking in it in one message."""
+def send_confirmation(visit_id: int, manage_url: str, remind: list[int] | None = None) -> str:
+    """Confirm a new or rescheduled visit: every coming booking in it in one message.
+
+    ``remind`` names the visit's bookings just made or moved: their reminders are
+    queued here, by the worker, so that a booking queues one task instead of one
+    per message. They are queued even if the confirmation cannot be sent.
+    """
+    try:
+        return _confirm(visit_id, manage_url)
+    finally:
+        for booking in Booking.objects.filter(pk__in=remind or ()):
+            schedule_reminders(booking)
+
+
+def _confirm(visit_id: int, manage_url: str) -> str:
     visit = Visit.objects.filter(pk=visit_id).first()
     if visit is None:
         return "skipped: no such visit"
