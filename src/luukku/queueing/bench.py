@@ -76,7 +76,27 @@ def _percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-def _work(official_id: int, scope, barrier, rounds: int = 0) -> dict:
+#: How long after the last official is ready the round's press happens: enough for
+#: every process to be woken from the barrier and asleep until that moment.
+PRESS_DELAY_S = 0.02
+
+
+def _press_together(barrier, go_at) -> None:
+    """Wait for everyone, then sleep until the round's common moment and return.
+
+    A barrier alone releases twenty processes one after another (each wake-up hands
+    a lock to the next), so the first had pressed long before the last woke and the
+    harness, not the system, decided who waited. The barrier's last arrival sets a
+    moment ``PRESS_DELAY_S`` ahead; everyone sleeps until then, so the presses
+    start together as when officials click at the same moment.
+    """
+    barrier.wait(timeout=60)
+    delay = go_at.value - time.monotonic()
+    if delay > 0:
+        time.sleep(delay)
+
+
+def _work(official_id: int, scope, barrier, rounds: int = 0, go_at=None) -> dict:
     """One official: call next and finish until nobody waits; return latencies in ms.
 
     With ``rounds`` the officials press "call next" together, round after round (a
@@ -91,7 +111,7 @@ def _work(official_id: int, scope, barrier, rounds: int = 0) -> dict:
         barrier.wait()
         for _round in range(rounds or 10**9):
             if rounds:
-                barrier.wait(timeout=60)
+                _press_together(barrier, go_at)
             t0 = time.perf_counter()
             result = ticket_call_next(official=official, scope=scope)
             elapsed = (time.perf_counter() - t0) * 1000.0
@@ -134,17 +154,22 @@ def _run_threads(profiles: list) -> list[dict]:
     return outputs
 
 
-def _process_main(pk, scope, barrier, queue, rounds) -> None:
-    queue.put(_work(pk, scope, barrier, rounds))
+def _process_main(pk, scope, barrier, queue, rounds, go_at) -> None:
+    queue.put(_work(pk, scope, barrier, rounds, go_at))
 
 
 def _run_processes(profiles: list, rounds: int = 0) -> list[dict]:
     """One OS process per official, as officials' requests reach separate server workers."""
     ctx = multiprocessing.get_context("fork")
-    barrier = ctx.Barrier(len(profiles))
+    go_at = ctx.Value("d", 0.0)
+
+    def set_moment() -> None:  # runs in the last process to reach the barrier
+        go_at.value = time.monotonic() + PRESS_DELAY_S
+
+    barrier = ctx.Barrier(len(profiles), action=set_moment)
     queue = ctx.Queue()
     procs = [
-        ctx.Process(target=_process_main, args=(pk, scope, barrier, queue, rounds))
+        ctx.Process(target=_process_main, args=(pk, scope, barrier, queue, rounds, go_at))
         for pk, scope in profiles
     ]
     for p in procs:
