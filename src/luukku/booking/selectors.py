@@ -44,6 +44,9 @@ from luukku.registry.snapshot import (
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 STEP = timedelta(minutes=15)
+#: No reservation is longer than this: a booking lies within one service day (opening
+#: hours end before midnight), plus its buffers.
+LONGEST_RESERVATION = timedelta(days=1)
 REMOTE_ROOM = "remote_service_room"
 
 
@@ -209,7 +212,7 @@ _GAPS_SQL = {
                    EXTRACT(EPOCH FROM LAG("end") OVER w)::bigint AS prev_e,
                    LEAD(start) OVER w IS NULL AS last
             FROM booking_reservation
-            WHERE resource_id = ANY(%s) AND start < %s AND "end" > %s
+            WHERE resource_id = ANY(%s) AND start < %s AND "end" > %s AND start > %s
             WINDOW w AS (PARTITION BY resource_id ORDER BY start)
         ) t
         WHERE prev_e IS NULL OR last OR (prev_e + %s - 1) / %s * %s + %s <= s
@@ -223,7 +226,7 @@ _GAPS_SQL = {
                    CAST(strftime('%%s', LAG("end") OVER w) AS INTEGER) AS prev_e,
                    LEAD(start) OVER w IS NULL AS last
             FROM booking_reservation
-            WHERE resource_id IN ({ids}) AND start < %s AND "end" > %s
+            WHERE resource_id IN ({ids}) AND start < %s AND "end" > %s AND start > %s
             WINDOW w AS (PARTITION BY resource_id ORDER BY start)
         ) t
         WHERE prev_e IS NULL OR last OR (prev_e + %s - 1) / %s * %s + %s <= s
@@ -251,7 +254,13 @@ def _free(
     lo, hi = int(not_before.timestamp()), int(not_after.timestamp())
     step = int(STEP.total_seconds())
     ids = sorted(resource_ids)
-    window = (not_after + buffer(), not_before - buffer())
+    # The last bound lets the (resource, start, end) index skip a resource's history:
+    # a reservation that reaches into the window began at most LONGEST_RESERVATION earlier.
+    window = (
+        not_after + buffer(),
+        not_before - buffer(),
+        not_before - buffer() - LONGEST_RESERVATION,
+    )
     fit = (step, step, step, need)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
