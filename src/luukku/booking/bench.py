@@ -586,10 +586,14 @@ def measure_bookings(regions: dict, start_day: date, scale: Scale, rng: random.R
     # overlapping time is left out, so the only races are the deliberate ones below.
     # (Slots found by separate searches, all before any booking, otherwise often want
     # the same official or room: over half of the attempts ended in conflicts.)
+    # Each search offers several times per site, as a customer's list of free times
+    # does, so that later customers still find times nobody else was given.
     held: dict[int, list[tuple[datetime, datetime]]] = {}
     buf = buffer()
-    while len(candidates) < total:
-        # A customer: a service, a region and a day in the next eight weeks; the first free time.
+    searches = 0
+    while len(candidates) < total and searches < 50 * total:  # never loop for ever
+        searches += 1
+        # A customer: a service, a region and a day in the next eight weeks; the first free times.
         service = rng.choice(services)
         region = rng.choice(list(regions))
         day = start_day + timedelta(days=rng.randrange(scale.weeks * 7))
@@ -598,8 +602,8 @@ def measure_bookings(regions: dict, start_day: date, scale: Scale, rng: random.R
             day_bounds(day)[0],
             not_after,
             SearchFilters(sites=tuple(slugs[i] for i in regions[region])),
-            per_site=2,
-            limit=8,
+            per_site=6,
+            limit=48,
         )
         for s in slots:
             if len(candidates) >= total:
