@@ -145,42 +145,114 @@ def _lock_policy(snap: RegistrySnapshot, service: Service, site: Site) -> None:
     )
 
 
-def _reserve(booking: Booking, slot: Slot) -> None:
-    """Insert the reservations, or raise IntegrityError if any of them overlaps another.
+def _period(slot: Slot) -> tuple[datetime, datetime, list[int]]:
+    """What the slot's reservations hold: [start, end + buffer) of each of its resources.
 
-    Stored periods include the buffer after each booking, so the test is the
-    constraint's own ([start, end + buffer) against each other), not a second buffer.
+    Stored periods include the buffer after each booking, so the test against them is
+    the constraint's own ([start, end + buffer) against each other), not a second
+    buffer. The resources come in id order, so two bookings that want some of the
+    same ones take them in the same order and cannot wait for each other.
     """
-    end = slot.end + buffer()
-    # Always in resource order, so two bookings that want some of the same resources
-    # take them in the same order and cannot wait for each other.
-    ids = sorted(
-        [slot.official_id, slot.space_id] + ([slot.interpreter_id] if slot.interpreter_id else [])
-    )
+    ids = [slot.official_id, slot.space_id] + ([slot.interpreter_id] if slot.interpreter_id else [])
+    return slot.start, slot.end + buffer(), sorted(ids)
+
+
+def _save_booking(visit: Visit, booking: Booking, slot: Slot) -> None:
+    """Insert the visit (if not yet saved), the booking and its reservations.
+
+    Raises IntegrityError if a reservation overlaps another; the caller's transaction
+    then rolls everything back.
+    """
     if connection.vendor == "postgresql":
-        # The exclusion constraint is the guard. ON CONFLICT DO NOTHING makes a racing
-        # insert wait for the other transaction and then skip the row, where a plain
-        # INSERT can deadlock with it (both see the other's row and wait): a row
-        # missing from the count means the time was taken.
+        _insert_pg(visit, booking, slot)
+        return
+    if visit.pk is None:
+        visit.save()
+    booking.visit = visit
+    booking.save()
+    _reserve(booking, slot)
+
+
+def _reserve(booking: Booking, slot: Slot) -> None:
+    """Insert the reservations of a saved booking, or raise IntegrityError on an overlap."""
+    start, end, ids = _period(slot)
+    if connection.vendor == "postgresql":
         with connection.cursor() as cur:
-            cur.execute(_INSERT_RESERVATIONS, [booking.pk, slot.start, end, ids])
-            if cur.rowcount != len(ids):
+            cur.execute(
+                f"WITH r AS ({_INSERT_RESERVATIONS.format(booking='%s')}) SELECT count(*) FROM r",
+                [booking.pk, start, end, ids],
+            )
+            if cur.fetchone()[0] != len(ids):
                 raise IntegrityError("overlap")
         return
     # SQLite: this check runs inside the serialized (BEGIN IMMEDIATE) transaction, so
     # nobody can slip in between the check and the insert.
-    if Reservation.objects.filter(resource_id__in=ids, start__lt=end, end__gt=slot.start).exists():
+    if Reservation.objects.filter(resource_id__in=ids, start__lt=end, end__gt=start).exists():
         raise IntegrityError("overlap")
     Reservation.objects.bulk_create(
-        Reservation(resource_id=rid, booking=booking, start=slot.start, end=end) for rid in ids
+        Reservation(resource_id=rid, booking=booking, start=start, end=end) for rid in ids
     )
 
 
+# The exclusion constraint is the guard. ON CONFLICT DO NOTHING makes a racing insert
+# wait for the other transaction and then skip the row, where a plain INSERT can
+# deadlock with it (both see the other's row and wait): a row missing from the
+# returned ones means the time was taken.
 _INSERT_RESERVATIONS = """
     INSERT INTO booking_reservation (resource_id, booking_id, start, "end")
-    SELECT r, %s, %s, %s FROM unnest(%s::bigint[]) AS r
-    ON CONFLICT DO NOTHING
+    SELECT x, {booking}, %s::timestamptz, %s::timestamptz FROM unnest(%s::bigint[]) AS x
+    ON CONFLICT DO NOTHING RETURNING 1
 """
+
+
+def _row(obj, **exprs: str) -> tuple[str, str, list]:
+    """Columns, value placeholders and parameters to insert ``obj`` as ``save()`` would.
+
+    Every concrete field but the automatic key, prepared by the field itself (so
+    defaults and ``auto_now`` apply); ``exprs`` puts SQL in place of a column's value.
+    """
+    cols, marks, params = [], [], []
+    for f in obj._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        cols.append(connection.ops.quote_name(f.column))
+        if f.column in exprs:
+            marks.append(exprs[f.column])
+        else:
+            marks.append("%s")
+            params.append(f.get_db_prep_save(f.pre_save(obj, True), connection))
+    return ", ".join(cols), ", ".join(marks), params
+
+
+def _insert_pg(visit: Visit, booking: Booking, slot: Slot) -> None:
+    """The visit, the booking and its reservations in one statement (one round trip)."""
+    start, end, ids = _period(slot)
+    new_visit = visit.pk is None
+    parts, params = [], []
+    if new_visit:
+        cols, marks, values = _row(visit)
+        parts.append(f"v AS (INSERT INTO booking_visit ({cols}) VALUES ({marks}) RETURNING id)")
+        params += values
+        cols, marks, values = _row(booking, visit_id="(SELECT id FROM v)")
+    else:
+        booking.visit = visit
+        cols, marks, values = _row(booking)
+    parts.append(f"b AS (INSERT INTO booking_booking ({cols}) VALUES ({marks}) RETURNING id)")
+    params += values
+    parts.append(f"r AS ({_INSERT_RESERVATIONS.format(booking='(SELECT id FROM b)')})")
+    params += [start, end, ids]
+    visit_id = "(SELECT id FROM v)" if new_visit else "NULL"
+    sql = f"WITH {', '.join(parts)} SELECT {visit_id}, (SELECT id FROM b), (SELECT count(*) FROM r)"
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        visit_pk, booking_pk, reserved = cur.fetchone()
+    if reserved != len(ids):
+        raise IntegrityError("overlap")
+    for obj, pk in ((visit, visit_pk), (booking, booking_pk)):
+        if pk is not None:
+            obj.pk = pk
+            obj._state.adding, obj._state.db = False, connection.alias
+    booking.visit = visit
 
 
 def _deadlock(exc: OperationalError) -> bool:
@@ -260,15 +332,12 @@ def visit_book(
                 slot = _slot_at(snap, leg, site, customer, official_id if position == 0 else None)
                 if slot is None:
                     raise IntegrityError("no slot")
-                if visit.pk is None:
-                    visit.save()
-                booking = Booking(visit=visit, position=position, service=leg.service, site=site)
+                booking = Booking(position=position, service=leg.service, site=site)
                 _apply_slot(snap, booking, slot, site)
                 bookings.append(booking)
                 if booking.channel == Channel.REMOTE:
                     booking.video_url = _video_link(booking)  # cancelled below if this fails
-                booking.save()
-                _reserve(booking, slot)
+                _save_booking(visit, booking, slot)
             _queue_after_booking(visit, bookings, token)
     except (IntegrityError, OperationalError) as exc:
         if isinstance(exc, OperationalError) and not _deadlock(exc):
