@@ -2,9 +2,12 @@
 
 Tasks run on the django-tasks backend in ``TASKS`` (the database backend; its
 worker is ``luukku db_worker``). Each takes ids, not objects, and re-reads the
-booking, so a task that runs late acts on the booking as it is then. Call the
-enqueueing functions from ``transaction.on_commit`` so a task never sees a
-booking that was rolled back.
+booking, so a task that runs late acts on the booking as it is then. A task must
+never see a booking that was rolled back: with the database backend in the
+bookings' own database a booking queues its task inside its own transaction (the
+task row commits or rolls back with it); with any other backend, enqueue from
+``transaction.on_commit``. A new booking queues one task, ``send_confirmation``,
+which also queues the reminders.
 
 A :class:`~luukku.booking.models.Notification` row records what was sent; its
 unique (booking, kind) constraint makes a reminder or a cancellation notice go
