@@ -618,7 +618,9 @@ def measure_bookings(regions: dict, start_day: date, scale: Scale, rng: random.R
             bar.update(1)
     bar.close()
     candidates = candidates[:total]
-    # Pairs of clients deliberately race for their first three slots: one of each pair must lose.
+    # Pairs of clients deliberately race for their first three slots: only one gets the
+    # official and room; the other is refused (or, at a point with another official and
+    # room free at that time, gets those, as a customer would).
     rng.shuffle(candidates)
     work = [candidates[i :: scale.clients] for i in range(scale.clients)]
     for i in range(0, scale.clients - 1, 2):
