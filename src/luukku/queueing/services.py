@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -442,6 +442,33 @@ def _space_infos(snap: RegistrySnapshot, site_id: int) -> list[SpaceInfo]:
     ]
 
 
+class _RankCache:
+    """The core's space ranking per (site, need, language), for one registry snapshot.
+
+    The ranking depends only on the registry and the need, not on who holds a space
+    now (the database filters those), so twenty calls for the same kind of customer
+    rank once. A new snapshot (any registry change) starts an empty cache.
+    """
+
+    def __init__(self) -> None:
+        self.snap: RegistrySnapshot | None = None
+        self.ranked: dict[tuple, list[SpaceInfo]] = {}
+
+
+_rank_cache = _RankCache()
+
+
+def _ranked(snap: RegistrySnapshot, site_id: int, need: SpaceNeed) -> list[SpaceInfo]:
+    cache = _rank_cache
+    if cache.snap is not snap:
+        cache.ranked, cache.snap = {}, snap
+    key = (site_id, need, get_language())
+    ranked = cache.ranked.get(key)
+    if ranked is None:
+        ranked = cache.ranked[key] = rank_spaces(_space_infos(snap, site_id), need)
+    return ranked
+
+
 _HELD_BOOKING_STATES = (
     BookingState.BOOKED,
     BookingState.CHECKED_IN,
@@ -586,14 +613,21 @@ def _give_space_sqlite(ranked: list[SpaceInfo], g: _Giving) -> SpaceInfo | None:
         )
         if cur.rowcount != 1:
             return None
-    Call.objects.create(
-        site_id=g.ticket.site_id,
-        ticket=g.ticket,
-        space_id=space.id,
-        number=g.ticket.number,
-        label=space.label,
-        agency_code=g.agency_code,
-    )
+        cur.execute(
+            f"""INSERT INTO {Call._meta.db_table}
+                (site_id, ticket_id, space_id, number, label, agency_code, recall, created_at)
+                VALUES (%s, %s, %s, %s, %s, %s, %s, %s)""",
+            [
+                g.ticket.site_id,
+                g.ticket.pk,
+                space.id,
+                g.ticket.number,
+                space.label,
+                g.agency_code,
+                False,
+                _dt(timezone.now()),
+            ],
+        )
     return space
 
 
@@ -631,6 +665,24 @@ def _lock_waiting(pk: int) -> Ticket | None:
 def _dt(value: datetime):
     """A datetime as the database stores it (SQLite: naive UTC text), for raw SQL."""
     return connection.ops.adapt_datetimefield_value(value)
+
+
+#: The ticket's columns in the model's field order (what ``Ticket.from_db`` expects).
+_TICKET_FIELDS = [f.attname for f in Ticket._meta.concrete_fields]
+_TICKET_COLUMNS = ", ".join(f't."{f.column}"' for f in Ticket._meta.concrete_fields)
+
+
+def _sqlite_datetime(value) -> datetime:
+    """SQLite hands back naive UTC datetimes (or text): make them aware, as Django does."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+_TICKET_PARSE = [
+    _sqlite_datetime if f.get_internal_type() == "DateTimeField" else None
+    for f in Ticket._meta.concrete_fields
+]
 
 
 def _queue_sql(
@@ -671,7 +723,8 @@ def _queue_sql(
         params += [official.pk, *HOLDING_STATES]
     version = RegistryVersion._meta.db_table
     sql = f"""
-        SELECT t.*, COALESCE((SELECT token FROM {version} WHERE id = 1), 'none') AS registry_token
+        SELECT {_TICKET_COLUMNS},
+               COALESCE((SELECT token FROM {version} WHERE id = 1), 'none') AS registry_token
         FROM {Ticket._meta.db_table} t
         WHERE {" AND ".join(where)}
         ORDER BY
@@ -705,8 +758,20 @@ def _next_locked(scope: Scope, now: datetime, official: StaffProfile) -> Ticket 
     pressing together get twenty different customers, one statement each, and nobody
     waits for anybody. (SQLite: the transaction already holds the write lock.)
     """
-    rows = list(Ticket.objects.raw(*_queue_sql(scope, now, first_only=True, official=official)))
-    return rows[0] if rows else None
+    with connection.cursor() as cur:
+        cur.execute(*_queue_sql(scope, now, first_only=True, official=official))
+        row = cur.fetchone()
+    if row is None:
+        return None
+    *values, token = row
+    if connection.vendor == "sqlite":
+        values = [
+            conv(v) if conv and v is not None else v
+            for conv, v in zip(_TICKET_PARSE, values, strict=True)
+        ]
+    ticket = Ticket.from_db(connection.alias, _TICKET_FIELDS, values)
+    ticket.registry_token = token
+    return ticket
 
 
 def _video_link(snap: RegistrySnapshot, ticket: Ticket, now: datetime) -> str:
@@ -728,7 +793,7 @@ def _call(ticket: Ticket, official: StaffProfile, remote: bool, now: datetime) -
     """
     # Call-next read the registry version with the ticket; other callers read it now.
     snap = registry_snapshot(getattr(ticket, "registry_token", None))
-    ranked = rank_spaces(_space_infos(snap, ticket.site_id), _need(snap, ticket, remote))
+    ranked = _ranked(snap, ticket.site_id, _need(snap, ticket, remote))
     if not ranked:
         return False
     service = snap.services.get(ticket.service_id) if ticket.service_id else None
