@@ -8,6 +8,8 @@ a site publishes a bookable share below 100 % — the bookings counted against i
 
 from __future__ import annotations
 
+import re
+import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -233,6 +235,14 @@ _GAPS_SQL = {
         ORDER BY resource_id, s
     """,
 }
+
+
+if sqlite3.sqlite_version_info >= (3, 38):
+    # unixepoch() turns the stored text into seconds directly; strftime formats a string
+    # that is then cast back, which was a third of a dense SQLite search's time.
+    _GAPS_SQL["sqlite"] = re.sub(
+        r"CAST\(strftime\('%%s', (.+?)\) AS INTEGER\)", r"unixepoch(\1)", _GAPS_SQL["sqlite"]
+    )
 
 
 def _free(
