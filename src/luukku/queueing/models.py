@@ -163,6 +163,13 @@ class Ticket(models.Model):
                 condition=Q(state="waiting"),
                 name="waiting_by_site",
             ),
+            # "Does this official hold a customer?" is asked on every call: only the
+            # few called or in-service tickets, not an official's whole history.
+            models.Index(
+                fields=["called_by"],
+                condition=Q(state__in=["called", "in_service"]),
+                name="held_by_official",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

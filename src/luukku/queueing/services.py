@@ -721,12 +721,7 @@ def _queue_sql(
             f" AND h.state IN ({', '.join(['%s'] * len(HOLDING_STATES))}))"
         )
         params += [official.pk, *HOLDING_STATES]
-    version = RegistryVersion._meta.db_table
-    sql = f"""
-        SELECT {_TICKET_COLUMNS},
-               COALESCE((SELECT token FROM {version} WHERE id = 1), 'none') AS registry_token
-        FROM {Ticket._meta.db_table} t
-        WHERE {" AND ".join(where)}
+    order = """
         ORDER BY
           CASE WHEN t.order_start < %s THEN 0
                WHEN t.kind = %s AND t.order_due <= %s THEN 1
@@ -739,10 +734,20 @@ def _queue_sql(
     """
     params += [overdue_before, Kind.BOOKING, due_until, Kind.BOOKING]
     params += [overdue_before, Kind.BOOKING]
-    if first_only:
-        sql += " LIMIT 1"
-        if connection.vendor == "postgresql":
-            sql += " FOR UPDATE OF t SKIP LOCKED"
+    table = Ticket._meta.db_table
+    matching = f"FROM {table} t WHERE {' AND '.join(where)} {order}"
+    if not first_only:
+        return f"SELECT {_TICKET_COLUMNS} {matching}", params
+    # Sort and lock only ids (narrow rows), then read the one ticket by its key, with
+    # the registry version, which saves the snapshot's own query.
+    lock = " FOR UPDATE OF t SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    version = RegistryVersion._meta.db_table
+    sql = f"""
+        SELECT {_TICKET_COLUMNS},
+               COALESCE((SELECT token FROM {version} WHERE id = 1), 'none') AS registry_token
+        FROM {table} t
+        WHERE t.id = (SELECT t.id {matching} LIMIT 1{lock})
+    """
     return sql, params
 
 

@@ -6,135 +6,380 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('booking', '0001_initial'),
-        ('registry', '0001_initial'),
+        ("booking", "0001_initial"),
+        ("registry", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Queue',
+            name="Queue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('letter', models.CharField(max_length=2, verbose_name='letter')),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='registry.agency', verbose_name='agency')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='queues', to='registry.site', verbose_name='site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("letter", models.CharField(max_length=2, verbose_name="letter")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="registry.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="queues",
+                        to="registry.site",
+                        verbose_name="site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'queue',
-                'verbose_name_plural': 'queues',
+                "verbose_name": "queue",
+                "verbose_name_plural": "queues",
             },
         ),
         migrations.CreateModel(
-            name='QueueCounter',
+            name="QueueCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('last', models.PositiveIntegerField(default=0)),
-                ('queue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='counters', to='queueing.queue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("last", models.PositiveIntegerField(default=0)),
+                (
+                    "queue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="counters",
+                        to="queueing.queue",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Ticket',
+            name="Ticket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=12, verbose_name='number')),
-                ('day', models.DateField(verbose_name='day')),
-                ('token', models.CharField(default=luukku.queueing.models.new_ticket_token, editable=False, max_length=20, unique=True)),
-                ('kind', models.CharField(choices=[('walk_in', 'walk-in'), ('booking', 'booking'), ('chain', 'passed on')], default='walk_in', max_length=10, verbose_name='kind')),
-                ('state', models.CharField(choices=[('waiting', 'waiting'), ('called', 'called'), ('in_service', 'in service'), ('done', 'done'), ('no_show', 'no-show')], default='waiting', max_length=12, verbose_name='state')),
-                ('queued_at', models.DateTimeField(verbose_name='queued at')),
-                ('priority_since', models.DateTimeField(blank=True, null=True, verbose_name='waiting counts from')),
-                ('due_at', models.DateTimeField(blank=True, null=True, verbose_name='booking due at')),
-                ('parked_until', models.DateTimeField(blank=True, null=True, verbose_name='parked until')),
-                ('remote_ok', models.BooleanField(default=False, verbose_name='can be served by video')),
-                ('remote_only', models.BooleanField(default=False, verbose_name='only by video at this site')),
-                ('needs_safe_room', models.BooleanField(default=False, verbose_name='needs a safe room')),
-                ('recalls', models.PositiveSmallIntegerField(default=0, verbose_name='recalls')),
-                ('called_at', models.DateTimeField(blank=True, null=True, verbose_name='called at')),
-                ('remote', models.BooleanField(default=False, verbose_name='served by video')),
-                ('video_url', models.URLField(blank=True, verbose_name='video-session link')),
-                ('service_started_at', models.DateTimeField(blank=True, null=True, verbose_name='service started')),
-                ('service_ended_at', models.DateTimeField(blank=True, null=True, verbose_name='service ended')),
-                ('estimate_minutes', models.PositiveIntegerField(blank=True, null=True, verbose_name='wait estimate given (minutes)')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone for SMS')),
-                ('language', models.CharField(default='fi', max_length=8, verbose_name='language')),
-                ('booking', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tickets', to='booking.booking', verbose_name='booking')),
-                ('called_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.staffprofile', verbose_name='called by')),
-                ('queue', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='queueing.queue', verbose_name='queue')),
-                ('service', models.ForeignKey(blank=True, help_text='Empty: the customer asked the info desk.', null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.service', verbose_name='service')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='registry.site', verbose_name='site')),
-                ('space', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='registry.space', verbose_name='space')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=12, verbose_name="number")),
+                ("day", models.DateField(verbose_name="day")),
+                (
+                    "token",
+                    models.CharField(
+                        default=luukku.queueing.models.new_ticket_token,
+                        editable=False,
+                        max_length=20,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("walk_in", "walk-in"),
+                            ("booking", "booking"),
+                            ("chain", "passed on"),
+                        ],
+                        default="walk_in",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "waiting"),
+                            ("called", "called"),
+                            ("in_service", "in service"),
+                            ("done", "done"),
+                            ("no_show", "no-show"),
+                        ],
+                        default="waiting",
+                        max_length=12,
+                        verbose_name="state",
+                    ),
+                ),
+                ("queued_at", models.DateTimeField(verbose_name="queued at")),
+                (
+                    "priority_since",
+                    models.DateTimeField(blank=True, null=True, verbose_name="waiting counts from"),
+                ),
+                (
+                    "due_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="booking due at"),
+                ),
+                (
+                    "parked_until",
+                    models.DateTimeField(blank=True, null=True, verbose_name="parked until"),
+                ),
+                (
+                    "remote_ok",
+                    models.BooleanField(default=False, verbose_name="can be served by video"),
+                ),
+                (
+                    "remote_only",
+                    models.BooleanField(default=False, verbose_name="only by video at this site"),
+                ),
+                (
+                    "needs_safe_room",
+                    models.BooleanField(default=False, verbose_name="needs a safe room"),
+                ),
+                ("recalls", models.PositiveSmallIntegerField(default=0, verbose_name="recalls")),
+                (
+                    "called_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="called at"),
+                ),
+                ("remote", models.BooleanField(default=False, verbose_name="served by video")),
+                ("video_url", models.URLField(blank=True, verbose_name="video-session link")),
+                (
+                    "service_started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="service started"),
+                ),
+                (
+                    "service_ended_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="service ended"),
+                ),
+                (
+                    "estimate_minutes",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="wait estimate given (minutes)"
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(blank=True, max_length=30, verbose_name="phone for SMS"),
+                ),
+                ("language", models.CharField(default="fi", max_length=8, verbose_name="language")),
+                (
+                    "booking",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="tickets",
+                        to="booking.booking",
+                        verbose_name="booking",
+                    ),
+                ),
+                (
+                    "called_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registry.staffprofile",
+                        verbose_name="called by",
+                    ),
+                ),
+                (
+                    "queue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tickets",
+                        to="queueing.queue",
+                        verbose_name="queue",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty: the customer asked the info desk.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.service",
+                        verbose_name="service",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tickets",
+                        to="registry.site",
+                        verbose_name="site",
+                    ),
+                ),
+                (
+                    "space",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="registry.space",
+                        verbose_name="space",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ticket',
-                'verbose_name_plural': 'tickets',
-                'ordering': ['queued_at', 'id'],
+                "verbose_name": "ticket",
+                "verbose_name_plural": "tickets",
+                "ordering": ["queued_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Call',
+            name="Call",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=12)),
-                ('label', models.CharField(max_length=60)),
-                ('agency_code', models.CharField(blank=True, max_length=12)),
-                ('recall', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='calls', to='registry.site')),
-                ('space', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.space')),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='calls', to='queueing.ticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=12)),
+                ("label", models.CharField(max_length=60)),
+                ("agency_code", models.CharField(blank=True, max_length=12)),
+                ("recall", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calls",
+                        to="registry.site",
+                    ),
+                ),
+                (
+                    "space",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registry.space",
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calls",
+                        to="queueing.ticket",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='DeskSession',
+            name="DeskSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('advice', models.BooleanField(default=False, verbose_name='serves the info desk queue')),
-                ('remote', models.BooleanField(default=False, verbose_name='serving remotely')),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('official', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='desk_sessions', to='registry.staffprofile')),
-                ('services', models.ManyToManyField(blank=True, to='registry.service', verbose_name='services')),
-                ('site', models.ForeignKey(blank=True, help_text='Empty for remote service: the official serves all their sites.', null=True, on_delete=django.db.models.deletion.CASCADE, to='registry.site', verbose_name='site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "advice",
+                    models.BooleanField(default=False, verbose_name="serves the info desk queue"),
+                ),
+                ("remote", models.BooleanField(default=False, verbose_name="serving remotely")),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "official",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="desk_sessions",
+                        to="registry.staffprofile",
+                    ),
+                ),
+                (
+                    "services",
+                    models.ManyToManyField(
+                        blank=True, to="registry.service", verbose_name="services"
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for remote service: the official serves all their sites.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="registry.site",
+                        verbose_name="site",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('official',), name='one_open_desk_session')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("ended_at__isnull", True)),
+                        fields=("official",),
+                        name="one_open_desk_session",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='queue',
-            constraint=models.UniqueConstraint(fields=('site', 'agency'), name='one_queue_per_site_agency'),
+            model_name="queue",
+            constraint=models.UniqueConstraint(
+                fields=("site", "agency"), name="one_queue_per_site_agency"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='queue',
-            constraint=models.UniqueConstraint(condition=models.Q(('agency__isnull', True)), fields=('site',), name='one_advice_queue_per_site'),
+            model_name="queue",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("agency__isnull", True)),
+                fields=("site",),
+                name="one_advice_queue_per_site",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='queuecounter',
-            constraint=models.UniqueConstraint(fields=('queue', 'day'), name='one_counter_per_queue_day'),
+            model_name="queuecounter",
+            constraint=models.UniqueConstraint(
+                fields=("queue", "day"), name="one_counter_per_queue_day"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['site', 'state'], name='queueing_ti_site_id_a2696f_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["site", "state"], name="queueing_ti_site_id_a2696f_idx"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['service', 'state', 'service_ended_at'], name='queueing_ti_service_c517b8_idx'),
+            model_name="ticket",
+            index=models.Index(
+                fields=["service", "state", "service_ended_at"],
+                name="queueing_ti_service_c517b8_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ticket',
-            constraint=models.UniqueConstraint(fields=('queue', 'day', 'number'), name='one_number_per_queue_day'),
+            model_name="ticket",
+            constraint=models.UniqueConstraint(
+                fields=("queue", "day", "number"), name="one_number_per_queue_day"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ticket',
-            constraint=models.UniqueConstraint(condition=models.Q(('space__isnull', False), ('state__in', ['called', 'in_service'])), fields=('space',), name='one_active_ticket_per_space'),
+            model_name="ticket",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("space__isnull", False), ("state__in", ["called", "in_service"])
+                ),
+                fields=("space",),
+                name="one_active_ticket_per_space",
+            ),
         ),
         migrations.AddIndex(
-            model_name='call',
-            index=models.Index(fields=['site', 'id'], name='queueing_ca_site_id_081c52_idx'),
+            model_name="call",
+            index=models.Index(fields=["site", "id"], name="queueing_ca_site_id_081c52_idx"),
         ),
     ]
