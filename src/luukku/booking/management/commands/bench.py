@@ -29,8 +29,11 @@ class Command(BaseCommand):
             default="rounds",
             help="queue only: officials press together each round (rounds), or call back to back",
         )
+        parser.add_argument(
+            "--officials", type=int, default=20, help="queue only: how many officials call"
+        )
 
-    def handle(self, *args, what, db, scale, json_path, fresh, seed, mode, **options):
+    def handle(self, *args, what, db, scale, json_path, fresh, seed, mode, officials, **options):
         from django.db import connection
 
         if (db == "postgres") != (connection.vendor == "postgresql"):
@@ -46,5 +49,5 @@ class Command(BaseCommand):
             # The agencies, services and demo points the queue bench builds on.
             call_command("seed_demo", verbosity=0)
 
-            result = run(db=db, json_path=json_path, mode=mode)
+            result = run(db=db, json_path=json_path, mode=mode, officials=officials)
         self.stdout.write(json.dumps(result, indent=2, default=str))
