@@ -87,16 +87,28 @@ HOLDING_STATES = (TicketState.CALLED, TicketState.IN_SERVICE)
 
 
 class Ticket(models.Model):
+    # Every call updates a ticket's indexed columns, so each index costs on the hot
+    # path: site, queue and service get no index of their own, the composite indexes
+    # and the unique number constraint below lead with them.
     site = models.ForeignKey(
-        Site, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("site")
+        Site,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        verbose_name=_("site"),
+        db_index=False,
     )
     queue = models.ForeignKey(
-        Queue, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("queue")
+        Queue,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        verbose_name=_("queue"),
+        db_index=False,
     )
     service = models.ForeignKey(
         Service,
         null=True,
         blank=True,
+        db_index=False,
         on_delete=models.PROTECT,
         verbose_name=_("service"),
         help_text=_("Empty: the customer asked the info desk."),
@@ -220,7 +232,8 @@ class Ticket(models.Model):
 class Call(models.Model):
     """A number called to a space: what displays show (number and place, nothing personal)."""
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="calls")
+    # No index of its own: the (site, id) index that displays read leads with it.
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="calls", db_index=False)
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="calls")
     space = models.ForeignKey(
         Space, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
