@@ -26,6 +26,25 @@ ADVICE_SERVICE_ID = 0
 POLICY = core_policy.Policy()
 
 
+#: The covering index call-next sorts the queue from (SQLite is told to use it by name).
+WAITING_QUEUE_INDEX = "waiting_queue"
+
+
+def order_fields_of(ticket) -> core_policy.OrderFields:
+    """The call-order fields of a ticket (or of a migration's historical ticket)."""
+    return core_policy.order_fields(
+        core_policy.Waiting(
+            id=ticket.pk or 0,
+            kind=core_policy.Kind(ticket.kind),
+            service_id=0,
+            queued_at=ticket.queued_at,
+            priority_since=ticket.priority_since,
+            due_at=ticket.due_at,
+        ),
+        POLICY,
+    )
+
+
 def new_ticket_token() -> str:
     return secrets.token_urlsafe(12)
 
@@ -186,7 +205,7 @@ class Ticket(models.Model):
                     "state",
                 ],
                 condition=Q(state="waiting"),
-                name="waiting_queue",
+                name=WAITING_QUEUE_INDEX,
             ),
             # "Does this official hold a customer?" is asked on every call: only the
             # few called or in-service tickets, not an official's whole history.
@@ -221,18 +240,8 @@ class Ticket(models.Model):
 
     def refresh_order_fields(self) -> None:
         """Recompute ``order_*`` from kind, queued_at, priority_since and due_at."""
-        fields = core_policy.order_fields(
-            core_policy.Waiting(
-                id=self.pk or 0,
-                kind=core_policy.Kind(self.kind),
-                service_id=0,
-                queued_at=self.queued_at,
-                priority_since=self.priority_since,
-                due_at=self.due_at,
-            ),
-            POLICY,
-        )
-        self.order_start, self.order_due, self.order_aged = fields.start, fields.due, fields.aged
+        f = order_fields_of(self)
+        self.order_start, self.order_due, self.order_aged = f.start, f.due, f.aged
 
     def save(self, *args, update_fields=None, **kwargs):
         if update_fields is None or self.ORDER_SOURCES & set(update_fields):

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -49,6 +49,7 @@ from luukku.queueing.models import (
     ADVICE_SERVICE_ID,
     HOLDING_STATES,
     POLICY,
+    WAITING_QUEUE_INDEX,
     Call,
     DeskSession,
     Kind,
@@ -423,12 +424,11 @@ def waiting_rows(scope: Scope):
 
 def _holds_customer(official: StaffProfile) -> bool:
     """Whether the official has a called or in-service customer (one query)."""
-    states = ", ".join(["%s"] * len(HOLDING_STATES))
     with connection.cursor() as cur:
         cur.execute(
             f"SELECT 1 FROM {Ticket._meta.db_table} WHERE called_by_id = %s"
-            f" AND state IN ({states}) LIMIT 1",
-            [official.pk, *HOLDING_STATES],
+            f" AND state IN ({_literals(*HOLDING_STATES)}) LIMIT 1",
+            [official.pk],
         )
         return cur.fetchone() is not None
 
@@ -487,34 +487,19 @@ _HELD_BOOKING_STATES = (
 )
 
 
-def _free_space_sql(ranked: list[SpaceInfo], ticket: Ticket, now: datetime) -> tuple[str, list]:
-    """SQLite: the best of ``ranked`` that nobody holds now (as ``_GIVE_SPACE_POSTGRESQL``)."""
-    order = " ".join("WHEN %s THEN " + str(i) for i in range(len(ranked)))
-    ids = [s.id for s in ranked]
-    held_states = _literals(*HOLDING_STATES)
-    booking_states = _literals(*_HELD_BOOKING_STATES)
-    sql = f"""
-        SELECT s.id FROM {Space._meta.db_table} s
-        WHERE s.id IN ({", ".join(["%s"] * len(ids))})
-          AND NOT EXISTS (
-            SELECT 1 FROM {Ticket._meta.db_table} h
-            WHERE h.space_id = s.id AND h.state IN ({held_states}))
-          AND NOT EXISTS (
-            SELECT 1 FROM {Booking._meta.db_table} b
-            WHERE b.space_id = s.id AND b.site_id = %s AND b.state IN ({booking_states})
-              AND b.start <= %s AND b."end" > %s AND b.id <> %s)
-        ORDER BY CASE s.id {order} END
-        LIMIT 1
-    """
-    params = [
-        *ids,
-        ticket.site_id,
-        _dt(now),
-        _dt(now),
-        ticket.booking_id or 0,
-        *ids,
-    ]
-    return sql, params
+#: A space ``s`` that nobody holds now: no called or in-service ticket, no booking
+#: running at ``now`` other than this customer's own (named parameters: site, now,
+#: booking). Both databases' give-space statements use it.
+_FREE_NOW = f"""
+    NOT EXISTS (
+        SELECT 1 FROM {Ticket._meta.db_table} h
+        WHERE h.space_id = s.id AND h.state IN ({_literals(*HOLDING_STATES)}))
+    AND NOT EXISTS (
+        SELECT 1 FROM {Booking._meta.db_table} b
+        WHERE b.space_id = s.id AND b.site_id = %(site)s
+          AND b.state IN ({_literals(*_HELD_BOOKING_STATES)})
+          AND b.start <= %(now)s AND b."end" > %(now)s AND b.id <> %(booking)s)
+"""
 
 
 @dataclass(frozen=True)
@@ -534,21 +519,14 @@ class _Giving:
 _GIVE_SPACE_POSTGRESQL = f"""
 WITH sp AS (
     SELECT s.id FROM {Space._meta.db_table} s
-    WHERE s.id = ANY(%(ranked)s)
-      AND NOT EXISTS (
-        SELECT 1 FROM {Ticket._meta.db_table} h
-        WHERE h.space_id = s.id AND h.state = ANY(%(held_states)s))
-      AND NOT EXISTS (
-        SELECT 1 FROM {Booking._meta.db_table} b
-        WHERE b.space_id = s.id AND b.site_id = %(site)s AND b.state = ANY(%(booking_states)s)
-          AND b.start <= %(now)s AND b."end" > %(now)s AND b.id <> %(booking)s)
+    WHERE s.id = ANY(%(ranked)s) AND {_FREE_NOW}
     ORDER BY array_position(%(ranked)s, s.id)
     LIMIT 1 FOR UPDATE OF s SKIP LOCKED
 ), called AS (
     UPDATE {Ticket._meta.db_table} t
-    SET state = %(called)s, called_at = %(now)s, called_by_id = %(official)s, space_id = sp.id,
+    SET state = {_literals(TicketState.CALLED)}, called_at = %(now)s, called_by_id = %(official)s, space_id = sp.id,
         remote = %(remote)s, video_url = %(video)s, parked_until = NULL
-    FROM sp WHERE t.id = %(ticket)s AND t.state = %(waiting)s
+    FROM sp WHERE t.id = %(ticket)s AND t.state = {_literals(TicketState.WAITING)}
     RETURNING t.id AS ticket_id, sp.id AS space_id
 )
 INSERT INTO {Call._meta.db_table}
@@ -575,13 +553,9 @@ def _give_space_postgresql(ranked: list[SpaceInfo], g: _Giving) -> SpaceInfo | N
     params = {
         "ranked": [s.id for s in ranked],
         "labels": [s.label for s in ranked],
-        "held_states": list(HOLDING_STATES),
-        "booking_states": list(_HELD_BOOKING_STATES),
         "site": g.ticket.site_id,
         "now": g.now,
         "booking": g.ticket.booking_id or 0,
-        "called": TicketState.CALLED,
-        "waiting": TicketState.WAITING,
         "official": g.official.pk,
         "remote": g.remote,
         "video": g.video,
@@ -598,8 +572,16 @@ def _give_space_postgresql(ranked: list[SpaceInfo], g: _Giving) -> SpaceInfo | N
 
 def _give_space_sqlite(ranked: list[SpaceInfo], g: _Giving) -> SpaceInfo | None:
     """The same as the PostgreSQL statement, in steps: SQLite's write lock is held throughout."""
+    # The ids are the snapshot's integers, written into the text (SQLite has no arrays).
+    ids = [int(s.id) for s in ranked]
+    order = " ".join(f"WHEN {pk} THEN {i}" for i, pk in enumerate(ids))
     with connection.cursor() as cur:
-        cur.execute(*_free_space_sql(ranked, g.ticket, g.now))
+        cur.execute(
+            f"""SELECT s.id FROM {Space._meta.db_table} s
+                WHERE s.id IN ({", ".join(map(str, ids))}) AND {_FREE_NOW}
+                ORDER BY CASE s.id {order} END LIMIT 1""",
+            {"site": g.ticket.site_id, "now": _dt(g.now), "booking": g.ticket.booking_id or 0},
+        )
         row = cur.fetchone()
         if row is None:
             return None
@@ -680,17 +662,8 @@ _TICKET_FIELDS = [f.attname for f in Ticket._meta.concrete_fields]
 _TICKET_COLUMNS = ", ".join(f't."{f.column}"' for f in Ticket._meta.concrete_fields)
 
 
-def _sqlite_datetime(value) -> datetime:
-    """SQLite hands back naive UTC datetimes (or text): make them aware, as Django does."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
-_TICKET_PARSE = [
-    _sqlite_datetime if f.get_internal_type() == "DateTimeField" else None
-    for f in Ticket._meta.concrete_fields
-]
+#: Which of those columns are datetimes (SQLite returns them naive, PostgreSQL aware).
+_TICKET_DATETIMES = [f.get_internal_type() == "DateTimeField" for f in Ticket._meta.concrete_fields]
 
 
 def _queue_sql(
@@ -745,7 +718,7 @@ def _queue_sql(
     table = Ticket._meta.db_table
     # SQLite would pick the (site, state) index and read every waiting row; the partial
     # index covers the query, so the queue is sorted from the index alone.
-    hint = " INDEXED BY waiting_queue" if connection.vendor == "sqlite" else ""
+    hint = f" INDEXED BY {WAITING_QUEUE_INDEX}" if connection.vendor == "sqlite" else ""
     matching = f"FROM {table} t{hint} WHERE {' AND '.join(where)} {order}"
     if not first_only:
         return f"SELECT {_TICKET_COLUMNS} {matching}", params
@@ -780,10 +753,11 @@ def _next_locked(scope: Scope, now: datetime, official: StaffProfile) -> Ticket 
     if row is None:
         return None
     *values, token = row
-    if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite":  # Django's own conversion, as a queryset would do
+        convert = connection.ops.convert_datetimefield_value
         values = [
-            conv(v) if conv and v is not None else v
-            for conv, v in zip(_TICKET_PARSE, values, strict=True)
+            convert(v, None, connection) if is_dt else v
+            for is_dt, v in zip(_TICKET_DATETIMES, values, strict=True)
         ]
     ticket = Ticket.from_db(connection.alias, _TICKET_FIELDS, values)
     ticket.registry_token = token

@@ -5,23 +5,12 @@ from django.db import migrations, models
 
 def fill_order_fields(apps, schema_editor):
     """Compute the call-order fields of existing tickets (Ticket.save() keeps them from now on)."""
-    from luukku.core.queueing import policy as core_policy
-    from luukku.queueing.models import POLICY
+    from luukku.queueing.models import order_fields_of
 
     Ticket = apps.get_model("queueing", "Ticket")
     for t in Ticket.objects.filter(order_start__isnull=True).iterator():
-        fields = core_policy.order_fields(
-            core_policy.Waiting(
-                id=t.pk,
-                kind=core_policy.Kind(t.kind),
-                service_id=0,
-                queued_at=t.queued_at,
-                priority_since=t.priority_since,
-                due_at=t.due_at,
-            ),
-            POLICY,
-        )
-        t.order_start, t.order_due, t.order_aged = fields.start, fields.due, fields.aged
+        f = order_fields_of(t)
+        t.order_start, t.order_due, t.order_aged = f.start, f.due, f.aged
         t.save(update_fields=["order_start", "order_due", "order_aged"])
 
 
