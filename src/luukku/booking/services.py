@@ -198,9 +198,9 @@ def _reserve(booking: Booking, slot: Slot) -> None:
 # wait for the other transaction and then skip the row, where a plain INSERT can
 # deadlock with it (both see the other's row and wait): a row missing from the
 # returned ones means the time was taken.
-_INSERT_RESERVATIONS = """
-    INSERT INTO booking_reservation (resource_id, booking_id, start, "end")
-    SELECT x, {booking}, %s::timestamptz, %s::timestamptz FROM unnest(%s::bigint[]) AS x
+_INSERT_RESERVATIONS = f"""
+    INSERT INTO {Reservation._meta.db_table} (resource_id, booking_id, start, "end")
+    SELECT x, {{booking}}, %s::timestamptz, %s::timestamptz FROM unnest(%s::bigint[]) AS x
     ON CONFLICT DO NOTHING RETURNING 1
 """
 
@@ -231,13 +231,17 @@ def _insert_pg(visit: Visit, booking: Booking, slot: Slot) -> None:
     parts, params = [], []
     if new_visit:
         cols, marks, values = _row(visit)
-        parts.append(f"v AS (INSERT INTO booking_visit ({cols}) VALUES ({marks}) RETURNING id)")
+        parts.append(
+            f"v AS (INSERT INTO {Visit._meta.db_table} ({cols}) VALUES ({marks}) RETURNING id)"
+        )
         params += values
         cols, marks, values = _row(booking, visit_id="(SELECT id FROM v)")
     else:
         booking.visit = visit
         cols, marks, values = _row(booking)
-    parts.append(f"b AS (INSERT INTO booking_booking ({cols}) VALUES ({marks}) RETURNING id)")
+    parts.append(
+        f"b AS (INSERT INTO {Booking._meta.db_table} ({cols}) VALUES ({marks}) RETURNING id)"
+    )
     params += values
     parts.append(f"r AS ({_INSERT_RESERVATIONS.format(booking='(SELECT id FROM b)')})")
     params += [start, end, ids]
