@@ -283,9 +283,9 @@ def _free(
     for rid, start, end, prev_end, last in rows:
         gaps = free[rid]
         a = lo if prev_end is None else prev_end
-        if -(-a // step) * step + need <= start:
+        if _on_grid(a) + need <= start:
             gaps.append((a, start - buf))
-        if last and -(-end // step) * step + need - buf <= hi:
+        if last and _on_grid(end) + need - buf <= hi:
             gaps.append((end, hi))
     return free
 
@@ -301,6 +301,12 @@ def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+def _on_grid(epoch_seconds: int) -> int:
+    """The first slot start on the grid at or after ``epoch_seconds``."""
+    step = int(STEP.total_seconds())
+    return -(-epoch_seconds // step) * step
+
+
 def _fitting(spans: list[tuple[int, int]], need: int) -> list[tuple[int, int]]:
     """Keep the sorted spans that can hold a slot starting on the grid; drop the rest.
 
@@ -309,7 +315,6 @@ def _fitting(spans: list[tuple[int, int]], need: int) -> list[tuple[int, int]]:
     aligned with the grid (a booking ending at 8:20 with the next at 8:45); they can
     never be booked, so they need not be read for spaces or compiled by the core.
     """
-    step = int(STEP.total_seconds())
     out: list[tuple[int, int]] = []
     i, n = 0, len(spans)
     while i < n:
@@ -317,7 +322,7 @@ def _fitting(spans: list[tuple[int, int]], need: int) -> list[tuple[int, int]]:
         while j + 1 < n and spans[j + 1][0] <= end:
             j += 1
             end = max(end, spans[j][1])
-        if -(-spans[i][0] // step) * step + need <= end:
+        if _on_grid(spans[i][0]) + need <= end:
             out.extend(spans[i : j + 1])
         i = j + 1
     return out
