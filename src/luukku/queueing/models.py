@@ -26,8 +26,18 @@ ADVICE_SERVICE_ID = 0
 POLICY = core_policy.Policy()
 
 
-#: The covering index call-next sorts the queue from (SQLite is told to use it by name).
-WAITING_QUEUE_INDEX = "waiting_queue"
+#: The indexes call-next walks, one per part of the call order (docs/queue-policy.md):
+#: the overdue by their start, bookings by their due time, walk-ins and chains by
+#: their aged start. Each is partial (waiting tickets only) and leads with the site,
+#: so "the first callable ticket of this tier at this site" is the first index entry
+#: that passes the filters, not a sort of the whole queue. SQLite is told their names.
+OVERDUE_INDEX = "waiting_by_start"
+BOOKING_INDEX = "waiting_bookings"
+WALK_IN_INDEX = "waiting_walk_ins"
+
+#: What each walk filters on besides its order, kept in the index so SQLite needs
+#: no table row to decide (the ticket id is in every SQLite index as the rowid).
+_WALK_FILTERS = ["service", "remote_ok", "remote_only", "parked_until"]
 
 
 def order_fields_of(ticket) -> core_policy.OrderFields:
@@ -189,23 +199,20 @@ class Ticket(models.Model):
         indexes = [
             models.Index(fields=["site", "state"]),
             models.Index(fields=["service", "state", "service_ended_at"]),
-            # Covers everything the call-next query reads of a waiting ticket, so the
-            # database sorts the queue from this small index without visiting the rows.
             models.Index(
-                fields=[
-                    "site",
-                    "service",
-                    "kind",
-                    "order_start",
-                    "order_due",
-                    "order_aged",
-                    "remote_ok",
-                    "remote_only",
-                    "parked_until",
-                    "state",
-                ],
+                fields=["site", "order_start", "id", "kind", *_WALK_FILTERS],
                 condition=Q(state="waiting"),
-                name=WAITING_QUEUE_INDEX,
+                name=OVERDUE_INDEX,
+            ),
+            models.Index(
+                fields=["site", "order_due", "order_start", "id", *_WALK_FILTERS],
+                condition=Q(state="waiting", kind="booking"),
+                name=BOOKING_INDEX,
+            ),
+            models.Index(
+                fields=["site", "order_aged", "order_start", "id", *_WALK_FILTERS],
+                condition=Q(state="waiting") & ~Q(kind="booking"),
+                name=WALK_IN_INDEX,
             ),
             # "Does this official hold a customer?" is asked on every call: only the
             # few called or in-service tickets, not an official's whole history.

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import psycopg
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -47,9 +48,11 @@ from luukku.integration.notify import Message, get_notifier
 from luukku.integration.video import get_video_provider
 from luukku.queueing.models import (
     ADVICE_SERVICE_ID,
+    BOOKING_INDEX,
     HOLDING_STATES,
+    OVERDUE_INDEX,
     POLICY,
-    WAITING_QUEUE_INDEX,
+    WALK_IN_INDEX,
     Call,
     DeskSession,
     Kind,
@@ -519,8 +522,8 @@ class _Giving:
 _GIVE_SPACE_POSTGRESQL = f"""
 WITH sp AS (
     SELECT s.id FROM {Space._meta.db_table} s
-    WHERE s.id = ANY(%(ranked)s) AND {_FREE_NOW}
-    ORDER BY array_position(%(ranked)s, s.id)
+    WHERE s.id = ANY(%(ranked)s::bigint[]) AND {_FREE_NOW}
+    ORDER BY array_position(%(ranked)s::bigint[], s.id)
     LIMIT 1 FOR UPDATE OF s SKIP LOCKED
 ), called AS (
     UPDATE {Ticket._meta.db_table} t
@@ -532,11 +535,29 @@ WITH sp AS (
 INSERT INTO {Call._meta.db_table}
     (site_id, ticket_id, space_id, number, label, agency_code, recall, created_at)
 SELECT %(site)s, c.ticket_id, c.space_id, %(number)s,
-       (%(labels)s::text[])[array_position(%(ranked)s, c.space_id)],
+       (%(labels)s::text[])[array_position(%(ranked)s::bigint[], c.space_id)],
        %(agency)s, false, %(created)s
 FROM called c
 RETURNING space_id
 """
+
+
+def _fetch_one(sql: str, params: dict) -> tuple | None:
+    """Run one of call-next's statements and return its first row.
+
+    On PostgreSQL the statement is prepared once per connection and its plan kept:
+    planning the walk along four indexes costs more than running it. Django's own
+    cursors bind parameters on the client and never prepare, so this one cursor
+    binds them on the server (``prepare_threshold`` in settings allows it).
+    """
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchone()
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cur:
+        cur.execute(sql, params, prepare=True)
+        return cur.fetchone()
 
 
 def _give_space_postgresql(ranked: list[SpaceInfo], g: _Giving) -> SpaceInfo | None:
@@ -564,9 +585,7 @@ def _give_space_postgresql(ranked: list[SpaceInfo], g: _Giving) -> SpaceInfo | N
         "agency": g.agency_code,
         "created": timezone.now(),
     }
-    with connection.cursor() as cur:
-        cur.execute(_GIVE_SPACE_POSTGRESQL, params)
-        row = cur.fetchone()
+    row = _fetch_one(_GIVE_SPACE_POSTGRESQL, params)
     return None if row is None else next(s for s in ranked if s.id == row[0])
 
 
@@ -666,90 +685,148 @@ _TICKET_COLUMNS = ", ".join(f't."{f.column}"' for f in Ticket._meta.concrete_fie
 _TICKET_DATETIMES = [f.get_internal_type() == "DateTimeField" for f in Ticket._meta.concrete_fields]
 
 
-def _queue_sql(
-    scope: Scope, now: datetime, *, first_only: bool, official: StaffProfile | None = None
-) -> tuple[str, list]:
-    """SQL for the tickets an official may call now, in call order.
+def _scope_where(scope: Scope, now: datetime) -> tuple[list[str], dict]:
+    """WHERE terms (named parameters) for the waiting tickets ``scope`` may call at ``now``."""
+    services = sorted(x for x in scope.services if x != ADVICE_SERVICE_ID)
+    sites = sorted(scope.sites)
+    params: dict = {f"site{i}": x for i, x in enumerate(sites)}
+    params |= {f"service{i}": x for i, x in enumerate(services)}
+    params["now"] = _dt(now)
+    service_match = [f"t.service_id IN ({_names('service', services)})"] if services else []
+    if ADVICE_SERVICE_ID in scope.services:
+        service_match.append("t.service_id IS NULL")
+    # One site (nearly every official) is an equality, which lets an index that leads
+    # with the site give its rows in order.
+    site_match = {0: "1 = 0", 1: "t.site_id = %(site0)s"}.get(
+        len(sites), f"t.site_id IN ({_names('site', sites)})"
+    )
+    where = [
+        f"t.state = {_literals(TicketState.WAITING)}",
+        site_match,
+        f"({' OR '.join(service_match)})" if service_match else "1 = 0",
+        "t.remote_ok" if scope.remote else "NOT t.remote_only",
+        "(t.parked_until IS NULL OR t.parked_until <= %(now)s)",
+    ]
+    return where, params
+
+
+def _names(prefix: str, values: list) -> str:
+    return ", ".join(f"%({prefix}{i})s" for i in range(len(values)))
+
+
+_BOOKING = _literals(Kind.BOOKING)
+
+
+def _queue_sql(scope: Scope, now: datetime) -> tuple[str, dict]:
+    """SQL for all the tickets an official may call now, in call order (for lists).
 
     The database sorts by the same key as ``core.queueing.policy.order_key``: the tier
     at ``now`` (0 overdue, 1 due booking, 2 chains and walk-ins, 3 early booking),
     then the tier's first value, the waiting start and the id, from the ``order_*``
     fields each ticket keeps. ``test_call_order__database_agrees_with_core`` checks
-    that both orders agree. With ``first_only`` on PostgreSQL it locks the first row
-    no other official holds (``FOR UPDATE SKIP LOCKED LIMIT 1``).
+    that both orders agree.
     """
-    overdue_before, due_until = (_dt(x) for x in core_policy.tier_bounds(now, POLICY))
-    services = sorted(x for x in scope.services if x != ADVICE_SERVICE_ID)
-    service_match = [f"t.service_id IN ({', '.join(['%s'] * len(services))})"] if services else []
-    if ADVICE_SERVICE_ID in scope.services:
-        service_match.append("t.service_id IS NULL")
-    sites = sorted(scope.sites)
-    where = [
-        f"t.state = {_literals(TicketState.WAITING)}",
-        f"t.site_id IN ({', '.join(['%s'] * len(sites))})" if sites else "1 = 0",
-        f"({' OR '.join(service_match)})" if service_match else "1 = 0",
-        "t.remote_ok" if scope.remote else "NOT t.remote_only",
-        "(t.parked_until IS NULL OR t.parked_until <= %s)",
-    ]
-    params: list = [*sites, *services, _dt(now)]
-    booking = _literals(Kind.BOOKING)
+    where, params = _scope_where(scope, now)
+    params["overdue"], params["due"] = (_dt(x) for x in core_policy.tier_bounds(now, POLICY))
     if not POLICY.serve_early_bookings:
-        where.append(f"NOT (t.kind = {booking} AND t.order_due > %s)")
-        params += [due_until]
-    if official is not None:
-        # Nobody is called while this official still holds a customer (saves a query).
-        where.append(
-            f"NOT EXISTS (SELECT 1 FROM {Ticket._meta.db_table} h WHERE h.called_by_id = %s"
-            f" AND h.state IN ({_literals(*HOLDING_STATES)}))"
-        )
-        params += [official.pk]
-    order = f"""
+        where.append(f"NOT (t.kind = {_BOOKING} AND t.order_due > %(due)s)")
+    sql = f"""
+        SELECT {_TICKET_COLUMNS} FROM {Ticket._meta.db_table} t WHERE {" AND ".join(where)}
         ORDER BY
-          CASE WHEN t.order_start < %s THEN 0
-               WHEN t.kind = {booking} AND t.order_due <= %s THEN 1
-               WHEN t.kind = {booking} THEN 3
+          CASE WHEN t.order_start < %(overdue)s THEN 0
+               WHEN t.kind = {_BOOKING} AND t.order_due <= %(due)s THEN 1
+               WHEN t.kind = {_BOOKING} THEN 3
                ELSE 2 END,
-          CASE WHEN t.order_start < %s THEN t.order_start
-               WHEN t.kind = {booking} THEN t.order_due
+          CASE WHEN t.order_start < %(overdue)s THEN t.order_start
+               WHEN t.kind = {_BOOKING} THEN t.order_due
                ELSE t.order_aged END,
           t.order_start, t.id
     """
-    params += [overdue_before, due_until, overdue_before]
+    return sql, params
+
+
+#: The call order's parts (``core.queueing.policy.order_key``), in the order they are
+#: called, each as (index, WHERE term, ORDER BY): the overdue, due bookings, chains
+#: and walk-ins, then (when the policy serves them) bookings that are early.
+_TIERS = [
+    (OVERDUE_INDEX, "t.order_start < %(overdue)s", "t.order_start, t.id"),
+    (
+        BOOKING_INDEX,
+        f"t.kind = {_BOOKING} AND t.order_start >= %(overdue)s AND t.order_due <= %(due)s",
+        "t.order_due, t.order_start, t.id",
+    ),
+    (
+        WALK_IN_INDEX,
+        f"NOT (t.kind = {_BOOKING}) AND t.order_start >= %(overdue)s",
+        "t.order_aged, t.order_start, t.id",
+    ),
+] + (
+    [
+        (
+            BOOKING_INDEX,
+            f"t.kind = {_BOOKING} AND t.order_start >= %(overdue)s AND t.order_due > %(due)s",
+            "t.order_due, t.order_start, t.id",
+        )
+    ]
+    if POLICY.serve_early_bookings
+    else []
+)
+
+
+def _next_sql(scope: Scope, now: datetime, official: StaffProfile) -> tuple[str, dict]:
+    """SQL for the first ticket ``official`` may call now, locked on PostgreSQL.
+
+    The call order is walked part by part (``_TIERS``), each part along its own index:
+    the first entry that passes the filters, and that no other official has locked
+    (``FOR UPDATE SKIP LOCKED``), is the ticket. ``UNION ALL`` under ``LIMIT 1`` runs
+    the parts one after another and stops at the first that gives a row, so a call
+    reads a few index entries instead of sorting the whole queue. The ticket's row is
+    read by its key with the registry version, which saves the snapshot's own query.
+    ``test_call_order`` checks the pick against the core's order.
+    """
+    where, params = _scope_where(scope, now)
+    params["overdue"], params["due"] = (_dt(x) for x in core_policy.tier_bounds(now, POLICY))
+    params["official"] = official.pk
+    # Nobody is called while this official still holds a customer (saves a query).
+    where.append(
+        f"NOT EXISTS (SELECT 1 FROM {Ticket._meta.db_table} h WHERE h.called_by_id = %(official)s"
+        f" AND h.state IN ({_literals(*HOLDING_STATES)}))"
+    )
     table = Ticket._meta.db_table
-    # SQLite would pick the (site, state) index and read every waiting row; the partial
-    # index covers the query, so the queue is sorted from the index alone.
-    hint = f" INDEXED BY {WAITING_QUEUE_INDEX}" if connection.vendor == "sqlite" else ""
-    matching = f"FROM {table} t{hint} WHERE {' AND '.join(where)} {order}"
-    if not first_only:
-        return f"SELECT {_TICKET_COLUMNS} {matching}", params
-    # Sort and lock only ids (narrow rows), then read the one ticket by its key, with
-    # the registry version, which saves the snapshot's own query.
-    lock = " FOR UPDATE OF t SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    sqlite = connection.vendor == "sqlite"
+    walks = []
+    for index, term, order in _TIERS:
+        hint = f" INDEXED BY {index}" if sqlite else ""
+        lock = "" if sqlite else " FOR UPDATE OF t SKIP LOCKED"
+        one = (
+            f"SELECT t.id FROM {table} t{hint} WHERE {' AND '.join(where)} AND {term}"
+            f" ORDER BY {order} LIMIT 1{lock}"
+        )
+        # A compound's parts may not lock (PostgreSQL) nor sort (SQLite): subqueries may.
+        walks.append(f"SELECT w.id FROM ({one}) w")
     version = RegistryVersion._meta.db_table
     sql = f"""
         SELECT {_TICKET_COLUMNS},
                COALESCE((SELECT token FROM {version} WHERE id = 1), 'none') AS registry_token
         FROM {table} t
-        WHERE t.id = (SELECT t.id {matching} LIMIT 1{lock})
+        WHERE t.id = ({" UNION ALL ".join(walks)} LIMIT 1)
     """
     return sql, params
 
 
 def callable_queue(scope: Scope, now: datetime) -> list[Ticket]:
     """The tickets this official may call now, in call order (no locks)."""
-    return list(Ticket.objects.raw(*_queue_sql(scope, now, first_only=False)))
+    return list(Ticket.objects.raw(*_queue_sql(scope, now)))
 
 
 def _next_locked(scope: Scope, now: datetime, official: StaffProfile) -> Ticket | None:
     """The first callable ticket that no other official is calling right now, locked.
 
-    PostgreSQL sorts the queue and locks the first row it can: twenty officials
+    PostgreSQL walks the queue and locks the first row it can: twenty officials
     pressing together get twenty different customers, one statement each, and nobody
     waits for anybody. (SQLite: the transaction already holds the write lock.)
     """
-    with connection.cursor() as cur:
-        cur.execute(*_queue_sql(scope, now, first_only=True, official=official))
-        row = cur.fetchone()
+    row = _fetch_one(*_next_sql(scope, now, official))
     if row is None:
         return None
     *values, token = row

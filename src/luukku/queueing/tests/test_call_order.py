@@ -1,9 +1,9 @@
-"""The database sorts the queue exactly as the core policy does.
+"""The database orders the queue exactly as the core policy does.
 
-``callable_queue`` orders tickets in SQL from the ``order_*`` fields each ticket
-keeps, so that "call next" can sort and lock in one statement. This test fills a
-queue with random kinds and times (microseconds included, ties included) and
-checks the SQL order against ``core.queueing.policy.order_queue`` at several
+``callable_queue`` sorts tickets in SQL from the ``order_*`` fields each ticket
+keeps; "call next" walks the same order part by part along the waiting indexes.
+These tests fill a queue with random kinds and times (microseconds included, ties
+included) and check both against ``core.queueing.policy.order_queue`` at several
 moments, on whichever database the suite runs on.
 """
 
@@ -13,18 +13,21 @@ import random
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from luukku.core.queueing import policy as core_policy
-from luukku.queueing.models import POLICY, Kind, Ticket
+from luukku.queueing.models import POLICY, Kind, Ticket, TicketState
 from luukku.queueing.services import (
     _ROW,
     Scope,
+    _next_locked,
     callable_queue,
     ticket_create,
     to_waiting,
     waiting_rows,
 )
+from luukku.registry.models import StaffProfile
 
 from .helpers import service
 
@@ -68,6 +71,35 @@ def test_call_order__database_agrees_with_core(demo, seed):
         ]
         got = [t.id for t in callable_queue(scope, at)]
         assert got == expected
+
+
+def _core_order(scope, at) -> list[int]:
+    items = [to_waiting(r) for r in waiting_rows(scope).values_list(*_ROW)]
+    ordered = core_policy.order_queue(
+        items, services=scope.services, now=at, sites=scope.sites, policy=POLICY
+    )
+    return [w.id for w in ordered]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_call_order__call_next_walk_picks_the_core_first(demo, seed):
+    """Call after call, the walk along the indexes picks the core order's first."""
+    rng = random.Random(100 + seed)
+    site, svc = demo["pori"], service("student-aid")
+    now = timezone.now()
+    _random_queue(site, svc, rng, now, n=30)
+    scope = Scope(frozenset({svc.pk}), frozenset({site.pk}), False)
+    nobody = StaffProfile(pk=0)
+    for offset in (0, 7, 33, 61):
+        at = now + timedelta(minutes=offset)
+        for _ in range(6):
+            expected = _core_order(scope, at)
+            with transaction.atomic():
+                picked = _next_locked(scope, at, nobody)
+            assert (picked.id if picked else None) == (expected[0] if expected else None)
+            if picked is None:
+                break
+            Ticket.objects.filter(pk=picked.id).update(state=TicketState.DONE)
 
 
 def test_call_order__order_fields_follow_every_save(demo):
