@@ -97,18 +97,27 @@ def _press_together(barrier, go_at) -> None:
         time.sleep(delay)
 
 
-def _work(official_id: int, scope, barrier, rounds: int = 0, go_at=None) -> dict:
+def _work(official_id: int, scope, barrier, opened, rounds: int = 0, go_at=None) -> dict:
     """One official: call next and finish until nobody waits; return latencies in ms.
 
-    With ``rounds`` the officials press "call next" together, round after round (a
-    barrier before each press, and one after it before they finish the customer, who
-    is served between presses), as when a room of officials finish at the same
-    moment; without it each calls again as soon as it has finished (a saturated
-    system where every official's finish competes with the others' calls).
+    The official's desk opens before the customers come: a first "call next" finds
+    the queue empty (as at the start of a day; it also readies the worker's caches
+    and prepared statements, as any running server has them), then ``opened`` waits
+    for the queue to be filled. With ``rounds`` the officials press "call next"
+    together, round after round (a barrier before each press, and one after it
+    before they finish the customer, who is served between presses), as when a room
+    of officials finish at the same moment; without it each calls again as soon as
+    it has finished (a saturated system where every official's finish competes with
+    the others' calls).
     """
-    out: dict = {"latencies": [], "called": [], "error": None}
+    out: dict = {"latencies": [], "called": [], "error": None, "wall": 0.0}
     try:
         official = StaffProfile.objects.get(pk=official_id)
+        if ticket_call_next(official=official, scope=scope).reason != "empty":
+            raise RuntimeError("the queue was not empty when the desk opened")
+        opened.wait(timeout=60)  # every desk is open
+        opened.wait(timeout=120)  # the customers have taken their numbers
+        started = time.perf_counter()
         barrier.wait()
         for _round in range(rounds or 10**9):
             if rounds:
@@ -130,6 +139,7 @@ def _work(official_id: int, scope, barrier, rounds: int = 0, go_at=None) -> dict
                 # round is over before anyone finishes, as at a real desk.
                 barrier.wait(timeout=60)
             ticket_finish(ticket=result.ticket, official=official)
+        out["wall"] = time.perf_counter() - started
     except Exception as exc:  # reported in the result
         out["error"] = repr(exc)
     finally:
@@ -137,29 +147,39 @@ def _work(official_id: int, scope, barrier, rounds: int = 0, go_at=None) -> dict
     return out
 
 
-def _run_threads(profiles: list) -> list[dict]:
+def _run_threads(profiles: list, fill) -> list[dict]:
     barrier = threading.Barrier(len(profiles))
+    opened = threading.Barrier(len(profiles) + 1)
     outputs: list[dict] = []
     lock = threading.Lock()
 
     def target(pk, scope):
-        out = _work(pk, scope, barrier)
+        out = _work(pk, scope, barrier, opened)
         with lock:
             outputs.append(out)
 
     threads = [threading.Thread(target=target, args=p) for p in profiles]
     for t in threads:
         t.start()
+    _open_and_fill(opened, fill)
     for t in threads:
         t.join()
     return outputs
 
 
-def _process_main(pk, scope, barrier, queue, rounds, go_at) -> None:
-    queue.put(_work(pk, scope, barrier, rounds, go_at))
+def _open_and_fill(opened, fill) -> None:
+    """Wait until every desk is open, queue the customers, let the officials call."""
+    opened.wait(timeout=60)
+    fill()
+    connections.close_all()
+    opened.wait(timeout=120)
 
 
-def _run_processes(profiles: list, rounds: int = 0) -> list[dict]:
+def _process_main(pk, scope, barrier, opened, queue, rounds, go_at) -> None:
+    queue.put(_work(pk, scope, barrier, opened, rounds, go_at))
+
+
+def _run_processes(profiles: list, fill, rounds: int = 0) -> list[dict]:
     """One OS process per official, as officials' requests reach separate server workers."""
     ctx = multiprocessing.get_context("fork")
     go_at = ctx.Value("d", 0.0)
@@ -168,13 +188,15 @@ def _run_processes(profiles: list, rounds: int = 0) -> list[dict]:
         go_at.value = time.monotonic() + PRESS_DELAY_S
 
     barrier = ctx.Barrier(len(profiles), action=set_moment)
+    opened = ctx.Barrier(len(profiles) + 1)
     queue = ctx.Queue()
     procs = [
-        ctx.Process(target=_process_main, args=(pk, scope, barrier, queue, rounds, go_at))
+        ctx.Process(target=_process_main, args=(pk, scope, barrier, opened, queue, rounds, go_at))
         for pk, scope in profiles
     ]
     for p in procs:
         p.start()
+    _open_and_fill(opened, fill)
     outputs = [queue.get() for _ in procs]
     for p in procs:
         p.join()
@@ -201,11 +223,13 @@ def run(
     if mode not in ("rounds", "processes", "threads"):
         raise ValueError("mode must be rounds, processes or threads")
     site, services, profiles = _setup(officials)
-    start = timezone.now() - timedelta(hours=1)
-    for i in range(tickets):
-        ticket_create(
-            site=site, service=services[i % len(services)], now=start + timedelta(seconds=5 * i)
-        )
+
+    def fill() -> None:
+        start = timezone.now() - timedelta(hours=1)
+        for i in range(tickets):
+            ticket_create(
+                site=site, service=services[i % len(services)], now=start + timedelta(seconds=5 * i)
+            )
 
     # A running server's workers hold the registry snapshot already (it is rebuilt only
     # when the registry changes); build it before the officials' processes fork, so
@@ -213,14 +237,13 @@ def run(
     registry_snapshot()
     profiles_ids = [(official.pk, scope) for official, scope in profiles]
     connections.close_all()  # each worker opens its own connection
-    wall = time.perf_counter()
     if mode == "threads":
-        outputs = _run_threads(profiles_ids)
+        outputs = _run_threads(profiles_ids, fill)
     elif mode == "rounds":
-        outputs = _run_processes(profiles_ids, rounds=-(-tickets // officials) + 1)
+        outputs = _run_processes(profiles_ids, fill, rounds=-(-tickets // officials) + 1)
     else:
-        outputs = _run_processes(profiles_ids)
-    wall = time.perf_counter() - wall
+        outputs = _run_processes(profiles_ids, fill)
+    wall = max(out["wall"] for out in outputs) or float("inf")  # inf: every worker failed
     latencies = [x for out in outputs for x in out["latencies"]]
     called = [x for out in outputs for x in out["called"]]
     errors = [out["error"] for out in outputs if out["error"]]

@@ -261,8 +261,13 @@ class Ticket(models.Model):
 class Call(models.Model):
     """A number called to a space: what displays show (number and place, nothing personal)."""
 
-    # No index of its own: the (site, id) index that displays read leads with it.
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="calls", db_index=False)
+    # No index of its own: the (site, id) index that displays read leads with it. No
+    # constraint in the database either: checking it share-locks the site's row, and
+    # twenty officials calling at once would queue on that one row. The value is always
+    # the called ticket's site, and Django still cascades a deleted site's calls.
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="calls", db_index=False, db_constraint=False
+    )
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="calls")
     space = models.ForeignKey(
         Space, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

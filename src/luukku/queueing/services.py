@@ -26,6 +26,7 @@ databases, and stays fast when twenty press together:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -70,7 +71,7 @@ from luukku.registry.models import (
     SpaceType,
     StaffProfile,
 )
-from luukku.registry.snapshot import RegistrySnapshot, registry_snapshot
+from luukku.registry.snapshot import RegistrySnapshot, registry_current, registry_snapshot
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
@@ -491,15 +492,15 @@ _HELD_BOOKING_STATES = (
 
 
 #: A space ``s`` that nobody holds now: no called or in-service ticket, no booking
-#: running at ``now`` other than this customer's own (named parameters: site, now,
-#: booking). Both databases' give-space statements use it.
+#: running at ``now`` other than this customer's own (named parameters: now,
+#: booking). Every give-space statement uses it.
 _FREE_NOW = f"""
     NOT EXISTS (
         SELECT 1 FROM {Ticket._meta.db_table} h
         WHERE h.space_id = s.id AND h.state IN ({_literals(*HOLDING_STATES)}))
     AND NOT EXISTS (
         SELECT 1 FROM {Booking._meta.db_table} b
-        WHERE b.space_id = s.id AND b.site_id = %(site)s
+        WHERE b.space_id = s.id AND b.site_id = s.site_id
           AND b.state IN ({_literals(*_HELD_BOOKING_STATES)})
           AND b.start <= %(now)s AND b."end" > %(now)s AND b.id <> %(booking)s)
 """
@@ -549,15 +550,36 @@ def _fetch_one(sql: str, params: dict) -> tuple | None:
     planning the walk along four indexes costs more than running it. Django's own
     cursors bind parameters on the client and never prepare, so this one cursor
     binds them on the server (``prepare_threshold`` in settings allows it).
+    The statements hold no literal ``%``.
     """
     if connection.vendor != "postgresql":
         with connection.cursor() as cur:
             cur.execute(sql, params)
             return cur.fetchone()
+    raw, names = _numbered(sql)
     connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cur:
-        cur.execute(sql, params, prepare=True)
+    with connection.wrap_database_errors, psycopg.RawCursor(connection.connection) as cur:
+        cur.execute(raw, [params[n] for n in names], prepare=True)
         return cur.fetchone()
+
+
+@functools.lru_cache(maxsize=256)
+def _numbered(sql: str) -> tuple[str, tuple[str, ...]]:
+    """``sql`` with its ``%(name)s`` parameters as PostgreSQL's ``$1, $2 ...``, and the names.
+
+    psycopg converts a query's placeholders on every execution once the text is longer
+    than its cache holds (the walk is); converted once here, the statement goes to the
+    server as it is (``RawCursor``).
+    """
+    names: list[str] = []
+
+    def number(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in names:
+            names.append(name)
+        return f"${names.index(name) + 1}"
+
+    return re.sub(r"%\((\w+)\)s", number, sql), tuple(names)
 
 
 def _give_space_postgresql(ranked: list[SpaceInfo], g: _Giving) -> SpaceInfo | None:
@@ -599,7 +621,7 @@ def _give_space_sqlite(ranked: list[SpaceInfo], g: _Giving) -> SpaceInfo | None:
             f"""SELECT s.id FROM {Space._meta.db_table} s
                 WHERE s.id IN ({", ".join(map(str, ids))}) AND {_FREE_NOW}
                 ORDER BY CASE s.id {order} END LIMIT 1""",
-            {"site": g.ticket.site_id, "now": _dt(g.now), "booking": g.ticket.booking_id or 0},
+            {"now": _dt(g.now), "booking": g.ticket.booking_id or 0},
         )
         row = cur.fetchone()
         if row is None:
@@ -645,20 +667,32 @@ def _need(snap: RegistrySnapshot, ticket: Ticket, remote: bool) -> SpaceNeed:
     if ticket.booking_id:
         visit = ticket.booking.visit
         group, accessible = visit.group_size, visit.needs_accessible
-    if ticket.service_id is None:
+    return _need_of(snap, ticket.service_id, ticket.needs_safe_room, remote, group, accessible)
+
+
+def _need_of(
+    snap: RegistrySnapshot,
+    service_id: int | None,
+    safe_room: bool,
+    remote: bool,
+    group: int = 1,
+    accessible: bool = False,
+) -> SpaceNeed:
+    """What space a customer of ``service_id`` needs (None: the info desk)."""
+    if service_id is None or service_id == ADVICE_SERVICE_ID:
         return SpaceNeed(
             space_types=ADVICE_SPACE_TYPES,
             group_size=group,
-            needs_safe_room=ticket.needs_safe_room,
+            needs_safe_room=safe_room,
             needs_accessible=accessible,
         )
-    service = snap.services[ticket.service_id]
+    service = snap.services[service_id]
     return SpaceNeed(
         space_types=service.space_types,
         equipment=service.equipment,
         group_size=max(group, service.group_size),
         agency=snap.agency_codes.get(service.agency_id),
-        needs_safe_room=ticket.needs_safe_room,
+        needs_safe_room=safe_room,
         needs_accessible=accessible,
         remote=remote,
     )
@@ -773,16 +807,15 @@ _TIERS = [
 )
 
 
-def _next_sql(scope: Scope, now: datetime, official: StaffProfile) -> tuple[str, dict]:
-    """SQL for the first ticket ``official`` may call now, locked on PostgreSQL.
+def _walk_sql(scope: Scope, now: datetime, official: StaffProfile) -> tuple[str, dict]:
+    """SQL giving the id of the first ticket ``official`` may call now, locked on PostgreSQL.
 
     The call order is walked part by part (``_TIERS``), each part along its own index:
     the first entry that passes the filters, and that no other official has locked
     (``FOR UPDATE SKIP LOCKED``), is the ticket. ``UNION ALL`` under ``LIMIT 1`` runs
     the parts one after another and stops at the first that gives a row, so a call
-    reads a few index entries instead of sorting the whole queue. The ticket's row is
-    read by its key with the registry version, which saves the snapshot's own query.
-    ``test_call_order`` checks the pick against the core's order.
+    reads a few index entries instead of sorting the whole queue. ``test_call_order``
+    checks the pick against the core's order.
     """
     where, params = _scope_where(scope, now)
     params["overdue"], params["due"] = (_dt(x) for x in core_policy.tier_bounds(now, POLICY))
@@ -804,12 +837,25 @@ def _next_sql(scope: Scope, now: datetime, official: StaffProfile) -> tuple[str,
         )
         # A compound's parts may not lock (PostgreSQL) nor sort (SQLite): subqueries may.
         walks.append(f"SELECT w.id FROM ({one}) w")
-    version = RegistryVersion._meta.db_table
+    return f"{' UNION ALL '.join(walks)} LIMIT 1", params
+
+
+#: The registry's version token (as ``RegistryVersion.current`` reads it), for SQL.
+_REGISTRY_TOKEN = (
+    f"COALESCE((SELECT token FROM {RegistryVersion._meta.db_table} WHERE id = 1), 'none')"
+)
+
+
+def _next_sql(scope: Scope, now: datetime, official: StaffProfile) -> tuple[str, dict]:
+    """The first ticket ``official`` may call now (locked on PostgreSQL), whole.
+
+    The ticket's row is read by its key with the registry version, which saves the
+    snapshot's own query.
+    """
+    walk, params = _walk_sql(scope, now, official)
     sql = f"""
-        SELECT {_TICKET_COLUMNS},
-               COALESCE((SELECT token FROM {version} WHERE id = 1), 'none') AS registry_token
-        FROM {table} t
-        WHERE t.id = ({" UNION ALL ".join(walks)} LIMIT 1)
+        SELECT {_TICKET_COLUMNS}, {_REGISTRY_TOKEN} AS registry_token
+        FROM {Ticket._meta.db_table} t WHERE t.id = ({walk})
     """
     return sql, params
 
@@ -830,15 +876,178 @@ def _next_locked(scope: Scope, now: datetime, official: StaffProfile) -> Ticket 
     if row is None:
         return None
     *values, token = row
+    ticket = _ticket_of(values)
+    ticket.registry_token = token
+    return ticket
+
+
+def _ticket_of(values: list) -> Ticket:
+    """A ticket from its columns as ``_TICKET_COLUMNS`` reads them."""
     if connection.vendor == "sqlite":  # Django's own conversion, as a queryset would do
         convert = connection.ops.convert_datetimefield_value
         values = [
             convert(v, None, connection) if is_dt else v
             for is_dt, v in zip(_TICKET_DATETIMES, values, strict=True)
         ]
-    ticket = Ticket.from_db(connection.alias, _TICKET_FIELDS, values)
-    ticket.registry_token = token
-    return ticket
+    return Ticket.from_db(connection.alias, _TICKET_FIELDS, values)
+
+
+@dataclass(frozen=True)
+class _ScopeSpaces:
+    """The spaces each walk-in of a scope may get, best first, as SQL parameters.
+
+    One entry per (site, service, safe room): ``keys`` names it, ``ranked`` lists the
+    fitting space ids best first (comma-separated), ``agencies`` gives the agency code
+    the display shows. ``space_ids``/``labels`` give each space's customer label.
+    ``params`` holds them as PostgreSQL array literals, built once per snapshot: the
+    server parses a literal far faster than the driver dumps a list element by element.
+    """
+
+    keys: list[str]
+    ranked: list[str]
+    agencies: list[str]
+    space_ids: list[int]
+    labels: list[str]
+
+    @property
+    def params(self) -> dict[str, str]:
+        return {
+            "keys": _array_literal(self.keys),
+            "ranked": _array_literal(self.ranked),
+            "agencies": _array_literal(self.agencies),
+            "space_ids": _array_literal(self.space_ids),
+            "labels": _array_literal(self.labels),
+        }
+
+
+def _array_literal(values: list) -> str:
+    """A PostgreSQL array literal of ``values`` (every element quoted and escaped)."""
+    quoted = (str(v).replace("\\", "\\\\").replace('"', '\\"') for v in values)
+    return "{" + ",".join(f'"{q}"' for q in quoted) + "}"
+
+
+def _scope_spaces(snap: RegistrySnapshot, scope: Scope) -> tuple[_ScopeSpaces, dict[str, str]]:
+    """The core's ranking for every walk-in ``scope`` may call (cached per snapshot)."""
+    cache = _rank_cache
+    if cache.snap is not snap:
+        cache.ranked, cache.snap = {}, snap
+    key = ("scope", scope.sites, scope.services, get_language())
+    found = cache.ranked.get(key)
+    if found is not None:
+        return found
+    keys, ranked, agencies, space_ids, labels = [], [], [], [], []
+    for site_id in sorted(scope.sites):
+        if site_id not in snap.sites:
+            continue
+        for s in _space_infos(snap, site_id):
+            space_ids.append(s.id)
+            labels.append(s.label)
+        for service_id in sorted(scope.services):
+            service = snap.services.get(service_id)
+            if service_id != ADVICE_SERVICE_ID and service is None:
+                continue
+            for safe in (False, True):
+                need = _need_of(snap, service_id, safe, remote=False)
+                keys.append(f"{site_id}:{service_id}:{int(safe)}")
+                ranked.append(",".join(str(x.id) for x in _ranked(snap, site_id, need)))
+                agencies.append(snap.agency_codes.get(service.agency_id, "") if service else "")
+    spaces = _ScopeSpaces(keys, ranked, agencies, space_ids, labels)
+    found = cache.ranked[key] = (spaces, spaces.params)
+    return found
+
+
+#: Call-next on PostgreSQL for a walk-in or a customer passed on, as ONE statement in
+#: autocommit: walk the queue and lock the first ticket (``_walk_sql``), look up the
+#: spaces that fit it (``_ScopeSpaces``, ranked by the core), lock the best free one,
+#: mark the ticket called and write the display's call. One round trip, no
+#: BEGIN/COMMIT of its own, a plan prepared once per connection: twenty officials
+#: pressing at once cost the database and the web workers as little as possible.
+#: It gives no space (``fast`` false) to a booked customer (their party and
+#: accessibility count) or when the registry changed since ``%(token)s``; the caller
+#: then takes the general path. ``%%s`` below is the walk's SQL.
+_CALL_NEXT_POSTGRESQL = f"""
+WITH pick AS MATERIALIZED ({{walk}}),
+tk AS (
+    SELECT t.id, t.site_id, t.number, r.ranked, r.agency
+    FROM {Ticket._meta.db_table} t
+    JOIN pick ON pick.id = t.id
+    JOIN unnest(%(keys)s::text[], %(ranked)s::text[], %(agencies)s::text[])
+         AS r(key, ranked, agency)
+      ON r.key = t.site_id || ':' || COALESCE(t.service_id, {ADVICE_SERVICE_ID}) || ':'
+                 || t.needs_safe_room::int
+    WHERE t.booking_id IS NULL AND {_REGISTRY_TOKEN} = %(token)s
+),
+sp AS (
+    SELECT s.id, tk.id AS ticket_id FROM {Space._meta.db_table} s, tk
+    WHERE s.id = ANY(string_to_array(tk.ranked, ',')::bigint[]) AND {_FREE_NOW}
+    ORDER BY array_position(string_to_array(tk.ranked, ',')::bigint[], s.id)
+    LIMIT 1 FOR UPDATE OF s SKIP LOCKED
+),
+called AS (
+    UPDATE {Ticket._meta.db_table} t
+    SET state = {_literals(TicketState.CALLED)}, called_at = %(now)s,
+        called_by_id = %(official)s, space_id = sp.id, remote = false, parked_until = NULL
+    FROM sp WHERE t.id = sp.ticket_id AND t.state = {_literals(TicketState.WAITING)}
+    RETURNING t.id, sp.id AS space_id
+),
+shown AS (
+    INSERT INTO {Call._meta.db_table}
+        (site_id, ticket_id, space_id, number, label, agency_code, recall, created_at)
+    SELECT tk.site_id, c.id, c.space_id, tk.number,
+           (%(labels)s::text[])[array_position(%(space_ids)s::bigint[], c.space_id)],
+           tk.agency, false, %(created)s
+    FROM called c JOIN tk ON tk.id = c.id
+    RETURNING space_id
+)
+SELECT {_TICKET_COLUMNS}, {_REGISTRY_TOKEN}, EXISTS (SELECT 1 FROM tk),
+       (SELECT space_id FROM shown)
+FROM {Ticket._meta.db_table} t JOIN pick ON pick.id = t.id
+"""
+
+
+def _call_next_postgresql(scope: Scope, now: datetime, official: StaffProfile) -> CallResult | None:
+    """Call-next in one statement (``_CALL_NEXT_POSTGRESQL``); None: take the general path."""
+    snap = registry_current() or registry_snapshot()
+    spaces, literals = _scope_spaces(snap, scope)
+    walk, params = _walk_sql(scope, now, official)
+    params |= literals
+    params |= {
+        "token": snap.version,
+        "booking": 0,  # a walk-in's space is not held by a booking of their own
+        "created": timezone.now(),
+    }
+    row = _fetch_one(_CALL_NEXT_POSTGRESQL.replace("{walk}", walk), params)
+    if row is None:
+        if _holds_customer(official):
+            raise QueueError("official", _("Finish or park your current customer first."))
+        return CallResult(None, "empty")
+    *values, token, fast, space_id = row
+    if token != snap.version:
+        registry_snapshot(token)  # the next attempt ranks with the new registry
+        return None
+    if not fast:
+        return None
+    ticket = _ticket_of(values)
+    if space_id is None:
+        return CallResult(None, "no_space", first_in_line=ticket)
+    label = spaces.labels[spaces.space_ids.index(space_id)]
+    _mark_called(ticket, official, now, space_id, remote=False, video=ticket.video_url)
+    if ticket.phone:
+        transaction.on_commit(lambda: _sms_called(ticket, label))
+    return CallResult(ticket, "called")
+
+
+def _mark_called(
+    ticket: Ticket, official: StaffProfile, now: datetime, space_id: int, remote: bool, video: str
+) -> None:
+    """Set on ``ticket`` what the call statement wrote to its row."""
+    ticket.state, ticket.called_at, ticket.called_by = TicketState.CALLED, now, official
+    ticket.space_id, ticket.remote, ticket.video_url, ticket.parked_until = (
+        space_id,
+        remote,
+        video,
+        None,
+    )
 
 
 def _video_link(snap: RegistrySnapshot, ticket: Ticket, now: datetime) -> str:
@@ -878,13 +1087,7 @@ def _call(ticket: Ticket, official: StaffProfile, remote: bool, now: datetime) -
         space = _give_space_sqlite(ranked, giving)
     if space is None:
         return False
-    ticket.state, ticket.called_at, ticket.called_by = TicketState.CALLED, now, official
-    ticket.space_id, ticket.remote, ticket.video_url, ticket.parked_until = (
-        space.id,
-        remote,
-        giving.video,
-        None,
-    )
+    _mark_called(ticket, official, now, space.id, remote, giving.video)
     if ticket.booking_id and ticket.booking.state == BookingState.CHECKED_IN:
         booking_transition(booking=ticket.booking, to=BookingState.CALLED, now=now)
     if ticket.phone:
@@ -927,6 +1130,15 @@ def ticket_call_next(
 ) -> CallResult:
     """Call the next customer by the documented policy and give them a free space."""
     now = now or timezone.now()
+    if connection.vendor == "postgresql" and not scope.remote:
+        for _attempt in range(3):
+            try:
+                result = _call_next_postgresql(scope, now, official)
+            except IntegrityError:  # a space given out a moment before: walk again
+                continue
+            if result is not None:
+                return result
+            break
 
     def call() -> CallResult:
         ticket = _next_locked(scope, now, official)

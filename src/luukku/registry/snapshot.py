@@ -386,6 +386,14 @@ class _Holder:
 _holder = _Holder()
 
 
+def registry_current() -> RegistrySnapshot | None:
+    """The snapshot this process holds, unchecked (None before the first build).
+
+    For a statement that checks the version itself and tells when it was stale.
+    """
+    return _holder.current
+
+
 def registry_snapshot(version: str | None = None) -> RegistrySnapshot:
     """The registry as of now: one query to check the version, a rebuild only after a change.
 
