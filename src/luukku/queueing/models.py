@@ -144,7 +144,9 @@ class Ticket(models.Model):
     )
     number = models.CharField(_("number"), max_length=12)
     day = models.DateField(_("day"))
-    token = models.CharField(max_length=20, unique=True, default=new_ticket_token, editable=False)
+    # Unique by a constraint (below), not ``unique=True``: on PostgreSQL that would add
+    # a second, pattern-matching index that nothing uses and every call updates.
+    token = models.CharField(max_length=20, default=new_ticket_token, editable=False)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.WALK_IN)
     booking = models.ForeignKey(
         Booking,
@@ -223,6 +225,7 @@ class Ticket(models.Model):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["token"], name="one_ticket_per_token"),
             models.UniqueConstraint(
                 fields=["queue", "day", "number"], name="one_number_per_queue_day"
             ),

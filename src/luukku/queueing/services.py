@@ -807,7 +807,16 @@ _TIERS = [
 )
 
 
-def _walk_sql(scope: Scope, now: datetime, official: StaffProfile) -> tuple[str, dict]:
+#: Whether official ``%(official)s`` holds a called or in-service customer.
+_HOLDS = (
+    f"EXISTS (SELECT 1 FROM {Ticket._meta.db_table} h WHERE h.called_by_id = %(official)s"
+    f" AND h.state IN ({_literals(*HOLDING_STATES)}))"
+)
+
+
+def _walk_sql(
+    scope: Scope, now: datetime, official: StaffProfile, *, unless_holding: bool = True
+) -> tuple[str, dict]:
     """SQL giving the id of the first ticket ``official`` may call now, locked on PostgreSQL.
 
     The call order is walked part by part (``_TIERS``), each part along its own index:
@@ -820,11 +829,9 @@ def _walk_sql(scope: Scope, now: datetime, official: StaffProfile) -> tuple[str,
     where, params = _scope_where(scope, now)
     params["overdue"], params["due"] = (_dt(x) for x in core_policy.tier_bounds(now, POLICY))
     params["official"] = official.pk
-    # Nobody is called while this official still holds a customer (saves a query).
-    where.append(
-        f"NOT EXISTS (SELECT 1 FROM {Ticket._meta.db_table} h WHERE h.called_by_id = %(official)s"
-        f" AND h.state IN ({_literals(*HOLDING_STATES)}))"
-    )
+    if unless_holding:
+        # Nobody is called while this official still holds a customer (saves a query).
+        where.append(f"NOT {_HOLDS}")
     table = Ticket._meta.db_table
     sqlite = connection.vendor == "sqlite"
     walks = []
@@ -963,24 +970,27 @@ def _scope_spaces(snap: RegistrySnapshot, scope: Scope) -> tuple[_ScopeSpaces, d
 #: BEGIN/COMMIT of its own, a plan prepared once per connection: twenty officials
 #: pressing at once cost the database and the web workers as little as possible.
 #: It gives no space (``fast`` false) to a booked customer (their party and
-#: accessibility count) or when the registry changed since ``%(token)s``; the caller
-#: then takes the general path. ``%%s`` below is the walk's SQL.
+#: accessibility count), while the official still holds a customer, or when the
+#: registry changed since ``%(token)s``; the caller then takes the general path.
+#: ``{walk}`` is replaced by the walk's SQL. Keep the plan small: every execution
+#: initialises every node of it, which costs more than running most of them.
 _CALL_NEXT_POSTGRESQL = f"""
 WITH pick AS MATERIALIZED ({{walk}}),
 tk AS (
-    SELECT t.id, t.site_id, t.number, r.ranked, r.agency
-    FROM {Ticket._meta.db_table} t
-    JOIN pick ON pick.id = t.id
-    JOIN unnest(%(keys)s::text[], %(ranked)s::text[], %(agencies)s::text[])
-         AS r(key, ranked, agency)
-      ON r.key = t.site_id || ':' || COALESCE(t.service_id, {ADVICE_SERVICE_ID}) || ':'
-                 || t.needs_safe_room::int
-    WHERE t.booking_id IS NULL AND {_REGISTRY_TOKEN} = %(token)s
+    SELECT t.id, t.site_id, t.number,
+           string_to_array((%(ranked)s::text[])[k.i], ',')::bigint[] AS ranked,
+           (%(agencies)s::text[])[k.i] AS agency
+    FROM {Ticket._meta.db_table} t JOIN pick ON pick.id = t.id,
+         LATERAL (SELECT array_position(%(keys)s::text[], t.site_id || ':'
+                  || COALESCE(t.service_id, {ADVICE_SERVICE_ID}) || ':' || t.needs_safe_room::int)
+                  AS i) k
+    WHERE k.i IS NOT NULL AND t.booking_id IS NULL AND NOT {_HOLDS}
+      AND {_REGISTRY_TOKEN} = %(token)s
 ),
 sp AS (
     SELECT s.id, tk.id AS ticket_id FROM {Space._meta.db_table} s, tk
-    WHERE s.id = ANY(string_to_array(tk.ranked, ',')::bigint[]) AND {_FREE_NOW}
-    ORDER BY array_position(string_to_array(tk.ranked, ',')::bigint[], s.id)
+    WHERE s.id = ANY(tk.ranked) AND {_FREE_NOW}
+    ORDER BY array_position(tk.ranked, s.id)
     LIMIT 1 FOR UPDATE OF s SKIP LOCKED
 ),
 called AS (
@@ -1009,7 +1019,9 @@ def _call_next_postgresql(scope: Scope, now: datetime, official: StaffProfile) -
     """Call-next in one statement (``_CALL_NEXT_POSTGRESQL``); None: take the general path."""
     snap = registry_current() or registry_snapshot()
     spaces, literals = _scope_spaces(snap, scope)
-    walk, params = _walk_sql(scope, now, official)
+    # The holder check is made once, on the ticket the walk found (a customer held
+    # shows as not ``fast``; the general path then tells the official).
+    walk, params = _walk_sql(scope, now, official, unless_holding=False)
     params |= literals
     params |= {
         "token": snap.version,
