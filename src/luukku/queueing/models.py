@@ -116,9 +116,12 @@ HOLDING_STATES = (TicketState.CALLED, TicketState.IN_SERVICE)
 
 
 class Ticket(models.Model):
-    # Every call updates a ticket's indexed columns, so each index costs on the hot
-    # path: site, queue and service get no index of their own, the composite indexes
-    # and the unique number constraint below lead with them.
+    # Every call updates a ticket's row, and every index costs on that hot path (on
+    # PostgreSQL each non-partial index gets a new entry on every call). So the foreign
+    # keys get no index of their own: the indexes below lead with queue and service,
+    # waiting tickets are found by the walk indexes (site first), held ones by the two
+    # partial indexes; a site, a space or a staff member is deleted rarely enough that
+    # Django's look-up of their tickets may read the table.
     site = models.ForeignKey(
         Site,
         on_delete=models.PROTECT,
@@ -180,9 +183,15 @@ class Ticket(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("called by"),
+        db_index=False,
     )
     space = models.ForeignKey(
-        Space, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("space")
+        Space,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("space"),
+        db_index=False,
     )
     remote = models.BooleanField(_("served by video"), default=False)
     video_url = models.URLField(_("video-session link"), blank=True)
@@ -199,8 +208,8 @@ class Ticket(models.Model):
         verbose_name_plural = _("tickets")
         ordering = ["queued_at", "id"]
         indexes = [
-            models.Index(fields=["site", "state"]),
-            models.Index(fields=["service", "state", "service_ended_at"]),
+            # Recent service times per service, for the waiting-time estimate.
+            models.Index(fields=["service", "service_ended_at"], name="ended_by_service"),
             models.Index(
                 fields=["site", "order_start", "id", "kind", *_WALK_FILTERS],
                 condition=Q(state="waiting"),

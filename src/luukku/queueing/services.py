@@ -552,15 +552,22 @@ def _fetch_one(sql: str, params: dict) -> tuple | None:
     binds them on the server (``prepare_threshold`` in settings allows it).
     The statements hold no literal ``%``.
     """
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cur:
-            cur.execute(sql, params)
-            return cur.fetchone()
+    if connection.vendor == "sqlite":
+        # SQLite names parameters ``:name`` itself; Django's cursor would convert the
+        # text with a regular expression on every execution.
+        connection.ensure_connection()
+        with connection.wrap_database_errors:
+            return connection.connection.execute(_colon_named(sql), params).fetchone()
     raw, names = _numbered(sql)
     connection.ensure_connection()
     with connection.wrap_database_errors, psycopg.RawCursor(connection.connection) as cur:
         cur.execute(raw, [params[n] for n in names], prepare=True)
         return cur.fetchone()
+
+
+@functools.lru_cache(maxsize=256)
+def _colon_named(sql: str) -> str:
+    return re.sub(r"%\((\w+)\)s", r":\1", sql)
 
 
 @functools.lru_cache(maxsize=256)
@@ -612,54 +619,60 @@ def _give_space_postgresql(ranked: list[SpaceInfo], g: _Giving) -> SpaceInfo | N
 
 
 def _give_space_sqlite(ranked: list[SpaceInfo], g: _Giving) -> SpaceInfo | None:
-    """The same as the PostgreSQL statement, in steps: SQLite's write lock is held throughout."""
-    # The ids are the snapshot's integers, written into the text (SQLite has no arrays).
-    ids = [int(s.id) for s in ranked]
-    order = " ".join(f"WHEN {pk} THEN {i}" for i, pk in enumerate(ids))
-    with connection.cursor() as cur:
-        cur.execute(
-            f"""SELECT s.id FROM {Space._meta.db_table} s
-                WHERE s.id IN ({", ".join(map(str, ids))}) AND {_FREE_NOW}
-                ORDER BY CASE s.id {order} END LIMIT 1""",
-            {"now": _dt(g.now), "booking": g.ticket.booking_id or 0},
-        )
-        row = cur.fetchone()
-        if row is None:
-            return None
-        space = next(s for s in ranked if s.id == row[0])
-        cur.execute(
-            f"""UPDATE {Ticket._meta.db_table} SET state = %s, called_at = %s, called_by_id = %s,
-                    space_id = %s, remote = %s, video_url = %s, parked_until = NULL
-                WHERE id = %s AND state = %s""",
-            [
-                TicketState.CALLED,
-                _dt(g.now),
-                g.official.pk,
-                space.id,
-                g.remote,
-                g.video,
-                g.ticket.pk,
-                TicketState.WAITING,
-            ],
-        )
-        if cur.rowcount != 1:
-            return None
-        cur.execute(
-            f"""INSERT INTO {Call._meta.db_table}
-                (site_id, ticket_id, space_id, number, label, agency_code, recall, created_at)
-                VALUES (%s, %s, %s, %s, %s, %s, %s, %s)""",
-            [
-                g.ticket.site_id,
-                g.ticket.pk,
-                space.id,
-                g.ticket.number,
-                space.label,
-                g.agency_code,
-                False,
-                _dt(timezone.now()),
-            ],
-        )
+    """The same as the PostgreSQL statement in two: SQLite's write lock is held throughout."""
+    row = _fetch_one(
+        _give_space_sqlite_text(tuple(int(s.id) for s in ranked)),
+        {
+            "now": _dt(g.now),
+            "booking": g.ticket.booking_id or 0,
+            "official": g.official.pk,
+            "remote": g.remote,
+            "video": g.video,
+            "ticket": g.ticket.pk,
+        },
+    )
+    if row is None:
+        return None
+    space = next(s for s in ranked if s.id == row[0])
+    _fetch_one(
+        _CALL_INSERT_SQLITE,
+        {
+            "site": g.ticket.site_id,
+            "ticket": g.ticket.pk,
+            "space": space.id,
+            "number": g.ticket.number,
+            "label": space.label,
+            "agency": g.agency_code,
+            "created": _dt(timezone.now()),
+        },
+    )
     return space
+
+
+@functools.lru_cache(maxsize=256)
+def _give_space_sqlite_text(ids: tuple[int, ...]) -> str:
+    """Give the ticket the first free space of ``ids`` (the snapshot's integers, in the text:
+    SQLite has no arrays) and mark it called, in one statement; the space's id comes back."""
+    order = " ".join(f"WHEN {pk} THEN {i}" for i, pk in enumerate(ids))
+    return f"""
+        UPDATE {Ticket._meta.db_table} AS t
+        SET state = {_literals(TicketState.CALLED)}, called_at = %(now)s,
+            called_by_id = %(official)s, space_id = f.id, remote = %(remote)s,
+            video_url = %(video)s, parked_until = NULL
+        FROM (SELECT s.id FROM {Space._meta.db_table} s
+              WHERE s.id IN ({", ".join(map(str, ids))}) AND {_FREE_NOW}
+              ORDER BY CASE s.id {order} END LIMIT 1) AS f
+        WHERE t.id = %(ticket)s AND t.state = {_literals(TicketState.WAITING)}
+        RETURNING space_id
+    """
+
+
+_CALL_INSERT_SQLITE = f"""
+    INSERT INTO {Call._meta.db_table}
+        (site_id, ticket_id, space_id, number, label, agency_code, recall, created_at)
+    VALUES (%(site)s, %(ticket)s, %(space)s, %(number)s, %(label)s, %(agency)s, 0, %(created)s)
+    RETURNING id
+"""
 
 
 def _need(snap: RegistrySnapshot, ticket: Ticket, remote: bool) -> SpaceNeed:
@@ -721,31 +734,44 @@ _TICKET_DATETIMES = [f.get_internal_type() == "DateTimeField" for f in Ticket._m
 
 def _scope_where(scope: Scope, now: datetime) -> tuple[list[str], dict]:
     """WHERE terms (named parameters) for the waiting tickets ``scope`` may call at ``now``."""
+    return list(_scope_terms(*_shape(scope))), _scope_params(scope, now)
+
+
+def _shape(scope: Scope) -> tuple[int, int, bool, bool]:
+    """What the text of a scope's SQL depends on: how many sites and services, advice, remote."""
+    advice = ADVICE_SERVICE_ID in scope.services
+    return len(scope.sites), len(scope.services) - advice, advice, scope.remote
+
+
+def _scope_params(scope: Scope, now: datetime) -> dict:
+    params: dict = {f"site{i}": x for i, x in enumerate(sorted(scope.sites))}
     services = sorted(x for x in scope.services if x != ADVICE_SERVICE_ID)
-    sites = sorted(scope.sites)
-    params: dict = {f"site{i}": x for i, x in enumerate(sites)}
     params |= {f"service{i}": x for i, x in enumerate(services)}
     params["now"] = _dt(now)
+    return params
+
+
+@functools.lru_cache(maxsize=64)
+def _scope_terms(sites: int, services: int, advice: bool, remote: bool) -> tuple[str, ...]:
     service_match = [f"t.service_id IN ({_names('service', services)})"] if services else []
-    if ADVICE_SERVICE_ID in scope.services:
+    if advice:
         service_match.append("t.service_id IS NULL")
     # One site (nearly every official) is an equality, which lets an index that leads
     # with the site give its rows in order.
     site_match = {0: "1 = 0", 1: "t.site_id = %(site0)s"}.get(
-        len(sites), f"t.site_id IN ({_names('site', sites)})"
+        sites, f"t.site_id IN ({_names('site', sites)})"
     )
-    where = [
+    return (
         f"t.state = {_literals(TicketState.WAITING)}",
         site_match,
         f"({' OR '.join(service_match)})" if service_match else "1 = 0",
-        "t.remote_ok" if scope.remote else "NOT t.remote_only",
+        "t.remote_ok" if remote else "NOT t.remote_only",
         "(t.parked_until IS NULL OR t.parked_until <= %(now)s)",
-    ]
-    return where, params
+    )
 
 
-def _names(prefix: str, values: list) -> str:
-    return ", ".join(f"%({prefix}{i})s" for i in range(len(values)))
+def _names(prefix: str, count: int) -> str:
+    return ", ".join(f"%({prefix}{i})s" for i in range(count))
 
 
 _BOOKING = _literals(Kind.BOOKING)
@@ -826,14 +852,20 @@ def _walk_sql(
     reads a few index entries instead of sorting the whole queue. ``test_call_order``
     checks the pick against the core's order.
     """
-    where, params = _scope_where(scope, now)
+    params = _scope_params(scope, now)
     params["overdue"], params["due"] = (_dt(x) for x in core_policy.tier_bounds(now, POLICY))
     params["official"] = official.pk
+    return _walk_text(_shape(scope), unless_holding, connection.vendor), params
+
+
+@functools.lru_cache(maxsize=64)
+def _walk_text(shape: tuple, unless_holding: bool, vendor: str) -> str:
+    where = list(_scope_terms(*shape))
     if unless_holding:
         # Nobody is called while this official still holds a customer (saves a query).
         where.append(f"NOT {_HOLDS}")
     table = Ticket._meta.db_table
-    sqlite = connection.vendor == "sqlite"
+    sqlite = vendor == "sqlite"
     walks = []
     for index, term, order in _TIERS:
         hint = f" INDEXED BY {index}" if sqlite else ""
@@ -844,7 +876,7 @@ def _walk_sql(
         )
         # A compound's parts may not lock (PostgreSQL) nor sort (SQLite): subqueries may.
         walks.append(f"SELECT w.id FROM ({one}) w")
-    return f"{' UNION ALL '.join(walks)} LIMIT 1", params
+    return f"{' UNION ALL '.join(walks)} LIMIT 1"
 
 
 #: The registry's version token (as ``RegistryVersion.current`` reads it), for SQL.
@@ -860,11 +892,15 @@ def _next_sql(scope: Scope, now: datetime, official: StaffProfile) -> tuple[str,
     snapshot's own query.
     """
     walk, params = _walk_sql(scope, now, official)
-    sql = f"""
+    return _whole(walk), params
+
+
+@functools.lru_cache(maxsize=64)
+def _whole(walk: str) -> str:
+    return f"""
         SELECT {_TICKET_COLUMNS}, {_REGISTRY_TOKEN} AS registry_token
         FROM {Ticket._meta.db_table} t WHERE t.id = ({walk})
     """
-    return sql, params
 
 
 def callable_queue(scope: Scope, now: datetime) -> list[Ticket]:
@@ -1015,6 +1051,11 @@ FROM {Ticket._meta.db_table} t JOIN pick ON pick.id = t.id
 """
 
 
+@functools.lru_cache(maxsize=64)
+def _call_next_text(walk: str) -> str:
+    return _CALL_NEXT_POSTGRESQL.replace("{walk}", walk)
+
+
 def _call_next_postgresql(scope: Scope, now: datetime, official: StaffProfile) -> CallResult | None:
     """Call-next in one statement (``_CALL_NEXT_POSTGRESQL``); None: take the general path."""
     snap = registry_current() or registry_snapshot()
@@ -1028,7 +1069,7 @@ def _call_next_postgresql(scope: Scope, now: datetime, official: StaffProfile) -
         "booking": 0,  # a walk-in's space is not held by a booking of their own
         "created": timezone.now(),
     }
-    row = _fetch_one(_CALL_NEXT_POSTGRESQL.replace("{walk}", walk), params)
+    row = _fetch_one(_call_next_text(walk), params)
     if row is None:
         if _holds_customer(official):
             raise QueueError("official", _("Finish or park your current customer first."))

@@ -324,3 +324,18 @@ def test_estimate__instant_finishes__do_not_talk_the_estimate_down(demo):
             service_ended_at=now,
         )
     assert recent_service_minutes(t.service_id) == [12.0]
+
+
+def test_space__database_refuses_a_second_customer_in_one_space(demo):
+    """The partial unique index itself: even a write that skips every check fails."""
+    from django.db import IntegrityError, transaction
+
+    pori = demo["pori"]
+    a, b = walk_in(pori, "passport"), walk_in(pori, "passport")
+    booth = Space.objects.filter(site=pori, space_type=SpaceType.SCREENED_BOOTH).first()
+    Ticket.objects.filter(pk=a.pk).update(state=TicketState.CALLED, space=booth)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Ticket.objects.filter(pk=b.pk).update(state=TicketState.IN_SERVICE, space=booth)
+    # Once the first customer is done, the space takes the next one.
+    Ticket.objects.filter(pk=a.pk).update(state=TicketState.DONE)
+    Ticket.objects.filter(pk=b.pk).update(state=TicketState.CALLED, space=booth)
