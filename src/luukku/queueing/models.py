@@ -281,8 +281,10 @@ class Call(models.Model):
         Site, on_delete=models.CASCADE, related_name="calls", db_index=False, db_constraint=False
     )
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="calls")
+    # Written on every call and read only through the call (displays join it by key):
+    # no index of its own; deleting a space may read the calls to clear it.
     space = models.ForeignKey(
-        Space, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Space, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     number = models.CharField(max_length=12)
     label = models.CharField(max_length=60)
