@@ -457,25 +457,30 @@ def _space_infos(snap: RegistrySnapshot, site_id: int) -> list[SpaceInfo]:
 
 
 class _RankCache:
-    """The core's space ranking per (site, need, language), for one registry snapshot.
+    """The core's space rankings for one registry snapshot: per (site, need, language),
+    and per scope (``_ScopeSpaces``).
 
     The ranking depends only on the registry and the need, not on who holds a space
     now (the database filters those), so twenty calls for the same kind of customer
-    rank once. A new snapshot (any registry change) starts an empty cache.
+    rank once. A new snapshot (any registry change) starts empty caches.
     """
 
     def __init__(self) -> None:
         self.snap: RegistrySnapshot | None = None
         self.ranked: dict[tuple, list[SpaceInfo]] = {}
+        self.scopes: dict[tuple, _ScopeSpaces] = {}
+
+    def of(self, snap: RegistrySnapshot) -> _RankCache:
+        if self.snap is not snap:
+            self.snap, self.ranked, self.scopes = snap, {}, {}
+        return self
 
 
 _rank_cache = _RankCache()
 
 
 def _ranked(snap: RegistrySnapshot, site_id: int, need: SpaceNeed) -> list[SpaceInfo]:
-    cache = _rank_cache
-    if cache.snap is not snap:
-        cache.ranked, cache.snap = {}, snap
+    cache = _rank_cache.of(snap)
     key = (site_id, need, get_language())
     ranked = cache.ranked.get(key)
     if ranked is None:
@@ -518,6 +523,19 @@ class _Giving:
     now: datetime
 
 
+#: What a call writes to the ticket's row, in every give-space statement (each adds the
+#: space, and how the customer is served).
+_MARK_CALLED = f"""state = {_literals(TicketState.CALLED)}, called_at = %(now)s,
+        called_by_id = %(official)s, parked_until = NULL"""
+
+#: Only a waiting ticket is called.
+_STILL_WAITING = f"t.state = {_literals(TicketState.WAITING)}"
+
+#: The display's call row.
+_CALL_COLUMNS = f"""{Call._meta.db_table}
+    (site_id, ticket_id, space_id, number, label, agency_code, recall, created_at)"""
+
+
 #: One statement, constant text (so the driver parses it once): lock the best free space
 #: in rank order, mark the ticket called and write the display's call.
 _GIVE_SPACE_POSTGRESQL = f"""
@@ -528,13 +546,11 @@ WITH sp AS (
     LIMIT 1 FOR UPDATE OF s SKIP LOCKED
 ), called AS (
     UPDATE {Ticket._meta.db_table} t
-    SET state = {_literals(TicketState.CALLED)}, called_at = %(now)s, called_by_id = %(official)s, space_id = sp.id,
-        remote = %(remote)s, video_url = %(video)s, parked_until = NULL
-    FROM sp WHERE t.id = %(ticket)s AND t.state = {_literals(TicketState.WAITING)}
+    SET {_MARK_CALLED}, space_id = sp.id, remote = %(remote)s, video_url = %(video)s
+    FROM sp WHERE t.id = %(ticket)s AND {_STILL_WAITING}
     RETURNING t.id AS ticket_id, sp.id AS space_id
 )
-INSERT INTO {Call._meta.db_table}
-    (site_id, ticket_id, space_id, number, label, agency_code, recall, created_at)
+INSERT INTO {_CALL_COLUMNS}
 SELECT %(site)s, c.ticket_id, c.space_id, %(number)s,
        (%(labels)s::text[])[array_position(%(ranked)s::bigint[], c.space_id)],
        %(agency)s, false, %(created)s
@@ -656,20 +672,17 @@ def _give_space_sqlite_text(ids: tuple[int, ...]) -> str:
     order = " ".join(f"WHEN {pk} THEN {i}" for i, pk in enumerate(ids))
     return f"""
         UPDATE {Ticket._meta.db_table} AS t
-        SET state = {_literals(TicketState.CALLED)}, called_at = %(now)s,
-            called_by_id = %(official)s, space_id = f.id, remote = %(remote)s,
-            video_url = %(video)s, parked_until = NULL
+        SET {_MARK_CALLED}, space_id = f.id, remote = %(remote)s, video_url = %(video)s
         FROM (SELECT s.id FROM {Space._meta.db_table} s
               WHERE s.id IN ({", ".join(map(str, ids))}) AND {_FREE_NOW}
               ORDER BY CASE s.id {order} END LIMIT 1) AS f
-        WHERE t.id = %(ticket)s AND t.state = {_literals(TicketState.WAITING)}
+        WHERE t.id = %(ticket)s AND {_STILL_WAITING}
         RETURNING space_id
     """
 
 
 _CALL_INSERT_SQLITE = f"""
-    INSERT INTO {Call._meta.db_table}
-        (site_id, ticket_id, space_id, number, label, agency_code, recall, created_at)
+    INSERT INTO {_CALL_COLUMNS}
     VALUES (%(site)s, %(ticket)s, %(space)s, %(number)s, %(label)s, %(agency)s, 0, %(created)s)
     RETURNING id
 """
@@ -942,7 +955,7 @@ class _ScopeSpaces:
     One entry per (site, service, safe room): ``keys`` names it, ``ranked`` lists the
     fitting space ids best first (comma-separated), ``agencies`` gives the agency code
     the display shows. ``space_ids``/``labels`` give each space's customer label.
-    ``params`` holds them as PostgreSQL array literals, built once per snapshot: the
+    ``literals`` holds them as PostgreSQL array literals, built once per snapshot: the
     server parses a literal far faster than the driver dumps a list element by element.
     """
 
@@ -952,8 +965,8 @@ class _ScopeSpaces:
     space_ids: list[int]
     labels: list[str]
 
-    @property
-    def params(self) -> dict[str, str]:
+    @functools.cached_property
+    def literals(self) -> dict[str, str]:
         return {
             "keys": _array_literal(self.keys),
             "ranked": _array_literal(self.ranked),
@@ -969,13 +982,11 @@ def _array_literal(values: list) -> str:
     return "{" + ",".join(f'"{q}"' for q in quoted) + "}"
 
 
-def _scope_spaces(snap: RegistrySnapshot, scope: Scope) -> tuple[_ScopeSpaces, dict[str, str]]:
+def _scope_spaces(snap: RegistrySnapshot, scope: Scope) -> _ScopeSpaces:
     """The core's ranking for every walk-in ``scope`` may call (cached per snapshot)."""
-    cache = _rank_cache
-    if cache.snap is not snap:
-        cache.ranked, cache.snap = {}, snap
-    key = ("scope", scope.sites, scope.services, get_language())
-    found = cache.ranked.get(key)
+    cache = _rank_cache.of(snap)
+    key = (scope.sites, scope.services, get_language())
+    found = cache.scopes.get(key)
     if found is not None:
         return found
     keys, ranked, agencies, space_ids, labels = [], [], [], [], []
@@ -994,8 +1005,7 @@ def _scope_spaces(snap: RegistrySnapshot, scope: Scope) -> tuple[_ScopeSpaces, d
                 keys.append(f"{site_id}:{service_id}:{int(safe)}")
                 ranked.append(",".join(str(x.id) for x in _ranked(snap, site_id, need)))
                 agencies.append(snap.agency_codes.get(service.agency_id, "") if service else "")
-    spaces = _ScopeSpaces(keys, ranked, agencies, space_ids, labels)
-    found = cache.ranked[key] = (spaces, spaces.params)
+    found = cache.scopes[key] = _ScopeSpaces(keys, ranked, agencies, space_ids, labels)
     return found
 
 
@@ -1031,14 +1041,12 @@ sp AS (
 ),
 called AS (
     UPDATE {Ticket._meta.db_table} t
-    SET state = {_literals(TicketState.CALLED)}, called_at = %(now)s,
-        called_by_id = %(official)s, space_id = sp.id, remote = false, parked_until = NULL
-    FROM sp WHERE t.id = sp.ticket_id AND t.state = {_literals(TicketState.WAITING)}
+    SET {_MARK_CALLED}, space_id = sp.id, remote = false
+    FROM sp WHERE t.id = sp.ticket_id AND {_STILL_WAITING}
     RETURNING t.id, sp.id AS space_id
 ),
 shown AS (
-    INSERT INTO {Call._meta.db_table}
-        (site_id, ticket_id, space_id, number, label, agency_code, recall, created_at)
+    INSERT INTO {_CALL_COLUMNS}
     SELECT tk.site_id, c.id, c.space_id, tk.number,
            (%(labels)s::text[])[array_position(%(space_ids)s::bigint[], c.space_id)],
            tk.agency, false, %(created)s
@@ -1059,11 +1067,11 @@ def _call_next_text(walk: str) -> str:
 def _call_next_postgresql(scope: Scope, now: datetime, official: StaffProfile) -> CallResult | None:
     """Call-next in one statement (``_CALL_NEXT_POSTGRESQL``); None: take the general path."""
     snap = registry_current() or registry_snapshot()
-    spaces, literals = _scope_spaces(snap, scope)
+    spaces = _scope_spaces(snap, scope)
     # The holder check is made once, on the ticket the walk found (a customer held
     # shows as not ``fast``; the general path then tells the official).
     walk, params = _walk_sql(scope, now, official, unless_holding=False)
-    params |= literals
+    params |= spaces.literals
     params |= {
         "token": snap.version,
         "booking": 0,  # a walk-in's space is not held by a booking of their own
