@@ -18,25 +18,14 @@ from luukku.booking.selectors import SearchFilters, availability, buffer, chain_
 from luukku.booking.services import BookingConflict, Customer, Leg, manage_url, visit_book
 from luukku.registry.models import Service
 
+from .helpers import tax_card_remote
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def db_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-def _tax_card_remote(demo):
-    """A remote slot at the library: one official serves it, so a second try must fail."""
-    service = Service.objects.select_related("agency").get(code="tax-card")
-    now = timezone.now()
-    slot = availability(
-        service,
-        now,
-        now + timedelta(days=30),
-        SearchFilters(sites=("kankaanpaa",), channel="remote"),
-    )[0]
-    return service, demo["kankaanpaa"], slot
 
 
 def test_visit_book__chain__rows_as_save_would_write_them(demo):
@@ -76,7 +65,7 @@ def test_visit_book__chain__rows_as_save_would_write_them(demo):
 
 
 def test_visit_book__remote__video_link_stored_with_the_booking(demo):
-    service, site, slot = _tax_card_remote(demo)
+    service, site, slot = tax_card_remote(demo)
     _visit, bookings, _token = visit_book(
         site=site,
         legs=[Leg(service, slot.start, "remote")],
@@ -102,7 +91,7 @@ class RecordingVideo:
 def test_visit_book__refused__video_session_of_the_refused_booking_cancelled(demo, settings):
     settings.LUUKKU_VIDEO_PROVIDER = f"{__name__}.RecordingVideo"
     RecordingVideo.created, RecordingVideo.cancelled = [], []
-    service, site, slot = _tax_card_remote(demo)
+    service, site, slot = tax_card_remote(demo)
     leg = Leg(service, slot.start, "remote")
     visit_book(site=site, legs=[leg], customer=Customer(name="A", phone="0401"))
     # Taken since: the check before insert (or the constraint) refuses the second one.
@@ -115,7 +104,7 @@ def test_visit_book__refused__video_session_of_the_refused_booking_cancelled(dem
 def test_visit_book__database_backend__one_task_queued_with_the_booking(demo, db_tasks):
     from django_tasks_db.models import DBTaskResult
 
-    service, site, slot = _tax_card_remote(demo)
+    service, site, slot = tax_card_remote(demo)
     leg = Leg(service, slot.start, "remote")
     visit, bookings, token = visit_book(
         site=site, legs=[leg], customer=Customer(name="A", phone="0401")

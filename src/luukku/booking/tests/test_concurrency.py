@@ -19,6 +19,8 @@ from luukku.booking.selectors import SearchFilters, availability
 from luukku.booking.services import BookingConflict, Customer, Leg, double_bookings, visit_book
 from luukku.registry.models import Service
 
+from .helpers import tax_card_remote
+
 pytestmark = pytest.mark.django_db(transaction=True)
 CLIENTS = 8
 
@@ -46,17 +48,7 @@ def race(target, n: int = CLIENTS) -> list:
 
 
 def test_race__one_official__exactly_one_wins(demo):
-    service = Service.objects.get(
-        code="tax-card"
-    )  # remote at the library: one VERO official serves it
-    site = demo["kankaanpaa"]
-    now = timezone.now()
-    slot = availability(
-        service,
-        now,
-        now + timedelta(days=30),
-        SearchFilters(sites=("kankaanpaa",), channel="remote"),
-    )[0]
+    service, site, slot = tax_card_remote(demo)
 
     def book(i):
         return visit_book(
