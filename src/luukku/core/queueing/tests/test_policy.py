@@ -174,7 +174,9 @@ def test_policy__choose_next__fast_for_500_items():
         t0 = time.perf_counter()
         choose_next(items, services=services, now=NOW)
         best = min(best, time.perf_counter() - t0)
-    assert best < 0.001
+    # A guard against a quadratic pass (500² steps take tens of ms), not a benchmark:
+    # the pass takes ~0.1–1 ms depending on the machine, so 1 ms made CI flaky.
+    assert best < 0.010
 
 
 _kinds = st.sampled_from(list(Kind))
