@@ -666,18 +666,21 @@ def _give_space_sqlite(ranked: list[SpaceInfo], g: _Giving) -> SpaceInfo | None:
 
 
 @functools.lru_cache(maxsize=256)
-def _give_space_sqlite_text(ids: tuple[int, ...]) -> str:
+def _give_space_sqlite_text(ids: tuple[int, ...], returning: str = "space_id") -> str:
     """Give the ticket the first free space of ``ids`` (the snapshot's integers, in the text:
-    SQLite has no arrays) and mark it called, in one statement; the space's id comes back."""
+    SQLite has no arrays) and mark it called, in one statement; ``returning`` comes back
+    (the space's id, or with ``_CALLED_RETURNING`` the whole called ticket too). A
+    ``%(video)s`` of None keeps the ticket's own video link."""
     order = " ".join(f"WHEN {pk} THEN {i}" for i, pk in enumerate(ids))
     return f"""
         UPDATE {Ticket._meta.db_table} AS t
-        SET {_MARK_CALLED}, space_id = f.id, remote = %(remote)s, video_url = %(video)s
+        SET {_MARK_CALLED}, space_id = f.id, remote = %(remote)s,
+            video_url = COALESCE(%(video)s, t.video_url)
         FROM (SELECT s.id FROM {Space._meta.db_table} s
               WHERE s.id IN ({", ".join(map(str, ids))}) AND {_FREE_NOW}
               ORDER BY CASE s.id {order} END LIMIT 1) AS f
         WHERE t.id = %(ticket)s AND {_STILL_WAITING}
-        RETURNING space_id
+        RETURNING {returning}
     """
 
 
@@ -739,6 +742,10 @@ def _dt(value: datetime):
 #: The ticket's columns in the model's field order (what ``Ticket.from_db`` expects).
 _TICKET_FIELDS = [f.attname for f in Ticket._meta.concrete_fields]
 _TICKET_COLUMNS = ", ".join(f't."{f.column}"' for f in Ticket._meta.concrete_fields)
+
+#: The space and then the ticket's columns, as SQLite's ``UPDATE … RETURNING`` names them
+#: (unqualified: SQLite's RETURNING knows no table alias).
+_CALLED_RETURNING = "space_id, " + ", ".join(f'"{f.column}"' for f in Ticket._meta.concrete_fields)
 
 
 #: Which of those columns are datetimes (SQLite returns them naive, PostgreSQL aware).
@@ -975,6 +982,14 @@ class _ScopeSpaces:
             "labels": _array_literal(self.labels),
         }
 
+    @functools.cached_property
+    def by_key(self) -> dict[str, tuple[int, tuple[int, ...]]]:
+        """Each key's position and its ranked space ids (SQLite's call looks them up)."""
+        return {
+            key: (i, tuple(int(x) for x in ranked.split(",") if x))
+            for i, (key, ranked) in enumerate(zip(self.keys, self.ranked, strict=True))
+        }
+
 
 def _array_literal(values: list) -> str:
     """A PostgreSQL array literal of ``values`` (every element quoted and escaped)."""
@@ -1098,6 +1113,77 @@ def _call_next_postgresql(scope: Scope, now: datetime, official: StaffProfile) -
     return CallResult(ticket, "called")
 
 
+#: SQLite's call-next, first statement: the ticket the walk finds, the key of the spaces
+#: that fit it (as ``_ScopeSpaces.keys`` names them), whether the quick way may call it
+#: (a walk-in or a customer passed on, and the official holds nobody), and the
+#: registry's version token.
+@functools.lru_cache(maxsize=64)
+def _pick_text_sqlite(walk: str) -> str:
+    return f"""
+        SELECT t.id,
+               t.site_id || ':' || COALESCE(t.service_id, {ADVICE_SERVICE_ID})
+                 || ':' || t.needs_safe_room,
+               t.booking_id IS NULL AND NOT {_HOLDS}, {_REGISTRY_TOKEN}
+        FROM {Ticket._meta.db_table} t WHERE t.id = ({walk})
+    """
+
+
+#: Where ``_CALLED_RETURNING``'s ticket columns hold the site and the number.
+_SITE_AT, _NUMBER_AT = (_TICKET_FIELDS.index(name) for name in ("site_id", "number"))
+
+
+def _call_next_sqlite(scope: Scope, now: datetime, official: StaffProfile) -> CallResult | None:
+    """Call-next on SQLite doing as little as possible while holding the write lock.
+
+    Writers take SQLite's lock one after another, so what a call does inside it is
+    what the last of twenty officials pressing at once waits for, twenty times over.
+    Everything that does not depend on the ticket found (the walk's text and
+    parameters, the core's ranking of spaces for every ticket the scope may call) is
+    ready before the transaction begins; inside it run three statements and a
+    dictionary look-up: the walk, the space given and the ticket marked called (the
+    ticket comes back whole), the display's call. None: take the general path (a
+    booked customer, an official who still holds one, a changed registry, no space).
+    """
+    snap = registry_current() or registry_snapshot()
+    spaces = _scope_spaces(snap, scope)
+    by_key = spaces.by_key
+    walk, params = _walk_sql(scope, now, official, unless_holding=False)
+    params["token"] = snap.version
+    pick = _pick_text_sqlite(walk)
+    mark = {"now": params["now"], "booking": 0, "official": official.pk, "remote": False}
+    mark |= {"video": None, "created": _dt(timezone.now())}  # None: keep the ticket's link
+    with transaction.atomic():
+        row = _fetch_one(pick, params)
+        if row is None:
+            called = None
+        else:
+            ticket_id, key, fast, token = row
+            if token != snap.version:
+                registry_snapshot(token)  # the next attempt ranks with the new registry
+                return None
+            if not fast or key not in by_key:
+                return None
+            i, ids = by_key[key]
+            mark["ticket"] = ticket_id
+            called = _fetch_one(_give_space_sqlite_text(ids, _CALLED_RETURNING), mark)
+            if called is None:
+                return None  # no free space: the general path tells the official
+            space_id, *values = called
+            label = spaces.labels[spaces.space_ids.index(space_id)]
+            mark |= {"site": values[_SITE_AT], "space": space_id, "number": values[_NUMBER_AT]}
+            mark |= {"label": label, "agency": spaces.agencies[i]}
+            _fetch_one(_CALL_INSERT_SQLITE, mark)
+    if called is None:
+        if _holds_customer(official):
+            raise QueueError("official", _("Finish or park your current customer first."))
+        return CallResult(None, "empty")
+    ticket = _ticket_of(values)
+    _mark_called(ticket, official, now, space_id, remote=False, video=ticket.video_url)
+    if ticket.phone:
+        transaction.on_commit(lambda: _sms_called(ticket, label))
+    return CallResult(ticket, "called")
+
+
 def _mark_called(
     ticket: Ticket, official: StaffProfile, now: datetime, space_id: int, remote: bool, video: str
 ) -> None:
@@ -1191,10 +1277,11 @@ def ticket_call_next(
 ) -> CallResult:
     """Call the next customer by the documented policy and give them a free space."""
     now = now or timezone.now()
-    if connection.vendor == "postgresql" and not scope.remote:
+    if not scope.remote:  # one statement (PostgreSQL) or a short write lock (SQLite)
+        quick = _call_next_postgresql if connection.vendor == "postgresql" else _call_next_sqlite
         for _attempt in range(3):
             try:
-                result = _call_next_postgresql(scope, now, official)
+                result = quick(scope, now, official)
             except IntegrityError:  # a space given out a moment before: walk again
                 continue
             if result is not None:

@@ -16,6 +16,14 @@ single statements outside transactions, which do not take the file lock.
 A thread that already holds the file lock through another connection does not take
 it again (it would wait for itself); it falls back to SQLite's busy handler, as
 before. In-memory databases have no file and skip the lock.
+
+Checkpoints (copying the write-ahead log back into the database file) happen outside
+the queue. SQLite's own runs inside the ``COMMIT`` that fills the log past 1,000
+pages, which here means while that writer still holds the file lock: every seventy
+calls or so, twenty officials waited 13 ms more for one writer's checkpoint. Each
+connection instead runs a passive checkpoint (which lets writers go on) after every
+``CHECKPOINT_EVERY`` of its commits, once the file lock is released; SQLite's own
+stays as a backstop at ``AUTOCHECKPOINT_PAGES`` for writes made outside transactions.
 """
 
 from __future__ import annotations
@@ -28,12 +36,24 @@ from django.db.backends.sqlite3 import base
 
 _held = threading.local()
 
+#: A connection's commits between its passive checkpoints.
+CHECKPOINT_EVERY = 50
+
+#: SQLite's own checkpoint, for a log that grows by writes outside transactions.
+AUTOCHECKPOINT_PAGES = 10_000
+
 
 class DatabaseWrapper(base.DatabaseWrapper):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._writer_fd: int | None = None
         self._writer_locked = False
+        self._commits = 0
+
+    def init_connection_state(self):
+        super().init_connection_state()
+        if self._writer_lock_path() is not None:
+            self.connection.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
 
     def _writer_lock_path(self) -> str | None:
         if self.transaction_mode is None or self.is_in_memory_db():
@@ -68,7 +88,17 @@ class DatabaseWrapper(base.DatabaseWrapper):
         try:
             return super()._commit()
         finally:
+            released = self._writer_locked
             self._writer_release()
+            if released:
+                self._checkpoint_now_and_then()
+
+    def _checkpoint_now_and_then(self) -> None:
+        self._commits += 1
+        if self._commits >= CHECKPOINT_EVERY:
+            self._commits = 0
+            with self.wrap_database_errors:
+                self.connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def _rollback(self):
         try:

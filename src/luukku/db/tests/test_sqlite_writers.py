@@ -74,3 +74,26 @@ def test_writers__concurrent_read_modify_write__serialized_and_prompt():
         cur.execute("DROP TABLE writers_counter")
     # Eight writers of ~1 ms each: nobody should sit in a 100 ms busy-handler sleep.
     assert max(waits) < 1.0
+
+
+def test_writers__checkpoint_runs_once_the_file_lock_is_released(monkeypatch):
+    """SQLite's own checkpoint would run inside COMMIT, with the queue waiting behind it."""
+    from luukku.db.sqlite3 import base
+
+    path = connection._writer_lock_path()
+    locked_at_checkpoint = []
+    checkpoint = base.DatabaseWrapper._checkpoint_now_and_then
+
+    def watched(self):
+        locked_at_checkpoint.append(_locked_by_someone(path))
+        checkpoint(self)
+
+    monkeypatch.setattr(base.DatabaseWrapper, "_checkpoint_now_and_then", watched)
+    monkeypatch.setattr(base, "CHECKPOINT_EVERY", 1)  # the real checkpoint runs too
+    for _ in range(2):
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute("SELECT 1")
+    assert locked_at_checkpoint == [False, False]
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA wal_autocheckpoint")
+        assert cur.fetchone()[0] == base.AUTOCHECKPOINT_PAGES

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from luukku.booking.models import BookingState, Channel
+from luukku.integration.notify import Notifier
 from luukku.queueing.models import Call, Kind, Queue, Ticket, TicketState
 from luukku.queueing.selectors import service_estimate, ticket_estimate, waiting_list
 from luukku.queueing.services import (
@@ -144,6 +145,29 @@ def test_call_next__gives_a_suitable_space_and_a_display_call(demo):
     )
     call = Call.objects.get(ticket=t)
     assert call.number == t.number and call.label == t.space.customer_label
+
+
+class _Recorder(Notifier):
+    sent: list = []
+
+    def send(self, message):
+        _Recorder.sent.append(message)
+
+
+def test_call_next__texts_a_customer_who_left_a_phone_number(
+    demo, settings, django_capture_on_commit_callbacks
+):
+    settings.LUUKKU_NOTIFIER = f"{__name__}._Recorder"
+    _Recorder.sent.clear()
+    t = walk_in(demo["pori"], "passport")
+    Ticket.objects.filter(pk=t.pk).update(phone="0401234567")
+    me, scope = serve("poliisi.pori1")
+    with django_capture_on_commit_callbacks(execute=True):
+        r = ticket_call_next(official=me, scope=scope)
+    assert r.ticket.pk == t.pk
+    [sms] = _Recorder.sent
+    assert sms.to_phone == "0401234567" and t.number in sms.body
+    assert r.ticket.space.customer_label in sms.body
 
 
 def test_call_next__refused_while_official_has_a_customer(demo):
