@@ -36,7 +36,8 @@ from zoneinfo import ZoneInfo
 import psycopg
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -1480,14 +1481,25 @@ def ticket_finish(*, ticket: Ticket, official: StaffProfile, now: datetime | Non
     """End the service: the space is free again and the SMS number is forgotten."""
     now = now or timezone.now()
     with transaction.atomic():
-        t = _own(ticket, official, HOLDING_STATES)
-        t.state = TicketState.DONE
-        t.service_started_at = t.service_started_at or t.called_at or now
-        t.service_ended_at = now
-        t.phone = ""
-        t.save(update_fields=["state", "service_started_at", "service_ended_at", "phone"])
-        _booking_to(t, BookingState.DONE, now)
-    return t
+        # One conditional UPDATE: on SQLite every official's write waits for this one
+        # to commit, so the check and the change are a single statement.
+        def end() -> int:
+            return Ticket.objects.filter(
+                pk=ticket.pk, called_by=official, state__in=HOLDING_STATES
+            ).update(
+                state=TicketState.DONE,
+                service_started_at=Coalesce("service_started_at", "called_at", Value(now)),
+                service_ended_at=now,
+                phone="",
+            )
+
+        if not end():
+            _own(ticket, official, HOLDING_STATES)  # tells why not, or it is ours now
+            end()
+        if ticket.booking_id:
+            booked = Ticket.objects.select_related("booking").get(pk=ticket.pk)
+            _booking_to(booked, BookingState.DONE, now)
+    return Ticket.objects.select_related("service__agency", "booking").get(pk=ticket.pk)
 
 
 def ticket_flag_safe_room(*, ticket: Ticket, needs: bool) -> Ticket:

@@ -130,6 +130,11 @@ def test_call_next__due_booking__then_chain__then_walk_ins_in_order(demo):
         ticket_finish(ticket=r.ticket, official=me)
     assert order == [bt.pk, chain.pk, w1.pk, w2.pk]
     assert ticket_call_next(official=me, scope=scope).reason == "empty"
+    b.refresh_from_db()
+    assert b.state == BookingState.DONE  # finishing the booked customer ends the booking
+    finished = Ticket.objects.get(pk=bt.pk)
+    assert finished.state == TicketState.DONE and finished.service_ended_at is not None
+    assert finished.service_started_at == finished.called_at  # never pressed "start"
     assert waiting_list(scope) == []
 
 
