@@ -1152,42 +1152,47 @@ def _call_next_sqlite(scope: Scope, now: datetime, official: StaffProfile) -> Ca
     """
     snap = registry_current() or registry_snapshot()
     spaces = _scope_spaces(snap, scope)
-    by_key = spaces.by_key
     walk, params = _walk_sql(scope, now, official, unless_holding=False)
     params["token"] = snap.version
-    pick = _pick_text_sqlite(walk)
     mark = {"now": params["now"], "booking": 0, "official": official.pk, "remote": False}
     mark |= {"video": None, "created": _dt(timezone.now())}  # None: keep the ticket's link
     with transaction.atomic():
-        row = _fetch_one(pick, params)
-        if row is None:
-            called = None
-        else:
-            ticket_id, key, fast, token = row
-            if token != snap.version:
-                registry_snapshot(token)  # the next attempt ranks with the new registry
-                return None
-            if not fast or key not in by_key:
-                return None
-            i, ids = by_key[key]
-            mark["ticket"] = ticket_id
-            called = _fetch_one(_give_space_sqlite_text(ids, _CALLED_RETURNING), mark)
-            if called is None:
-                return None  # no free space: the general path tells the official
-            space_id, *values = called
-            label = spaces.labels[spaces.space_ids.index(space_id)]
-            mark |= {"site": values[_SITE_AT], "space": space_id, "number": values[_NUMBER_AT]}
-            mark |= {"label": label, "agency": spaces.agencies[i]}
-            _fetch_one(_CALL_INSERT_SQLITE, mark)
-    if called is None:
+        row = _fetch_one(_pick_text_sqlite(walk), params)
+        called = row and _give_and_show_sqlite(row, spaces, snap.version, mark)
+    if row is None:
         if _holds_customer(official):
             raise QueueError("official", _("Finish or park your current customer first."))
         return CallResult(None, "empty")
+    if not called:  # a booked or held customer, a changed registry, no free space
+        if row[3] != snap.version:
+            registry_snapshot(row[3])  # the general path ranks with the new registry
+        return None
+    space_id, label, values = called
     ticket = _ticket_of(values)
     _mark_called(ticket, official, now, space_id, remote=False, video=ticket.video_url)
     if ticket.phone:
         transaction.on_commit(lambda: _sms_called(ticket, label))
     return CallResult(ticket, "called")
+
+
+def _give_and_show_sqlite(
+    row: tuple, spaces: _ScopeSpaces, version: str, mark: dict
+) -> tuple[int, str, list] | None:
+    """Inside SQLite's call transaction: give the ticket ``row`` picked its best free space,
+    mark it called and write the display's call; its space, label and columns, or None."""
+    ticket_id, key, fast, token = row
+    if not fast or token != version or key not in spaces.by_key:
+        return None
+    i, ids = spaces.by_key[key]
+    mark = mark | {"ticket": ticket_id}
+    called = _fetch_one(_give_space_sqlite_text(ids, _CALLED_RETURNING), mark)
+    if called is None:
+        return None
+    space_id, *values = called
+    label = spaces.labels[spaces.space_ids.index(space_id)]
+    mark |= {"site": values[_SITE_AT], "space": space_id, "number": values[_NUMBER_AT]}
+    _fetch_one(_CALL_INSERT_SQLITE, mark | {"label": label, "agency": spaces.agencies[i]})
+    return space_id, label, values
 
 
 def _mark_called(
