@@ -79,7 +79,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _start_transaction_under_autocommit(self):
         self._writer_acquire()
         try:
-            super()._start_transaction_under_autocommit()
+            # What Django's own does, on the driver's connection: a Django cursor costs
+            # 40 µs more than the BEGIN itself, and it would be spent holding the lock.
+            with self.wrap_database_errors:
+                self.connection.execute(f"BEGIN {self.transaction_mode or ''}")
         except BaseException:
             self._writer_release()
             raise
