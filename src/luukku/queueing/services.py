@@ -27,6 +27,7 @@ databases, and stays fast when twenty press together:
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from luukku.booking.models import TRANSITIONS, Booking, BookingState, Channel
+from luukku.booking.selectors import LONGEST_RESERVATION
 from luukku.booking.services import booking_transition
 from luukku.core.queueing import policy as core_policy
 from luukku.core.queueing.allocation import SpaceInfo, SpaceNeed, rank_spaces
@@ -499,7 +501,9 @@ _HELD_BOOKING_STATES = (
 
 #: A space ``s`` that nobody holds now: no called or in-service ticket, no booking
 #: running at ``now`` other than this customer's own (named parameters: now,
-#: booking). Every give-space statement uses it.
+#: booking, and since = now − ``LONGEST_RESERVATION``, which bounds the bookings looked
+#: at to the last day's instead of the site's whole history). Every give-space
+#: statement uses it.
 _FREE_NOW = f"""
     NOT EXISTS (
         SELECT 1 FROM {Ticket._meta.db_table} h
@@ -508,7 +512,8 @@ _FREE_NOW = f"""
         SELECT 1 FROM {Booking._meta.db_table} b
         WHERE b.space_id = s.id AND b.site_id = s.site_id
           AND b.state IN ({_literals(*_HELD_BOOKING_STATES)})
-          AND b.start <= %(now)s AND b."end" > %(now)s AND b.id <> %(booking)s)
+          AND b.start <= %(now)s AND b.start > %(since)s AND b."end" > %(now)s
+          AND b.id <> %(booking)s)
 """
 
 
@@ -622,6 +627,7 @@ def _give_space_postgresql(ranked: list[SpaceInfo], g: _Giving) -> SpaceInfo | N
         "labels": [s.label for s in ranked],
         "site": g.ticket.site_id,
         "now": g.now,
+        "since": g.now - LONGEST_RESERVATION,
         "booking": g.ticket.booking_id or 0,
         "official": g.official.pk,
         "remote": g.remote,
@@ -638,9 +644,11 @@ def _give_space_postgresql(ranked: list[SpaceInfo], g: _Giving) -> SpaceInfo | N
 def _give_space_sqlite(ranked: list[SpaceInfo], g: _Giving) -> SpaceInfo | None:
     """The same as the PostgreSQL statement in two: SQLite's write lock is held throughout."""
     row = _fetch_one(
-        _give_space_sqlite_text(tuple(int(s.id) for s in ranked)),
+        _give_space_sqlite_text(),
         {
+            "ranked": json.dumps([s.id for s in ranked]),
             "now": _dt(g.now),
+            "since": _dt(g.now - LONGEST_RESERVATION),
             "booking": g.ticket.booking_id or 0,
             "official": g.official.pk,
             "remote": g.remote,
@@ -666,20 +674,25 @@ def _give_space_sqlite(ranked: list[SpaceInfo], g: _Giving) -> SpaceInfo | None:
     return space
 
 
-@functools.lru_cache(maxsize=256)
-def _give_space_sqlite_text(ids: tuple[int, ...], returning: str = "space_id") -> str:
-    """Give the ticket the first free space of ``ids`` (the snapshot's integers, in the text:
-    SQLite has no arrays) and mark it called, in one statement; ``returning`` comes back
-    (the space's id, or with ``_CALLED_RETURNING`` the whole called ticket too). A
-    ``%(video)s`` of None keeps the ticket's own video link."""
-    order = " ".join(f"WHEN {pk} THEN {i}" for i, pk in enumerate(ids))
+@functools.lru_cache(maxsize=4)
+def _give_space_sqlite_text(returning: str = "space_id") -> str:
+    """Give the ticket the first free space of ``%(ranked)s`` (the ranked space ids as a
+    JSON array: SQLite has no arrays) and mark it called, in one statement; ``returning``
+    comes back (the space's id, or with ``_CALLED_RETURNING`` the whole called ticket
+    too). A ``%(video)s`` of None keeps the ticket's own video link.
+
+    One text for every ranking: SQLite compiles a statement the first time a connection
+    runs its text (0.6 ms for this one), and it would do so inside the write lock for
+    every new ranking.
+    """
     return f"""
         UPDATE {Ticket._meta.db_table} AS t
         SET {_MARK_CALLED}, space_id = f.id, remote = %(remote)s,
             video_url = COALESCE(%(video)s, t.video_url)
-        FROM (SELECT s.id FROM {Space._meta.db_table} s
-              WHERE s.id IN ({", ".join(map(str, ids))}) AND {_FREE_NOW}
-              ORDER BY CASE s.id {order} END LIMIT 1) AS f
+        FROM (SELECT s.id FROM json_each(%(ranked)s) AS r
+              JOIN {Space._meta.db_table} s ON s.id = r.value
+              WHERE {_FREE_NOW}
+              ORDER BY r.key LIMIT 1) AS f
         WHERE t.id = %(ticket)s AND {_STILL_WAITING}
         RETURNING {returning}
     """
@@ -769,6 +782,7 @@ def _scope_params(scope: Scope, now: datetime) -> dict:
     services = sorted(x for x in scope.services if x != ADVICE_SERVICE_ID)
     params |= {f"service{i}": x for i, x in enumerate(services)}
     params["now"] = _dt(now)
+    params["since"] = _dt(now - LONGEST_RESERVATION)  # bookings running now began after it
     return params
 
 
@@ -984,10 +998,10 @@ class _ScopeSpaces:
         }
 
     @functools.cached_property
-    def by_key(self) -> dict[str, tuple[int, tuple[int, ...]]]:
-        """Each key's position and its ranked space ids (SQLite's call looks them up)."""
+    def by_key(self) -> dict[str, tuple[int, str]]:
+        """Each key's position and its ranked space ids as a JSON array (for SQLite)."""
         return {
-            key: (i, tuple(int(x) for x in ranked.split(",") if x))
+            key: (i, f"[{ranked}]")
             for i, (key, ranked) in enumerate(zip(self.keys, self.ranked, strict=True))
         }
 
@@ -1154,7 +1168,8 @@ def _call_next_sqlite(scope: Scope, now: datetime, official: StaffProfile) -> Ca
     spaces = _scope_spaces(snap, scope)
     walk, params = _walk_sql(scope, now, official, unless_holding=False)
     params["token"] = snap.version
-    mark = {"now": params["now"], "booking": 0, "official": official.pk, "remote": False}
+    mark = {"now": params["now"], "since": params["since"], "booking": 0}
+    mark |= {"official": official.pk, "remote": False}
     mark |= {"video": None, "created": _dt(timezone.now())}  # None: keep the ticket's link
     with transaction.atomic():
         row = _fetch_one(_pick_text_sqlite(walk), params)
@@ -1183,9 +1198,9 @@ def _give_and_show_sqlite(
     ticket_id, key, fast, token = row
     if not fast or token != version or key not in spaces.by_key:
         return None
-    i, ids = spaces.by_key[key]
-    mark = mark | {"ticket": ticket_id}
-    called = _fetch_one(_give_space_sqlite_text(ids, _CALLED_RETURNING), mark)
+    i, ranked = spaces.by_key[key]
+    mark = mark | {"ticket": ticket_id, "ranked": ranked}
+    called = _fetch_one(_give_space_sqlite_text(_CALLED_RETURNING), mark)
     if called is None:
         return None
     space_id, *values = called

@@ -197,6 +197,24 @@ def test_space__freed_when_service_ends(demo):
     assert not Ticket.objects.filter(space=space, state__in=["called", "in_service"]).exists()
 
 
+def test_space__held_by_a_booking_running_now__not_given_to_a_walk_in(demo):
+    me, scope = serve("poliisi.pori1")
+    first = walk_in(demo["pori"], "passport")
+    best = ticket_call_next(official=me, scope=scope).ticket.space
+    ticket_finish(ticket=first, official=me)
+    b = booking(demo["pori"], "passport", timezone.now() - timedelta(minutes=5))
+    b.space = best
+    b.save(update_fields=["space"])
+    walk_in(demo["pori"], "passport")
+    assert ticket_call_next(official=me, scope=scope).ticket.space != best
+    ticket_finish(ticket=Ticket.objects.get(called_by=me, state="called"), official=me)
+    b.start = timezone.now() - timedelta(days=2)
+    b.end = b.start + timedelta(minutes=20)
+    b.save(update_fields=["start", "end"])  # over: the space is the best free one again
+    walk_in(demo["pori"], "passport")
+    assert ticket_call_next(official=me, scope=scope).ticket.space == best
+
+
 def test_space__risk_flagged_customer_gets_a_safe_room(demo):
     t = walk_in(demo["pori"], "social-assistance")
     Ticket.objects.filter(pk=t.pk).update(needs_safe_room=True)
