@@ -89,12 +89,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _commit(self):
         try:
-            return super()._commit()
+            result = super()._commit()
         finally:
             released = self._writer_locked
             self._writer_release()
-            if released:
-                self._checkpoint_now_and_then()
+        if released:  # after a commit that went through, never over its error
+            self._checkpoint_now_and_then()
+        return result
 
     def _checkpoint_now_and_then(self) -> None:
         self._commits += 1
