@@ -429,6 +429,12 @@ def waiting_rows(scope: Scope):
     return qs
 
 
+def _refuse_while_holding(official: StaffProfile) -> None:
+    """Nobody is called while the official still has a called or in-service customer."""
+    if _holds_customer(official):
+        raise QueueError("official", _("Finish or park your current customer first."))
+
+
 def _holds_customer(official: StaffProfile) -> bool:
     """Whether the official has a called or in-service customer (one query)."""
     with connection.cursor() as cur:
@@ -611,6 +617,12 @@ def _numbered(sql: str) -> tuple[str, tuple[str, ...]]:
     return re.sub(r"%\((\w+)\)s", number, sql), tuple(names)
 
 
+def _free_at(now: datetime) -> dict:
+    """The parameters of ``_FREE_NOW`` that say when: now, and the earliest start of a
+    booking that may still be running."""
+    return {"now": _dt(now), "since": _dt(now - LONGEST_RESERVATION)}
+
+
 def _give_space_postgresql(ranked: list[SpaceInfo], g: _Giving) -> SpaceInfo | None:
     """Lock the best free space, mark the ticket called and write the call: one statement.
 
@@ -626,8 +638,7 @@ def _give_space_postgresql(ranked: list[SpaceInfo], g: _Giving) -> SpaceInfo | N
         "ranked": [s.id for s in ranked],
         "labels": [s.label for s in ranked],
         "site": g.ticket.site_id,
-        "now": g.now,
-        "since": g.now - LONGEST_RESERVATION,
+        **_free_at(g.now),
         "booking": g.ticket.booking_id or 0,
         "official": g.official.pk,
         "remote": g.remote,
@@ -644,11 +655,10 @@ def _give_space_postgresql(ranked: list[SpaceInfo], g: _Giving) -> SpaceInfo | N
 def _give_space_sqlite(ranked: list[SpaceInfo], g: _Giving) -> SpaceInfo | None:
     """The same as the PostgreSQL statement in two: SQLite's write lock is held throughout."""
     row = _fetch_one(
-        _give_space_sqlite_text(),
+        _GIVE_SPACE_SQLITE,
         {
             "ranked": json.dumps([s.id for s in ranked]),
-            "now": _dt(g.now),
-            "since": _dt(g.now - LONGEST_RESERVATION),
+            **_free_at(g.now),
             "booking": g.ticket.booking_id or 0,
             "official": g.official.pk,
             "remote": g.remote,
@@ -674,8 +684,7 @@ def _give_space_sqlite(ranked: list[SpaceInfo], g: _Giving) -> SpaceInfo | None:
     return space
 
 
-@functools.lru_cache(maxsize=4)
-def _give_space_sqlite_text(returning: str = "space_id") -> str:
+def _give_space_sqlite_sql(returning: str) -> str:
     """Give the ticket the first free space of ``%(ranked)s`` (the ranked space ids as a
     JSON array: SQLite has no arrays) and mark it called, in one statement; ``returning``
     comes back (the space's id, or with ``_CALLED_RETURNING`` the whole called ticket
@@ -761,6 +770,11 @@ _TICKET_COLUMNS = ", ".join(f't."{f.column}"' for f in Ticket._meta.concrete_fie
 #: (unqualified: SQLite's RETURNING knows no table alias).
 _CALLED_RETURNING = "space_id, " + ", ".join(f'"{f.column}"' for f in Ticket._meta.concrete_fields)
 
+#: SQLite's give-space statements: the general path's (the space comes back), and the
+#: quick path's (the whole called ticket too).
+_GIVE_SPACE_SQLITE = _give_space_sqlite_sql("space_id")
+_CALL_SPACE_SQLITE = _give_space_sqlite_sql(_CALLED_RETURNING)
+
 
 #: Which of those columns are datetimes (SQLite returns them naive, PostgreSQL aware).
 _TICKET_DATETIMES = [f.get_internal_type() == "DateTimeField" for f in Ticket._meta.concrete_fields]
@@ -781,8 +795,7 @@ def _scope_params(scope: Scope, now: datetime) -> dict:
     params: dict = {f"site{i}": x for i, x in enumerate(sorted(scope.sites))}
     services = sorted(x for x in scope.services if x != ADVICE_SERVICE_ID)
     params |= {f"service{i}": x for i, x in enumerate(services)}
-    params["now"] = _dt(now)
-    params["since"] = _dt(now - LONGEST_RESERVATION)  # bookings running now began after it
+    params |= _free_at(now)
     return params
 
 
@@ -1114,8 +1127,7 @@ def _call_next_postgresql(scope: Scope, now: datetime, official: StaffProfile) -
     }
     row = _fetch_one(_call_next_text(walk), params)
     if row is None:
-        if _holds_customer(official):
-            raise QueueError("official", _("Finish or park your current customer first."))
+        _refuse_while_holding(official)
         return CallResult(None, "empty")
     *values, token, fast, space_id = row
     if token != snap.version:
@@ -1127,10 +1139,7 @@ def _call_next_postgresql(scope: Scope, now: datetime, official: StaffProfile) -
     if space_id is None:
         return CallResult(None, "no_space", first_in_line=ticket)
     label = spaces.labels[spaces.space_ids.index(space_id)]
-    _mark_called(ticket, official, now, space_id, remote=False, video=ticket.video_url)
-    if ticket.phone:
-        transaction.on_commit(lambda: _sms_called(ticket, label))
-    return CallResult(ticket, "called")
+    return _quick_called(ticket, official, now, space_id, label)
 
 
 #: SQLite's call-next, first statement: the ticket the walk finds, the key of the spaces
@@ -1175,19 +1184,14 @@ def _call_next_sqlite(scope: Scope, now: datetime, official: StaffProfile) -> Ca
         row = _fetch_one(_pick_text_sqlite(walk), params)
         called = row and _give_and_show_sqlite(row, spaces, snap.version, mark)
     if row is None:
-        if _holds_customer(official):
-            raise QueueError("official", _("Finish or park your current customer first."))
+        _refuse_while_holding(official)
         return CallResult(None, "empty")
     if not called:  # a booked or held customer, a changed registry, no free space
         if row[3] != snap.version:
             registry_snapshot(row[3])  # the general path ranks with the new registry
         return None
     space_id, label, values = called
-    ticket = _ticket_of(values)
-    _mark_called(ticket, official, now, space_id, remote=False, video=ticket.video_url)
-    if ticket.phone:
-        transaction.on_commit(lambda: _sms_called(ticket, label))
-    return CallResult(ticket, "called")
+    return _quick_called(_ticket_of(values), official, now, space_id, label)
 
 
 def _give_and_show_sqlite(
@@ -1200,7 +1204,7 @@ def _give_and_show_sqlite(
         return None
     i, ranked = spaces.by_key[key]
     mark = mark | {"ticket": ticket_id, "ranked": ranked}
-    called = _fetch_one(_give_space_sqlite_text(_CALLED_RETURNING), mark)
+    called = _fetch_one(_CALL_SPACE_SQLITE, mark)
     if called is None:
         return None
     space_id, *values = called
@@ -1208,6 +1212,16 @@ def _give_and_show_sqlite(
     mark |= {"site": values[_SITE_AT], "space": space_id, "number": values[_NUMBER_AT]}
     _fetch_one(_CALL_INSERT_SQLITE, mark | {"label": label, "agency": spaces.agencies[i]})
     return space_id, label, values
+
+
+def _quick_called(
+    ticket: Ticket, official: StaffProfile, now: datetime, space_id: int, label: str
+) -> CallResult:
+    """A walk-in called on site by a quick path: the ticket as written, the SMS after commit."""
+    _mark_called(ticket, official, now, space_id, remote=False, video=ticket.video_url)
+    if ticket.phone:
+        transaction.on_commit(lambda: _sms_called(ticket, label))
+    return CallResult(ticket, "called")
 
 
 def _mark_called(
@@ -1317,8 +1331,7 @@ def ticket_call_next(
     def call() -> CallResult:
         ticket = _next_locked(scope, now, official)
         if ticket is None:
-            if _holds_customer(official):
-                raise QueueError("official", _("Finish or park your current customer first."))
+            _refuse_while_holding(official)
             return CallResult(None, "empty")
         if not _call(ticket, official, scope.remote, now):
             return CallResult(None, "no_space", first_in_line=ticket)
@@ -1334,8 +1347,7 @@ def ticket_call(
     now = now or timezone.now()
 
     def call() -> CallResult:
-        if _holds_customer(official):
-            raise QueueError("official", _("Finish or park your current customer first."))
+        _refuse_while_holding(official)
         row = waiting_rows(scope).filter(pk=ticket_id).values_list(*_ROW).first()
         if row is None:
             if not Ticket.objects.filter(pk=ticket_id).exists():
