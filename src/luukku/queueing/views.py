@@ -354,16 +354,23 @@ def _do(
         return {"notice": _("Called %(number)s.") % {"number": result.ticket.number}}
     if ticket is None:
         raise QueueError("ticket", _("No such ticket."), 404)
+    number = ticket.number
     if action == "recall":
-        ticket_recall(ticket=ticket, official=official)
+        t = ticket_recall(ticket=ticket, official=official)
+        notice = _("Called %(number)s again (recall %(n)s).") % {"number": number, "n": t.recalls}
     elif action == "no-show":
         ticket_no_show(ticket=ticket, official=official)
+        notice = _("%(number)s did not come: marked as a no-show.") % {"number": number}
     elif action == "park":
         try:
             minutes = int(request.POST.get("minutes", 10))
         except ValueError:
             raise QueueError("minutes", _("Give the minutes as a number."), 400) from None
-        ticket_park(ticket=ticket, official=official, minutes=minutes)
+        t = ticket_park(ticket=ticket, official=official, minutes=minutes)
+        notice = _("%(number)s waits aside until %(time)s and keeps their place in line.") % {
+            "number": number,
+            "time": timezone.localtime(t.parked_until, HELSINKI).strftime("%H:%M"),
+        }
     elif action == "transfer":
         service = (
             Service.objects.filter(code=request.POST.get("service", ""))
@@ -373,17 +380,29 @@ def _do(
         if service is None:
             raise QueueError("service", _("Choose the service to pass the customer to."), 400)
         ticket_transfer(ticket=ticket, official=official, service=service)
+        notice = _("%(number)s is passed on to %(service)s and keeps their place in line.") % {
+            "number": number,
+            "service": f"{service.agency.code} – {service.name}",
+        }
     elif action == "start":
         ticket_start(ticket=ticket, official=official)
+        notice = _("Service of %(number)s started.") % {"number": number}
     elif action == "finish":
         ticket_finish(ticket=ticket, official=official)
+        notice = _("%(number)s finished: the space is free again.") % {"number": number}
     elif action == "safe-room":
-        ticket_flag_safe_room(ticket=ticket, needs=request.POST.get("needs") == "1")
+        needs = request.POST.get("needs") == "1"
+        ticket_flag_safe_room(ticket=ticket, needs=needs)
+        notice = (
+            _("%(number)s will be called to a safe room.")
+            if needs
+            else _("%(number)s needs no safe room.")
+        ) % {"number": number}
     elif action == "follow-up":
         return _follow_up(request, official, ticket)
     else:
         raise Http404("action")
-    return {"notice": _("Done: %(number)s.") % {"number": ticket.number}}
+    return {"notice": notice}
 
 
 def _follow_up(request: HttpRequest, official: StaffProfile, ticket: Ticket) -> dict:

@@ -120,6 +120,48 @@ def test_desk__session_then_call_next_with_htmx(client, demo):
     assert t.state == TicketState.DONE
 
 
+def test_desk__each_action_says_what_it_did(client, demo, settings):
+    """An official reads what happened to whom, not a bare "done" after every button."""
+    settings.LUUKKU_NO_SHOW_AFTER_RECALLS = 1
+    client.cookies["django_language"] = "en"
+    client.force_login(get_user_model().objects.get(username="kela.pori1"))
+    client.post(
+        "/desk/session/", {"services": ["housing-allowance"], "mode": "on_site", "site": "pori"}
+    )
+    first, second = (
+        ticket_create(site=demo["pori"], service=service("housing-allowance")) for _ in range(2)
+    )
+
+    def act(url: str, data: dict | None = None) -> str:
+        r = client.post(url, data or {}, HTTP_HX_REQUEST="true")
+        assert r.status_code == 200
+        return r.content.decode()
+
+    assert f"Called {first.number}." in act("/desk/call-next/")
+    assert f"Called {first.number} again (recall 1)." in act(f"/desk/tickets/{first.pk}/recall/")
+    assert f"Service of {first.number} started." in act(f"/desk/tickets/{first.pk}/start/")
+    html = act(f"/desk/tickets/{first.pk}/park/", {"minutes": "10"})
+    assert f"{first.number} waits aside until " in html and "keeps their place" in html
+    act("/desk/call-next/")  # the parked customer waits aside: the second is called
+    assert f"{second.number} is passed on to VERO – " in act(
+        f"/desk/tickets/{second.pk}/transfer/", {"service": "tax-card"}
+    )
+    assert f"{first.number} will be called to a safe room." in act(
+        f"/desk/tickets/{first.pk}/safe-room/", {"needs": "1"}
+    )
+    Ticket.objects.filter(pk=first.pk).update(parked_until=None)
+    act("/desk/call-next/")
+    act(f"/desk/tickets/{first.pk}/recall/")
+    assert f"{first.number} did not come: marked as a no-show." in act(
+        f"/desk/tickets/{first.pk}/no-show/"
+    )
+    third = ticket_create(site=demo["pori"], service=service("housing-allowance"))
+    act("/desk/call-next/")
+    assert f"{third.number} finished: the space is free again." in act(
+        f"/desk/tickets/{third.pk}/finish/"
+    )
+
+
 def test_api__ticket_and_queue_state(client, demo):
     r = client.post(
         f"{API}/tickets", {"site": "pori", "service": "passport"}, content_type="application/json"
