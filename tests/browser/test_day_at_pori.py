@@ -74,3 +74,27 @@ def test_desk_has_no_serious_accessibility_violations(live_server, demo, new_pag
     page = new_page()
     sign_in(page, live_server.url, "kela.pori1")
     assert axe_violations(page) == []
+
+
+def test_desk__refusal_is_shown_and_outlives_the_panel_refresh(live_server, demo, new_page):
+    """A refused action (4xx) shows its reason, and the panel's own refresh keeps it."""
+    from luukku.queueing.services import ticket_create
+    from luukku.registry.models import Service
+
+    ticket = ticket_create(site=demo["pori"], service=Service.objects.get(code="benefit-advice"))
+    desk = new_page("en")
+    sign_in(desk, live_server.url, "kela.pori1")
+    desk.check("input[name=mode][value=on_site]")
+    desk.select_option("select[name=site]", "pori")
+    desk.click("form[action$='/desk/session/'] button[type=submit]")
+    desk.click("#call-next")
+    desk.wait_for_selector(f"#desk-notice >> text=Called {ticket.number}.")
+
+    desk.click("#no-show")  # too early: the number has not been recalled yet
+    desk.wait_for_selector("#desk-notice .error >> text=Recall the number first")
+    # What the 5-second refresh does, now: the panel comes back without a notice.
+    desk.evaluate("htmx.ajax('GET', '/desk/', {target: '#desk-panel', swap: 'innerHTML'})")
+    desk.wait_for_timeout(500)
+    assert "Recall the number first" in desk.inner_text("#desk-notice")
+    assert desk.locator("#no-show").count() == 1  # still called, nothing lost
+    assert axe_violations(desk) == []
