@@ -309,3 +309,21 @@ def queue_overview(site: Site, now: datetime | None = None) -> list[dict]:
         est = ticket_estimate(last, now=now) if last else None
         out.append({"queue": queue, "waiting": counts[queue.pk], "estimate": est})
     return out
+
+
+def transfer_choices(site: Site):
+    """The services a customer at ``site`` may be passed on to, as ``ticket_transfer`` allows:
+    walk-in services of the agencies on site, and of the remote ones where video serves."""
+    return (
+        Service.objects.filter(walk_in=True)
+        .filter(
+            Q(agency__in=site.agencies_on_site.all())
+            | Q(
+                agency__in=site.agencies_remote.all(),
+                remote=True,
+                in_person_only=False,
+            )
+        )
+        .select_related("agency")
+        .order_by("agency__code", "name")
+    )

@@ -303,18 +303,8 @@ def booking_check_in(
                 % {"state": booking.get_state_display()},
                 409,
             )
-        early = booking.start - timedelta(minutes=settings.LUUKKU_CHECKIN_EARLY_MINUTES)
+        _check_in_day(booking.start, now)
         late = booking.start + timedelta(minutes=settings.LUUKKU_CHECKIN_LATE_MINUTES)
-        if now < early:
-            raise QueueError(
-                "code",
-                _("Your booking is at %(time)s. You can check in from %(from)s.")
-                % {
-                    "time": timezone.localtime(booking.start, HELSINKI).strftime("%H:%M"),
-                    "from": timezone.localtime(early, HELSINKI).strftime("%H:%M"),
-                },
-                409,
-            )
         too_late = now > late
         booking_transition(booking=booking, to=BookingState.CHECKED_IN, now=now)
         ticket = ticket_create(
@@ -327,6 +317,38 @@ def booking_check_in(
             due_at=None if too_late else booking.start,
         )
     return CheckIn(ticket, late=too_late)
+
+
+def _check_in_day(start: datetime, now: datetime) -> None:
+    """Refuse a check-in before the booking's window opens or on a later day than its own.
+
+    The refusal names the booking's date whenever it is not today: "at 08:00" alone,
+    read at the kiosk two days early, sends the customer to wait for a time that is not
+    theirs. A customer late on the booking's own day joins the walk-in queue (the
+    caller); one who comes on a later day is told to take a number or book again.
+    """
+    local = timezone.localtime(start, HELSINKI)
+    today = local_day(now)
+    when = {"date": local.strftime("%d.%m.%Y"), "time": local.strftime("%H:%M")}
+    if local.date() < today:
+        raise QueueError(
+            "code",
+            _("Your booking was on %(date)s at %(time)s. Take a number, or book a new time.")
+            % when,
+            409,
+        )
+    early = start - timedelta(minutes=settings.LUUKKU_CHECKIN_EARLY_MINUTES)
+    if now >= early:
+        return
+    when["from"] = timezone.localtime(early, HELSINKI).strftime("%H:%M")
+    if local.date() > today:
+        message = _(
+            "Your booking is on %(date)s at %(time)s. Please come back that day:"
+            " you can check in from %(from)s."
+        )
+    else:
+        message = _("Your booking is at %(time)s. You can check in from %(from)s.")
+    raise QueueError("code", message % when, 409)
 
 
 # -- desk sessions -------------------------------------------------------------
@@ -1474,6 +1496,12 @@ def ticket_transfer(
         t = _own(ticket, official, HOLDING_STATES)
         if service.pk == t.service_id:
             raise QueueError("service", _("The customer is already in this queue."), 400)
+        if not service.walk_in:
+            raise QueueError(
+                "service",
+                _("This service is by appointment only: book a follow-up visit instead."),
+                400,
+            )
         remote_ok, remote_only = _channel_flags(t.site, service)
         served = t.state == TicketState.IN_SERVICE or t.service_id is None
         if t.booking_id:

@@ -39,7 +39,7 @@ from luukku.queueing.services import (
     ticket_start,
     ticket_transfer,
 )
-from luukku.registry.models import Agency, Service, Site, StaffProfile
+from luukku.registry.models import Service, Site, StaffProfile
 
 #: The event stream ends after this long; the browser reconnects by itself.
 SSE_MAX_SECONDS = 300.0
@@ -253,11 +253,8 @@ def _desk_context(official: StaffProfile, **extra) -> dict:
     ctx["waiting"] = selectors.waiting_list(scope)
     ctx["now"] = timezone.now()
     if ctx["current"]:
-        ctx["transfer_services"] = (
-            Service.objects.filter(agency__in=Agency.objects.all())
-            .exclude(pk=ctx["current"].service_id)
-            .select_related("agency")
-            .order_by("agency__code", "name")
+        ctx["transfer_services"] = selectors.transfer_choices(ctx["current"].site).exclude(
+            pk=ctx["current"].service_id
         )
         ctx["bookable_services"] = (
             Service.objects.filter(bookable=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -10,7 +10,12 @@ from django.utils import timezone
 from luukku.booking.models import BookingState, Channel
 from luukku.integration.notify import Notifier
 from luukku.queueing.models import Call, Kind, Queue, Ticket, TicketState
-from luukku.queueing.selectors import service_estimate, ticket_estimate, waiting_list
+from luukku.queueing.selectors import (
+    service_estimate,
+    ticket_estimate,
+    transfer_choices,
+    waiting_list,
+)
 from luukku.queueing.services import (
     QueueError,
     booking_check_in,
@@ -26,7 +31,7 @@ from luukku.queueing.services import (
     ticket_start,
     ticket_transfer,
 )
-from luukku.registry.models import RegistryVersion, Space, SpaceType
+from luukku.registry.models import RegistryVersion, Service, Space, SpaceType
 
 from .helpers import booking, serve, service
 
@@ -100,10 +105,28 @@ def test_check_in__too_early__is_refused_with_time(demo):
     assert err.value.field == "code"
 
 
+#: Noon in Helsinki, so that "today" cannot change under a test run near midnight.
+NOON = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+
+
 def test_check_in__too_late__joins_walk_in_queue(demo):
-    b = booking(demo["pori"], "housing-allowance", timezone.now() - timedelta(minutes=25))
-    result = booking_check_in(site=demo["pori"], code=b.code)
+    b = booking(demo["pori"], "housing-allowance", NOON - timedelta(minutes=25))
+    result = booking_check_in(site=demo["pori"], code=b.code, now=NOON)
     assert result.late and result.ticket.kind == Kind.WALK_IN and result.ticket.due_at is None
+
+
+def test_check_in__another_day__names_the_date(demo):
+    """Two days early the kiosk says which day; a day late it does not check in."""
+    later = booking(demo["pori"], "housing-allowance", NOON + timedelta(days=2))
+    with pytest.raises(QueueError) as err:
+        booking_check_in(site=demo["pori"], code=later.code, now=NOON, language="en")
+    assert "29.11.2026 at 12:00" in err.value.message and err.value.status == 409
+    missed = booking(demo["pori"], "housing-allowance", NOON - timedelta(days=1))
+    with pytest.raises(QueueError) as err:
+        booking_check_in(site=demo["pori"], code=missed.code, now=NOON)
+    assert "26.11.2026" in err.value.message
+    missed.refresh_from_db()
+    assert missed.state == BookingState.BOOKED and not missed.tickets.exists()
 
 
 def test_check_in__other_site_or_unknown__is_refused(demo):
@@ -323,6 +346,25 @@ def test_advice_ticket__called_by_advisor_and_passed_on(demo):
     ticket_transfer(ticket=t, official=advisor, service=service("tax-card"))
     t.refresh_from_db()
     assert t.service.code == "tax-card" and t.kind == Kind.CHAIN
+
+
+def test_transfer_choices__only_what_the_site_can_serve(demo):
+    """At a remote-only point a customer can be passed on only to services done by video."""
+    codes = set(transfer_choices(demo["kankaanpaa"]).values_list("code", flat=True))
+    assert "housing-allowance" in codes and "passport" not in codes  # passport: in person
+    assert "passport" in set(transfer_choices(demo["pori"]).values_list("code", flat=True))
+
+
+def test_transfer__to_an_appointment_only_service__is_refused(demo):
+    t = walk_in(demo["pori"], None)
+    advisor, scope = serve("neuvoja", advice=True)
+    ticket_call_next(official=advisor, scope=scope)
+    Service.objects.filter(code="tax-card").update(walk_in=False)
+    with pytest.raises(QueueError) as err:
+        ticket_transfer(ticket=t, official=advisor, service=service("tax-card"))
+    assert err.value.field == "service" and err.value.status == 400
+    t.refresh_from_db()
+    assert t.state == TicketState.CALLED and t.called_by == advisor
 
 
 def test_estimate__fallback_then_observed(demo):
