@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import statistics
 import threading
 import time
@@ -111,6 +112,15 @@ def _vacuum() -> None:
             cursor.execute(f"VACUUM ANALYZE {Ticket._meta.db_table}, {Call._meta.db_table}")
 
 
+def _cpu_figures(cpu: list[tuple[float, float]]) -> dict:
+    figures = {}
+    for i, side in enumerate(("client", "server")):
+        values = [c[i] for c in cpu] or [0.0]
+        figures[f"call_cpu_{side}_ms_p50"] = round(statistics.median(values), 3)
+        figures[f"call_cpu_{side}_ms_mean"] = round(statistics.fmean(values), 3)
+    return figures
+
+
 def _percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
@@ -137,6 +147,39 @@ def _press_together(barrier, go_at) -> None:
         time.sleep(delay)
 
 
+class _CallCpu:
+    """CPU time one call costs this worker and, on PostgreSQL, its database backend.
+
+    Read from ``/proc/<pid>/schedstat`` (nanoseconds on a CPU), which counts exactly,
+    unlike a process-time clock sampled at each tick. The backend of this worker's
+    connection runs on the same machine, so its share is read the same way. Under
+    twenty simultaneous presses the latency is mostly waiting for a CPU; these two
+    figures say what a call itself costs, and change only when the code does.
+    """
+
+    def __init__(self) -> None:
+        self.backend = None
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                self.backend = cursor.fetchone()[0]
+
+    @staticmethod
+    def _ns(pid) -> int:
+        try:
+            with open(f"/proc/{pid}/schedstat", encoding="ascii") as fh:
+                return int(fh.read().split()[0])
+        except OSError:
+            return 0
+
+    def now(self) -> tuple[int, int]:
+        return self._ns("self"), self._ns(self.backend) if self.backend else 0
+
+    def since(self, before: tuple[int, int]) -> tuple[float, float]:
+        after = self.now()
+        return ((after[0] - before[0]) / 1e6, (after[1] - before[1]) / 1e6)
+
+
 def _work(official_id: int, scope, barrier, opened, rounds: int = 0, go_at=None) -> dict:
     """One official: call next and finish until nobody waits; return latencies in ms.
 
@@ -150,11 +193,12 @@ def _work(official_id: int, scope, barrier, opened, rounds: int = 0, go_at=None)
     it has finished (a saturated system where every official's finish competes with
     the others' calls).
     """
-    out: dict = {"latencies": [], "called": [], "error": None, "wall": 0.0}
+    out: dict = {"latencies": [], "called": [], "cpu": [], "error": None, "wall": 0.0}
     try:
         official = StaffProfile.objects.get(pk=official_id)
         if ticket_call_next(official=official, scope=scope).reason != "empty":
             raise RuntimeError("the queue was not empty when the desk opened")
+        cpu = _CallCpu()
         opened.wait(timeout=60)  # every desk is open
         opened.wait(timeout=120)  # the customers have taken their numbers
         started = time.perf_counter()
@@ -162,9 +206,11 @@ def _work(official_id: int, scope, barrier, opened, rounds: int = 0, go_at=None)
         for _round in range(rounds or 10**9):
             if rounds:
                 _press_together(barrier, go_at)
+            before = cpu.now()
             t0 = time.perf_counter()
             result = ticket_call_next(official=official, scope=scope)
             elapsed = (time.perf_counter() - t0) * 1000.0
+            spent = cpu.since(before)
             if result.ticket is None:
                 if result.reason != "empty":
                     raise RuntimeError(result.reason)
@@ -174,6 +220,7 @@ def _work(official_id: int, scope, barrier, opened, rounds: int = 0, go_at=None)
                 continue
             out["latencies"].append(elapsed)
             out["called"].append(result.ticket.pk)
+            out["cpu"].append(spent)
             if rounds:
                 # The customer is served between presses: everyone's call of this
                 # round is over before anyone finishes, as at a real desk.
@@ -201,18 +248,40 @@ def _run_threads(profiles: list, fill) -> list[dict]:
     threads = [threading.Thread(target=target, args=p) for p in profiles]
     for t in threads:
         t.start()
-    _open_and_fill(opened, fill)
+    started = _open_and_fill(opened, fill)
     for t in threads:
         t.join()
-    return outputs
+    return outputs, _busy_seconds() - started
 
 
-def _open_and_fill(opened, fill) -> None:
-    """Wait until every desk is open, queue the customers, let the officials call."""
+def _open_and_fill(opened, fill) -> float:
+    """Wait until every desk is open, queue the customers, let the officials call.
+
+    Returns the machine's busy CPU seconds so far (``_busy_seconds``).
+    """
     opened.wait(timeout=60)
     fill()
     connections.close_all()
+    busy = _busy_seconds()
     opened.wait(timeout=120)
+    return busy
+
+
+def _busy_seconds() -> float:
+    """CPU seconds every core of this machine has been busy since boot (0.0 if unknown).
+
+    Read from ``/proc/stat`` (user, nice, system, irq, softirq: the database server's
+    work and the officials' alike); the difference over the calling phase divided by
+    the customers served is a steadier figure than a latency percentile on a shared
+    machine, for telling whether a change made a call cheaper.
+    """
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            fields = fh.readline().split()
+    except OSError:
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq = (int(x) for x in fields[1:8])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
 def _process_main(pk, scope, barrier, opened, queue, rounds, go_at) -> None:
@@ -236,11 +305,12 @@ def _run_processes(profiles: list, fill, rounds: int = 0) -> list[dict]:
     ]
     for p in procs:
         p.start()
-    _open_and_fill(opened, fill)
+    started = _open_and_fill(opened, fill)
     outputs = [queue.get() for _ in procs]
+    busy = _busy_seconds() - started
     for p in procs:
         p.join()
-    return outputs
+    return outputs, busy
 
 
 def run(
@@ -278,14 +348,15 @@ def run(
     profiles_ids = [(official.pk, scope) for official, scope in profiles]
     connections.close_all()  # each worker opens its own connection
     if mode == "threads":
-        outputs = _run_threads(profiles_ids, fill)
+        outputs, busy = _run_threads(profiles_ids, fill)
     elif mode == "rounds":
-        outputs = _run_processes(profiles_ids, fill, rounds=-(-tickets // officials) + 1)
+        outputs, busy = _run_processes(profiles_ids, fill, rounds=-(-tickets // officials) + 1)
     else:
-        outputs = _run_processes(profiles_ids, fill)
+        outputs, busy = _run_processes(profiles_ids, fill)
     wall = max(out["wall"] for out in outputs) or float("inf")  # inf: every worker failed
     latencies = [x for out in outputs for x in out["latencies"]]
     called = [x for out in outputs for x in out["called"]]
+    cpu = [x for out in outputs for x in out["cpu"]]
     errors = [out["error"] for out in outputs if out["error"]]
 
     duplicates = (
@@ -308,6 +379,12 @@ def run(
         "call_next_p95_ms": round(_percentile(latencies, 95), 2),
         "call_next_max_ms": round(max(latencies), 2),
         "calls_per_second": round(len(called) / wall, 1),
+        # The whole machine's CPU (database, officials' processes) per customer called
+        # and finished, over the calling phase.
+        "cpu_ms_per_customer": round(busy * 1000 / max(len(called), 1), 3),
+        # What one call costs the worker and the database backend, in CPU ms: the
+        # median call, and the mean (which counts the calls that had to be repeated).
+        **_cpu_figures(cpu),
         "duplicate_calls": duplicates,
         "uncalled_tickets": Ticket.objects.filter(site=site, state="waiting").count(),
         "errors": [repr(e) for e in errors],
