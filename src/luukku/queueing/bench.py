@@ -25,7 +25,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from luukku.core.queueing.daysim import simulate_day
-from luukku.queueing.models import Call, DeskSession, Ticket
+from luukku.queueing.models import Call, DeskSession, Ticket, TicketState
 from luukku.queueing.services import (
     desk_session_start,
     session_scope,
@@ -93,7 +93,7 @@ def _yesterday(site, services, tickets: int) -> None:
         )
     served = start + timedelta(seconds=30 * tickets)
     Ticket.objects.filter(site=site).update(
-        state="done", called_at=served, service_started_at=served, service_ended_at=served
+        state=TicketState.DONE, called_at=served, service_started_at=served, service_ended_at=served
     )
 
 
@@ -173,7 +173,8 @@ class _CallCpu:
             return 0
 
     def now(self) -> tuple[int, int]:
-        return self._ns("self"), self._ns(self.backend) if self.backend else 0
+        # thread-self: in --mode threads the others' calls run in this same process.
+        return self._ns("thread-self"), self._ns(self.backend) if self.backend else 0
 
     def since(self, before: tuple[int, int]) -> tuple[float, float]:
         after = self.now()
