@@ -140,6 +140,11 @@ def local_day(at: datetime) -> date:
     return timezone.localtime(at, HELSINKI).date()
 
 
+def local_hhmm(at: datetime) -> str:
+    """The clock time of ``at`` in Helsinki, as the kiosk, desk and display show it."""
+    return timezone.localtime(at, HELSINKI).strftime("%H:%M")
+
+
 def _letter_for(site: Site, agency: Agency | None) -> str:
     if agency is None:
         return ADVICE_LETTER
@@ -329,7 +334,7 @@ def _check_in_day(start: datetime, now: datetime) -> None:
     """
     local = timezone.localtime(start, HELSINKI)
     today = local_day(now)
-    when = {"date": local.strftime("%d.%m.%Y"), "time": local.strftime("%H:%M")}
+    when = {"date": local.strftime("%d.%m.%Y"), "time": local_hhmm(start)}
     if local.date() < today:
         raise QueueError(
             "code",
@@ -340,7 +345,7 @@ def _check_in_day(start: datetime, now: datetime) -> None:
     early = start - timedelta(minutes=settings.LUUKKU_CHECKIN_EARLY_MINUTES)
     if now >= early:
         return
-    when["from"] = timezone.localtime(early, HELSINKI).strftime("%H:%M")
+    when["from"] = local_hhmm(early)
     if local.date() > today:
         message = _(
             "Your booking is on %(date)s at %(time)s. Please come back that day:"

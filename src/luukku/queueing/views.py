@@ -27,6 +27,7 @@ from luukku.queueing.services import (
     booking_check_in,
     desk_session_end,
     desk_session_start,
+    local_hhmm,
     session_scope,
     ticket_call,
     ticket_call_next,
@@ -155,7 +156,7 @@ def _call_dict(call: Call, language: str) -> dict:
         "label": selectors.call_label(call, language),
         "agency": call.agency_code,
         "recall": call.recall,
-        "time": timezone.localtime(call.created_at, HELSINKI).strftime("%H:%M"),
+        "time": local_hhmm(call.created_at),
     }
 
 
@@ -366,7 +367,7 @@ def _do(
         t = ticket_park(ticket=ticket, official=official, minutes=minutes)
         notice = _("%(number)s waits aside until %(time)s and keeps their place in line.") % {
             "number": number,
-            "time": timezone.localtime(t.parked_until, HELSINKI).strftime("%H:%M"),
+            "time": local_hhmm(t.parked_until),
         }
     elif action == "transfer":
         service = (
