@@ -1,4 +1,4 @@
-"""``luukku plan``, ``luukku simulate`` and ``luukku bench simulate``.
+"""``luukku plan`` and ``luukku simulate``: the planners' console tools.
 
 Bad input prints one line naming the row and field and exits with 2; output files
 are written to a temp file and renamed, so nothing is half-written.
@@ -34,11 +34,6 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("simulate", help="discrete-event simulation of the planned site")
     common(s)
     s.add_argument("--horizon", default="week", choices=("day", "week", "year"))
-    s.add_argument("--replications", type=int, default=10)
-    s.add_argument("--seed", type=int, default=2026)
-    s.add_argument("--json")
-    s = sub.add_parser("bench-simulate", help="Luukku vs Ciw on M/M/3 at 90 % load")
-    s.add_argument("--customers", type=int, default=20_000)
     s.add_argument("--replications", type=int, default=10)
     s.add_argument("--seed", type=int, default=2026)
     s.add_argument("--json")
@@ -86,18 +81,6 @@ def _read(path: str, what: str) -> str:
 
 def _run(args: argparse.Namespace) -> int:
     from . import report
-
-    if args.command == "bench-simulate":
-        from .simulation import bench
-
-        result = bench(customers=args.customers, replications=args.replications, seed=args.seed)
-        if args.json:
-            report.write_json(result, args.json)
-        for key in ("model", "analytic_mean_wait", "luukku_mean_wait", "ciw_mean_wait",
-                    "luukku_customers_per_s", "ciw_customers_per_s", "speedup", "agree"):  # fmt: skip
-            print(f"{key}: {result[key]}")
-        return 0
-
     from .dimensioning import STANDARD_SCENARIOS, build_config, compare_scenarios, plan
 
     forecast = parse_forecast(_read(args.forecast, "forecast"))
@@ -117,7 +100,6 @@ def _run(args: argparse.Namespace) -> int:
         return 0
 
     import numpy as np
-    from tqdm import tqdm
 
     from .sitesim import simulate_site, site_from_plan
 
@@ -128,14 +110,44 @@ def _run(args: argparse.Namespace) -> int:
     config = build_config(forecast, args.size, defaults)
     site = site_from_plan(config, plan(config), args.horizon)
     total = len(site.days) * args.replications
-    with tqdm(total=total, unit="day", file=sys.stderr, disable=total < 50, leave=False) as bar:
+    with _ProgressLine(total, "simulated days") as progress:
         result = simulate_site(
-            site, args.replications, np.random.default_rng(args.seed), bar.update
+            site, args.replications, np.random.default_rng(args.seed), progress.update
         )
     print(report.sim_text(result, args.horizon))
     if args.json:
         report.write_json(report.sim_to_dict(result), args.json)
     return 0
+
+
+class _ProgressLine:
+    """``simulated days 120/520`` on stderr, rewritten in place and wiped at the end.
+
+    A planner running a year's simulation sees that it moves; a short run, or one whose
+    stderr is not a terminal (a script, a log), gets no line at all.
+    """
+
+    def __init__(self, total: int, label: str, stream=None) -> None:
+        self.stream = stream or sys.stderr
+        self.total, self.label, self.done = total, label, 0
+        self.shown = total >= 50 and self.stream.isatty()
+        self.width = 0
+
+    def update(self, n: int = 1) -> None:
+        self.done += n
+        if self.shown:
+            line = f"{self.label} {self.done}/{self.total}"
+            self.width = len(line)
+            self.stream.write(f"\r{line}")
+            self.stream.flush()
+
+    def __enter__(self) -> _ProgressLine:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.shown and self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,7 @@ import pytest
 from luukku.core.planning import erlang
 from luukku.core.planning.dimensioning import build_config, plan
 from luukku.core.planning.inputs import load_defaults, parse_forecast
-from luukku.core.planning.simulation import MMcConfig, bench, simulate_mmc
+from luukku.core.planning.simulation import MMcConfig, simulate_mmc
 from luukku.core.planning.sitesim import (
     AgencyParams,
     DayPlan,
@@ -61,10 +61,3 @@ def test_site_simulation__planned_demo_week__meets_the_target():
     assert sim.service_level.mean >= defaults.target_service_level
     assert sim.max_waiting_persons <= result.waiting_seats * 1.5
     assert 0 < sim.utilisation["booth"] < 1
-
-
-def test_bench__small_run__reports_required_keys():
-    out = bench(customers=2_000, replications=3)
-    for key in ("luukku_customers_per_s", "ciw_customers_per_s", "speedup", "agree"):
-        assert key in out
-    assert out["speedup"] > 1

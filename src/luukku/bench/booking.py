@@ -18,8 +18,45 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection, connections, transaction
+from django.db.models import Min
 from django.utils import timezone
+from tqdm import tqdm
+
+from luukku.booking import tasks  # noqa: F401  (loaded before the clients fork; see _warm_up)
+from luukku.booking.models import Booking, Reservation, Visit
+from luukku.booking.selectors import (
+    SearchFilters,
+    availability,
+    buffer,
+    chain_availability,
+    day_bounds,
+)
+from luukku.booking.services import (
+    BookingConflict,
+    Customer,
+    Leg,
+    double_bookings,
+    manage_url,
+    visit_book,
+)
+from luukku.registry.models import (
+    Agency,
+    BusStop,
+    Equipment,
+    RegistryVersion,
+    Resource,
+    Role,
+    Service,
+    Site,
+    Space,
+    StaffProfile,
+)
+from luukku.registry.services import demo_region_seed
+from luukku.registry.snapshot import registry_snapshot
 
 HELSINKI = "Europe/Helsinki"
 REGIONS = [
@@ -89,8 +126,6 @@ SCALES = {
 
 
 def progress(iterable=None, **kw):
-    from tqdm import tqdm
-
     return tqdm(iterable, file=sys.stderr, dynamic_ncols=True, **kw)
 
 
@@ -110,29 +145,12 @@ def next_monday(today: date) -> date:
 
 def generate(scale: Scale, rng: random.Random) -> dict:
     """Build the national registry and the existing bookings; returns what the measures need."""
-    from luukku.booking.models import Booking, Reservation, Visit
-    from luukku.registry.models import (
-        Agency,
-        BusStop,
-        Equipment,
-        RegistryVersion,
-        Resource,
-        Role,
-        Service,
-        Site,
-        Space,
-        StaffProfile,
-    )
-    from luukku.registry.services import demo_region_seed
-
     with transaction.atomic():
         demo_region_seed()  # agencies, services, equipment, national hours, the Satakunta sites
     agencies = list(Agency.objects.all())
     services = list(Service.objects.select_related("agency"))
     video = Equipment.objects.get(code="video")
     eq_all = list(Equipment.objects.exclude(code="tuve"))
-    from django.contrib.auth import get_user_model
-
     User = get_user_model()
     sites_by_region: dict[str, list[int]] = {r: [] for r in REGIONS}
     total_sites = sum(scale.sites.values())
@@ -286,9 +304,7 @@ def generate(scale: Scale, rng: random.Random) -> dict:
     per_pair_day = max(1, -(-scale.bookings // (len(pairs) * len(days))))  # ceil: reach the target
     durations = {s.pk: s.default_duration for s in services}
     with _exclusion_deferred():
-        _bulk_bookings(
-            pairs, days, per_pair_day, scale.bookings, durations, rng, Booking, Visit, Reservation
-        )
+        _bulk_bookings(pairs, days, per_pair_day, scale.bookings, durations, rng)
     return {
         "regions": {r: ids for r, ids in sites_by_region.items() if ids},
         "start_day": start_day,
@@ -305,8 +321,6 @@ class _exclusion_deferred:
     """
 
     def _constraint(self):
-        from luukku.booking.models import Reservation
-
         return Reservation, next(
             c for c in Reservation._meta.constraints if c.name == "reservation_no_overlap"
         )
@@ -327,9 +341,7 @@ class _exclusion_deferred:
         return False
 
 
-def _bulk_bookings(
-    pairs, days, per_day, target, durations, rng, Booking, Visit, Reservation
-) -> None:
+def _bulk_bookings(pairs, days, per_day, target, durations, rng) -> None:
     """Existing bookings, non-overlapping per official and per space, written in bulk."""
     zone = ZoneInfo(HELSINKI)
     buf = timedelta(minutes=5)
@@ -337,11 +349,7 @@ def _bulk_bookings(
     made = 0
     vid = (Visit.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     bid = (Booking.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-    space_of = {}
-    from luukku.registry.models import Space, StaffProfile
-
-    for rid, pk in Space.objects.values_list("resource_id", "pk"):
-        space_of[rid] = pk
+    space_of = dict(Space.objects.values_list("resource_id", "pk"))
     official_of = dict(StaffProfile.objects.values_list("resource_id", "pk"))
     bar = progress(total=target, desc="bookings")
     now = timezone.now()
@@ -450,10 +458,6 @@ def _constraint_present() -> bool:
 def _reset_sequences() -> None:
     if connection.vendor != "postgresql":
         return
-    from django.core.management.color import no_style
-
-    from luukku.booking.models import Booking, Reservation, Visit
-
     with connection.cursor() as cur:
         for sql in connection.ops.sequence_reset_sql(no_style(), [Visit, Booking, Reservation]):
             cur.execute(sql)
@@ -461,8 +465,6 @@ def _reset_sequences() -> None:
 
 def _reset() -> None:
     """Empty the benchmark database (it is the benchmark's own)."""
-    from django.core.management import call_command
-
     call_command("flush", interactive=False, verbosity=0)
 
 
@@ -472,10 +474,6 @@ def _reset() -> None:
 def measure_search(
     snapshot_regions: dict, start_day: date, n: int, rng: random.Random, hits: list[bool]
 ) -> list[float]:
-    from luukku.booking.selectors import SearchFilters, availability, day_bounds
-    from luukku.registry.models import Site
-    from luukku.registry.snapshot import registry_snapshot
-
     snap = registry_snapshot()
     slugs = dict(Site.objects.values_list("pk", "slug"))
     services = [s for s in snap.services.values() if s.bookable]
@@ -495,10 +493,6 @@ def measure_search(
 
 
 def measure_chains(regions: dict, start_day: date, n: int, rng: random.Random) -> list[float]:
-    from luukku.booking.selectors import SearchFilters, chain_availability, day_bounds
-    from luukku.registry.models import Site
-    from luukku.registry.snapshot import registry_snapshot
-
     snap = registry_snapshot()
     slugs = dict(Site.objects.values_list("pk", "slug"))
     by_agency: dict[int, list[int]] = {}
@@ -523,9 +517,6 @@ _WORKER: dict = {}
 
 def _client_init() -> None:
     """Each client process opens its own connection and loads what it books against."""
-    from luukku.registry.models import Service, Site
-    from luukku.registry.snapshot import registry_snapshot
-
     connections.close_all()
     _WORKER["services"] = {s.pk: s for s in Service.objects.select_related("agency")}
     _WORKER["sites"] = {s.pk: s for s in Site.objects.all()}
@@ -538,18 +529,14 @@ def _warm_up() -> None:
 
     The first booking builds the customer's link (``reverse``), which imports every
     URL module and the API; without this, each client paid that in its first booking.
+    (The booking code itself, services and tasks, is imported with this module.)
     """
-    from luukku.booking import services, tasks  # noqa: F401
-    from luukku.booking.services import manage_url
-
     manage_url("warm-up")
 
 
 def _client(args) -> tuple[int, int, list[float]]:
     """One booking client: book each of its chosen slots, one after another."""
     work, seed = args
-    from luukku.booking.services import BookingConflict, Customer, Leg, visit_book
-
     services, sites = _WORKER["services"], _WORKER["sites"]
     ok = conflicts = 0
     latencies = []
@@ -570,10 +557,6 @@ def _client(args) -> tuple[int, int, list[float]]:
 
 def measure_bookings(regions: dict, start_day: date, scale: Scale, rng: random.Random) -> dict:
     """32 clients in parallel processes, each booking slots it found free a moment before."""
-    from luukku.booking.selectors import SearchFilters, availability, buffer, day_bounds
-    from luukku.registry.models import Site
-    from luukku.registry.snapshot import registry_snapshot
-
     snap = registry_snapshot()
     slugs = dict(Site.objects.values_list("pk", "slug"))
     services = [s for s in snap.services.values() if s.bookable]
@@ -650,14 +633,9 @@ def measure_bookings(regions: dict, start_day: date, scale: Scale, rng: random.R
 
 
 def run(*, scale_name: str, json_path: str | None, fresh: bool = False, seed: int = 2026) -> dict:
-    from luukku.booking.models import Booking, Reservation
-    from luukku.booking.services import double_bookings
-
     scale = SCALES[scale_name]
     rng = random.Random(seed)
     marker = f"bench-{scale_name}-{seed}"
-    from luukku.registry.models import Site
-
     have = (
         Site.objects.filter(slug__startswith="bench-").count() == sum(scale.sites.values())
         and Booking.objects.count() >= scale.bookings
@@ -675,8 +653,6 @@ def run(*, scale_name: str, json_path: str | None, fresh: bool = False, seed: in
     else:
         info = _regions_of_existing()
     generated_s = clock.perf_counter() - t0
-    from luukku.registry.models import Space, StaffProfile
-
     hits: list[bool] = []
     search = measure_search(info["regions"], info["start_day"], scale.searches, rng, hits)
     chains = measure_chains(info["regions"], info["start_day"], scale.chains, rng)
@@ -711,15 +687,9 @@ def run(*, scale_name: str, json_path: str | None, fresh: bool = False, seed: in
 
 
 def _regions_of_existing() -> dict:
-    from luukku.registry.models import Site
-
     regions: dict[str, list[int]] = {}
     for pk, name in Site.objects.filter(slug__startswith="bench-").values_list("pk", "name_fi"):
         regions.setdefault(name.rsplit(" ", 2)[0], []).append(pk)
-    from django.db.models import Min
-
-    from luukku.booking.models import Booking
-
     first = Booking.objects.filter(code__startswith="B0").aggregate(m=Min("start"))["m"]
     start_day = (
         first.astimezone(ZoneInfo(HELSINKI)).date() if first else next_monday(timezone.localdate())

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from luukku.queueing import bench
+from luukku.bench import queue as bench
 from luukku.queueing.models import Ticket, TicketState
 
 
