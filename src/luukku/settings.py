@@ -79,22 +79,13 @@ def _database() -> dict:
     if url:
         db = dj_database_url.parse(url, conn_max_age=60)
         if db["ENGINE"].endswith("postgresql"):
-            # Django turns psycopg's prepared statements off (for poolers in transaction
-            # mode); its own cursors bind on the client and never prepare anyway. Call-next
-            # prepares its statements explicitly (queueing.services._fetch_one).
-            options = db.setdefault("OPTIONS", {})
-            options.setdefault("prepare_threshold", 5)
-            # Those statements' plans do not depend on their parameters (index walks with
-            # LIMIT 1): plan them once per connection, not five times before PostgreSQL
-            # decides so. Only prepared statements are affected, and only call-next's are.
-            options.setdefault("options", "-c plan_cache_mode=force_generic_plan")
             db.setdefault("TEST", {})["NAME"] = os.environ.get(
                 "LUUKKU_TEST_DB", f"test_luukku_{os.getpid()}"
             )
         return db
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return {
-        "ENGINE": "luukku.db.sqlite3",  # django.db.backends.sqlite3 + a fair writer queue
+        "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("LUUKKU_SQLITE", str(VAR_DIR / "luukku.sqlite3")),
         "OPTIONS": {
             # BEGIN IMMEDIATE takes the write lock at the start of every atomic

@@ -15,6 +15,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from luukku.booking.api import ApiError
+from luukku.booking.services import Customer
 from luukku.queueing import selectors
 from luukku.queueing.models import Ticket
 from luukku.queueing.services import (
@@ -26,6 +27,7 @@ from luukku.queueing.services import (
     ticket_call_next,
     ticket_create,
     ticket_finish,
+    ticket_follow_up,
     ticket_no_show,
     ticket_park,
     ticket_recall,
@@ -163,8 +165,6 @@ class SiteQueueOut(Schema):
     "/sites/{slug}", response=SiteQueueOut, summary="Queue state at a site (what a display shows)"
 )
 def site_queue(request: HttpRequest, slug: str):
-    from luukku.queueing.views import _call_dict
-
     site = _site(slug, "path")
     lang = get_language() or "fi"
     return SiteQueueOut(
@@ -180,7 +180,7 @@ def site_queue(request: HttpRequest, slug: str):
             )
             for row in selectors.queue_overview(site)
         ],
-        calls=[CallOut(**_call_dict(c, lang)) for c in selectors.last_calls(site)],
+        calls=[CallOut(**selectors.call_dict(c, lang)) for c in selectors.last_calls(site)],
     )
 
 
@@ -216,6 +216,23 @@ class ParkIn(Schema):
 
 class TransferIn(Schema):
     service: str
+
+
+class FollowUpIn(Schema):
+    service: str = Field(description="Code of the bookable service of the next visit")
+    name: str = Field(description="The customer's name for the booking")
+    phone: str = ""
+    email: str = ""
+    after_days: int = Field(1, ge=0, le=365, description="Not before this many days from now")
+    channel: str = Field("", description="in_person, remote, or empty for either")
+
+
+class FollowUpOut(Schema):
+    code: str
+    service: str
+    site: str
+    start: datetime
+    channel: str
 
 
 def _official(request: HttpRequest) -> StaffProfile:
@@ -350,10 +367,7 @@ def park(request: HttpRequest, ticket_id: int, payload: ParkIn):
     summary="Pass on to another service's queue, keeping the customer's place",
 )
 def transfer(request: HttpRequest, ticket_id: int, payload: TransferIn):
-    service = Service.objects.select_related("agency").filter(code=payload.service).first()
-    if service is None:
-        raise ApiError(404, ["body", "service"], "No service with this code.")
-    return _act(request, ticket_id, ticket_transfer, service=service)
+    return _act(request, ticket_id, ticket_transfer, service_code=payload.service)
 
 
 @router.post(
@@ -371,3 +385,40 @@ def start(request: HttpRequest, ticket_id: int):
 )
 def finish(request: HttpRequest, ticket_id: int):
     return _act(request, ticket_id, ticket_finish)
+
+
+@router.post(
+    "/desk/tickets/{ticket_id}/follow-up",
+    response={201: FollowUpOut},
+    auth=django_auth,
+    summary="Book the customer's next visit: the first free time at their point",
+)
+def follow_up(request: HttpRequest, ticket_id: int, payload: FollowUpIn):
+    official = _official(request)
+    ticket = _my_ticket(ticket_id)
+    try:
+        booking = ticket_follow_up(
+            ticket=ticket,
+            official=official,
+            service_code=payload.service,
+            customer=Customer(
+                name=payload.name,
+                phone=payload.phone,
+                email=payload.email,
+                language=ticket.language,
+            ),
+            after_days=payload.after_days,
+            channel=payload.channel,
+        )
+    except QueueError as exc:
+        raise _err(exc, "path" if exc.field == "ticket" else "body") from None
+    return Status(
+        201,
+        FollowUpOut(
+            code=booking.code,
+            service=booking.service.code,
+            site=booking.site.slug,
+            start=booking.start,
+            channel=booking.channel,
+        ),
+    )

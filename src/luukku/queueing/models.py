@@ -26,20 +26,6 @@ ADVICE_SERVICE_ID = 0
 POLICY = core_policy.Policy()
 
 
-#: The indexes call-next walks, one per part of the call order (docs/queue-policy.md):
-#: the overdue by their start, bookings by their due time, walk-ins and chains by
-#: their aged start. Each is partial (waiting tickets only) and leads with the site,
-#: so "the first callable ticket of this tier at this site" is the first index entry
-#: that passes the filters, not a sort of the whole queue. SQLite is told their names.
-OVERDUE_INDEX = "waiting_by_start"
-BOOKING_INDEX = "waiting_bookings"
-WALK_IN_INDEX = "waiting_walk_ins"
-
-#: What each walk filters on besides its order, kept in the index so SQLite needs
-#: no table row to decide (the ticket id is in every SQLite index as the rowid).
-_WALK_FILTERS = ["service", "remote_ok", "remote_only", "parked_until"]
-
-
 def order_fields_of(ticket) -> core_policy.OrderFields:
     """The call-order fields of a ticket (or of a migration's historical ticket)."""
     return core_policy.order_fields(
@@ -116,12 +102,9 @@ HOLDING_STATES = (TicketState.CALLED, TicketState.IN_SERVICE)
 
 
 class Ticket(models.Model):
-    # Every call updates a ticket's row, and every index costs on that hot path (on
-    # PostgreSQL each non-partial index gets a new entry on every call). So the foreign
-    # keys get no index of their own: the indexes below lead with queue and service,
-    # waiting tickets are found by the walk indexes (site first), held ones by the two
-    # partial indexes; a site, a space or a staff member is deleted rarely enough that
-    # Django's look-up of their tickets may read the table.
+    # The foreign keys get no index of their own: each leads one of the composite
+    # indexes below (site, queue, service, called_by, space), which serve both the
+    # look-ups and Django's cascades.
     site = models.ForeignKey(
         Site,
         on_delete=models.PROTECT,
@@ -167,7 +150,7 @@ class Ticket(models.Model):
     due_at = models.DateTimeField(_("booking due at"), null=True, blank=True)
     parked_until = models.DateTimeField(_("parked until"), null=True, blank=True)
     # The now-independent parts of the call-order key (core.queueing.policy.order_fields),
-    # kept on write so that "call next" can sort and lock in one statement.
+    # kept on write so that the database can sort the queue in the policy's order.
     order_start = models.DateTimeField(editable=False, null=True)
     order_due = models.DateTimeField(editable=False, null=True)
     order_aged = models.DateTimeField(editable=False, null=True)
@@ -210,28 +193,12 @@ class Ticket(models.Model):
         indexes = [
             # Recent service times per service, for the waiting-time estimate.
             models.Index(fields=["service", "service_ended_at"], name="ended_by_service"),
-            models.Index(
-                fields=["site", "order_start", "id", "kind", *_WALK_FILTERS],
-                condition=Q(state="waiting"),
-                name=OVERDUE_INDEX,
-            ),
-            models.Index(
-                fields=["site", "order_due", "order_start", "id", *_WALK_FILTERS],
-                condition=Q(state="waiting", kind="booking"),
-                name=BOOKING_INDEX,
-            ),
-            models.Index(
-                fields=["site", "order_aged", "order_start", "id", *_WALK_FILTERS],
-                condition=Q(state="waiting") & ~Q(kind="booking"),
-                name=WALK_IN_INDEX,
-            ),
-            # "Does this official hold a customer?" is asked on every call: only the
-            # few called or in-service tickets, not an official's whole history.
-            models.Index(
-                fields=["called_by"],
-                condition=Q(state__in=["called", "in_service"]),
-                name="held_by_official",
-            ),
+            # A site's queue: the waiting tickets an official may call.
+            models.Index(fields=["site", "state"], name="tickets_at_site"),
+            # "Does this official hold a customer?", asked on every call.
+            models.Index(fields=["called_by", "state"], name="tickets_held_by"),
+            # "Is this space held?", asked for each space a call looks at.
+            models.Index(fields=["space", "state"], name="tickets_in_space"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["token"], name="one_ticket_per_token"),
@@ -273,12 +240,9 @@ class Ticket(models.Model):
 class Call(models.Model):
     """A number called to a space: what displays show (number and place, nothing personal)."""
 
-    # No index of its own: the (site, id) index that displays read leads with it. No
-    # constraint in the database either: checking it share-locks the site's row, and
-    # twenty officials calling at once would queue on that one row. The value is always
-    # the called ticket's site, and Django still cascades a deleted site's calls.
+    # No index of its own: the (site, id) index that displays read leads with it.
     site = models.ForeignKey(
-        Site, on_delete=models.CASCADE, related_name="calls", db_index=False, db_constraint=False
+        Site, on_delete=models.CASCADE, related_name="calls", db_index=False
     )
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="calls")
     # Written on every call and read only through the call (displays join it by key):

@@ -21,17 +21,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from luukku.booking.models import Booking, BookingState
 from luukku.core.queueing import estimate as core_estimate
 from luukku.core.queueing import policy as core_policy
+from luukku.queueing.localtime import local_hhmm
 from luukku.queueing.models import (
     ADVICE_SERVICE_ID,
     HOLDING_STATES,
+    POLICY,
     Call,
     DeskSession,
+    Kind,
     Queue,
     Ticket,
     TicketState,
@@ -41,6 +44,90 @@ from luukku.registry.models import Service, Site, StaffProfile
 RECENT = core_estimate.WINDOW
 LOOKAHEAD = timedelta(hours=3)
 ADVICE_MINUTES = 10  # typical info-desk conversation when nothing is observed yet
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What an official is serving now: service ids (0 = info desk), site ids, remote."""
+
+    services: frozenset[int]
+    sites: frozenset[int]
+    remote: bool
+
+
+#: The ticket fields the core policy reads, in ``to_waiting``'s order.
+WAITING_FIELDS = (
+    "id",
+    "kind",
+    "service_id",
+    "queued_at",
+    "priority_since",
+    "due_at",
+    "site_id",
+    "remote_ok",
+    "needs_safe_room",
+    "parked_until",
+)
+
+
+def to_waiting(row: tuple) -> core_policy.Waiting:
+    """Map a ticket row (``WAITING_FIELDS`` order) to the core's ``Waiting``."""
+    pk, kind, service_id, queued_at, priority_since, due_at, site_id, remote_ok, safe, parked = row
+    return core_policy.Waiting(
+        id=pk,
+        kind=core_policy.Kind(kind),
+        service_id=service_id if service_id is not None else ADVICE_SERVICE_ID,
+        queued_at=queued_at,
+        priority_since=priority_since,
+        due_at=due_at,
+        site_id=site_id,
+        remote_ok=remote_ok,
+        needs_safe_room=safe,
+        parked_until=parked,
+    )
+
+
+def waiting_rows(scope: Scope) -> QuerySet[Ticket]:
+    """The waiting tickets an official with ``scope`` may call, parked ones included."""
+    service_ids = [s for s in scope.services if s != ADVICE_SERVICE_ID]
+    match = Q(service_id__in=service_ids)
+    if ADVICE_SERVICE_ID in scope.services:
+        match |= Q(service__isnull=True)
+    qs = Ticket.objects.filter(match, state=TicketState.WAITING, site_id__in=scope.sites)
+    return qs.filter(remote_ok=True) if scope.remote else qs.filter(remote_only=False)
+
+
+def _in_tier(tier: core_policy.Tier, bounds: tuple[datetime, datetime]) -> Q:
+    """The tickets in ``tier`` (the core's table) at the moment ``bounds`` were taken."""
+    overdue_before, due_until = bounds
+    q = Q(order_start__lt=overdue_before) if tier.overdue else Q(order_start__gte=overdue_before)
+    if tier.booking is not None:
+        q &= Q(kind=Kind.BOOKING) if tier.booking else ~Q(kind=Kind.BOOKING)
+    if tier.due is not None:
+        q &= Q(order_due__lte=due_until) if tier.due else Q(order_due__gt=due_until)
+    return q
+
+
+def callable_tickets(scope: Scope, now: datetime) -> QuerySet[Ticket]:
+    """The tickets ``scope`` may call at ``now``, in the core policy's call order.
+
+    The order is the core's table of tiers (``core.queueing.policy.tiers``) turned into
+    SQL: the tier, then the field that orders it, then the waiting start and the id,
+    from the ``order_*`` fields each ticket keeps. ``test_call_order`` checks that the
+    database and ``core.queueing.policy.order_queue`` agree.
+    """
+    bounds = core_policy.tier_bounds(now, POLICY)
+    parts = [(tier, _in_tier(tier, bounds)) for tier in core_policy.tiers(POLICY)]
+    rank = Case(*(When(q, then=Value(t.rank)) for t, q in parts))
+    first = Case(*(When(q, then=F(f"order_{t.first}")) for t, q in parts))
+    not_parked = Q(parked_until__isnull=True) | Q(parked_until__lte=now)
+    return (
+        waiting_rows(scope)
+        .filter(not_parked)
+        .alias(tier=rank, first=first)
+        .filter(tier__isnull=False)
+        .order_by("tier", "first", "order_start", "id")
+    )
 
 
 @dataclass(frozen=True)
@@ -151,12 +238,10 @@ def service_estimate(
     match = Q(service_id__in=real_ids)
     if ADVICE_SERVICE_ID in pool:
         match |= Q(service__isnull=True)
-    from luukku.queueing.services import _ROW, POLICY, to_waiting
-
     site_ids = {site.pk} | {x for s in servers if s.remote for x in sites_of(s.official_id)}
     rows = Ticket.objects.filter(
         match, state=TicketState.WAITING, site_id__in=site_ids
-    ).values_list(*_ROW)
+    ).values_list(*WAITING_FIELDS)
     items = [to_waiting(r) for r in rows]
     order = core_policy.order_queue(items, services=pool, now=now, policy=POLICY)
     if ticket is not None:
@@ -228,31 +313,14 @@ def kiosk_services(site: Site) -> list[tuple]:
     return sorted(grouped.values(), key=lambda g: g[0].name)
 
 
-def waiting_list(scope, now: datetime | None = None) -> list[tuple[Ticket, float]]:
-    """The customers an official with ``scope`` may call, in call order, with minutes waited."""
-    from luukku.queueing.services import _ROW, POLICY, to_waiting, waiting_rows
-
+def waiting_list(scope: Scope, now: datetime | None = None) -> list[tuple[Ticket, float]]:
+    """The customers an official with ``scope`` may call, in call order, with minutes
+    waited; then those parked for now."""
     now = now or timezone.now()
-    rows = list(waiting_rows(scope).values_list(*_ROW))
-    order = core_policy.order_queue(
-        [to_waiting(r) for r in rows],
-        services=scope.services,
-        now=now,
-        sites=scope.sites,
-        remote=scope.remote,
-        policy=POLICY,
-    )
-    tickets = Ticket.objects.select_related("service__agency", "site", "booking").in_bulk(
-        [w.id for w in order]
-    )
-    parked = (
-        waiting_rows(scope)
-        .filter(parked_until__gt=now)
-        .select_related("service__agency", "site", "booking")
-    )
-    out = [(tickets[w.id], (now - tickets[w.id].wait_start).total_seconds() / 60.0) for w in order]
-    out += [(t, (now - t.wait_start).total_seconds() / 60.0) for t in parked]
-    return out
+    related = ("service__agency", "site", "booking")
+    callable_now = list(callable_tickets(scope, now).select_related(*related))
+    parked = list(waiting_rows(scope).filter(parked_until__gt=now).select_related(*related))
+    return [(t, (now - t.wait_start).total_seconds() / 60.0) for t in callable_now + parked]
 
 
 def current_ticket(official: StaffProfile) -> Ticket | None:
@@ -270,6 +338,18 @@ def calls_after(site: Site | int, after_id: int = 0, limit: int = 50) -> list[Ca
         .select_related("space")
         .order_by("id")[:limit]
     )
+
+
+def call_dict(call: Call, language: str) -> dict:
+    """A call as displays show it: number, place and time, nothing personal."""
+    return {
+        "id": call.pk,
+        "number": call.number,
+        "label": call_label(call, language),
+        "agency": call.agency_code,
+        "recall": call.recall,
+        "time": local_hhmm(call.created_at),
+    }
 
 
 def last_calls(site: Site, limit: int = 8) -> list[Call]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,23 +15,22 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from luukku.booking.models import Channel
-from luukku.booking.selectors import SearchFilters, availability
-from luukku.booking.services import BookingConflict, BookingError, Customer, Leg, visit_book
+from luukku.booking.services import Customer
 from luukku.queueing import selectors
+from luukku.queueing.localtime import HELSINKI, local_hhmm
 from luukku.queueing.models import Call, Ticket, TicketState
 from luukku.queueing.services import (
-    HELSINKI,
     QueueError,
     booking_check_in,
     desk_session_end,
     desk_session_start,
-    local_hhmm,
     session_scope,
     ticket_call,
     ticket_call_next,
+    ticket_create,
     ticket_finish,
     ticket_flag_safe_room,
+    ticket_follow_up,
     ticket_no_show,
     ticket_park,
     ticket_recall,
@@ -80,8 +78,6 @@ def kiosk(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def kiosk_take(request: HttpRequest, slug: str) -> HttpResponse:
-    from luukku.queueing.services import ticket_create
-
     site = _site(slug)
     code = request.POST.get("service", "")
     service = None
@@ -149,22 +145,11 @@ def kiosk_ticket(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 # -- display -------------------------------------------------------------------
 
 
-def _call_dict(call: Call, language: str) -> dict:
-    return {
-        "id": call.pk,
-        "number": call.number,
-        "label": selectors.call_label(call, language),
-        "agency": call.agency_code,
-        "recall": call.recall,
-        "time": local_hhmm(call.created_at),
-    }
-
-
 @require_GET
 def display(request: HttpRequest, slug: str) -> HttpResponse:
     site = _site(slug)
     lang = get_language() or "fi"
-    calls = [_call_dict(c, lang) for c in selectors.last_calls(site)]
+    calls = [selectors.call_dict(c, lang) for c in selectors.last_calls(site)]
     return render(
         request,
         "queueing/display.html",
@@ -213,7 +198,7 @@ def display_events(request: HttpRequest, slug: str) -> StreamingHttpResponse:
         while True:
             for call in selectors.calls_after(site.pk, last_id):
                 last_id = call.pk
-                yield f"id: {call.pk}\nevent: call\ndata: {json.dumps(_call_dict(call, lang))}\n\n"
+                yield f"id: {call.pk}\nevent: call\ndata: {json.dumps(selectors.call_dict(call, lang))}\n\n"
             now = time.monotonic()
             if now >= deadline:
                 return
@@ -370,17 +355,12 @@ def _do(
             "time": local_hhmm(t.parked_until),
         }
     elif action == "transfer":
-        service = (
-            Service.objects.filter(code=request.POST.get("service", ""))
-            .select_related("agency")
-            .first()
+        t = ticket_transfer(
+            ticket=ticket, official=official, service_code=request.POST.get("service", "")
         )
-        if service is None:
-            raise QueueError("service", _("Choose the service to pass the customer to."), 400)
-        ticket_transfer(ticket=ticket, official=official, service=service)
         notice = _("%(number)s is passed on to %(service)s and keeps their place in line.") % {
             "number": number,
-            "service": f"{service.agency.code} – {service.name}",
+            "service": f"{t.service.agency.code} – {t.service.name}",
         }
     elif action == "start":
         ticket_start(ticket=ticket, official=official)
@@ -404,51 +384,29 @@ def _do(
 
 
 def _follow_up(request: HttpRequest, official: StaffProfile, ticket: Ticket) -> dict:
-    """Book the customer's next visit through the shared booking engine."""
-    if ticket.called_by_id != official.pk:
-        raise QueueError(
-            "ticket", _("This customer is not yours: another official called them."), 403
-        )
-    service = Service.objects.filter(code=request.POST.get("service", ""), bookable=True).first()
-    if service is None:
-        raise QueueError("service", _("Choose a bookable service."), 400)
-    name = request.POST.get("name", "").strip()
-    if not name:
-        raise QueueError("name", _("Give the customer's name for the booking."), 400)
+    """Book the customer's next visit (``ticket_follow_up``) and say when and with what code."""
     try:
         days = int(request.POST.get("after_days", 1))
     except ValueError:
         days = 1
-    not_before = timezone.now() + timedelta(days=max(days, 0))
-    channel = request.POST.get("channel", "")
-    filters = SearchFilters(
-        sites=(ticket.site.slug,), channel=channel if channel in Channel.values else ""
+    booking = ticket_follow_up(
+        ticket=ticket,
+        official=official,
+        service_code=request.POST.get("service", ""),
+        customer=Customer(
+            name=request.POST.get("name", "").strip(),
+            phone=request.POST.get("phone", "").strip(),
+            email=request.POST.get("email", "").strip(),
+            language=ticket.language,
+        ),
+        after_days=days,
+        channel=request.POST.get("channel", ""),
     )
-    slots = availability(service, not_before, not_before + timedelta(days=30), filters)
-    if not slots:
-        raise QueueError("service", _("No free time in the next 30 days at this service point."))
-    slot = slots[0]
-    try:
-        _visit, bookings, _token = visit_book(
-            site=ticket.site,
-            legs=[Leg(service=service, start=slot.start, channel=slot.channel)],
-            customer=Customer(
-                name=name,
-                phone=request.POST.get("phone", "").strip(),
-                email=request.POST.get("email", "").strip(),
-                language=ticket.language,
-            ),
-        )
-    except BookingConflict as exc:
-        raise QueueError("service", str(exc)) from None
-    except BookingError as exc:
-        raise QueueError(exc.field, str(exc), 400) from None
-    b = bookings[0]
     return {
         "notice": _("Booked %(service)s on %(time)s, booking code %(code)s.")
         % {
-            "service": service.name,
-            "time": timezone.localtime(b.start, HELSINKI).strftime("%d.%m.%Y %H:%M"),
-            "code": b.code,
+            "service": booking.service.name,
+            "time": timezone.localtime(booking.start, HELSINKI).strftime("%d.%m.%Y %H:%M"),
+            "code": booking.code,
         }
     }

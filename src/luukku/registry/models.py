@@ -7,6 +7,8 @@ reserves resources, never the things themselves, so one reservation mechanism
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -696,18 +698,11 @@ class RegistryVersion(models.Model):
 
     @classmethod
     def current(cls) -> str:
-        """One indexed row read with a plain cursor: it runs before every search and booking."""
-        from django.db import connection
-
-        with connection.cursor() as cur:
-            cur.execute(f"SELECT token FROM {cls._meta.db_table} WHERE id = 1")
-            row = cur.fetchone()
-        return row[0] if row else "none"
+        """The token now (one indexed row; read before every search, booking and call)."""
+        return cls.objects.filter(pk=1).values_list("token", flat=True).first() or "none"
 
     @classmethod
     def bump(cls) -> None:
-        import uuid
-
         token = uuid.uuid4().hex
         if not cls.objects.filter(pk=1).update(token=token):
             cls.objects.update_or_create(pk=1, defaults={"token": token})

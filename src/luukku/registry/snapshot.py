@@ -19,12 +19,28 @@ from datetime import date, datetime, time
 
 import holidays as holidays_lib
 
+from luukku.booking.models import BookingPolicy
 from luukku.core.opening import (
     DayException,
     Stop,
     WeeklyRule,
     opening_intervals,
     stop_intervals,
+)
+from luukku.registry.models import (
+    Agency,
+    BusStop,
+    Interpreter,
+    OpeningException,
+    OpeningPeriod,
+    RegistryVersion,
+    Role,
+    Schedule,
+    Service,
+    Site,
+    Size,
+    Space,
+    StaffProfile,
 )
 
 
@@ -128,7 +144,13 @@ class SiteSnap:
 
 @dataclass
 class RegistrySnapshot:
-    version: int
+    """The registry at one version token; what is derived from it is memoized on it.
+
+    A registry change makes a new snapshot, so nothing memoized here can outlive the
+    data it was derived from: this is the one owner of cached registry data.
+    """
+
+    version: str
     sites: dict[int, SiteSnap]
     slugs: dict[str, int]
     services: dict[int, ServiceSnap]
@@ -142,6 +164,16 @@ class RegistrySnapshot:
     _holidays: dict[int, frozenset[date]] = field(default_factory=dict)
     _opening: dict[tuple[int, date, date], list] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _memo: dict = field(default_factory=dict)
+
+    def memoized(self, key: tuple, build):
+        """``build()`` once per snapshot and ``key`` (e.g. the core's ranking of a site's
+        spaces for one kind of customer): it depends only on the registry."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = build()
+            return value
 
     def holidays(self, start: date, end: date) -> frozenset[date]:
         out: set[date] = set()
@@ -191,23 +223,8 @@ class RegistrySnapshot:
         return out
 
 
-def snapshot_build(version: int) -> RegistrySnapshot:
+def snapshot_build(version: str) -> RegistrySnapshot:
     """Read the whole registry in a fixed number of queries."""
-    from luukku.booking.models import BookingPolicy
-    from luukku.registry.models import (
-        Agency,
-        BusStop,
-        Interpreter,
-        OpeningException,
-        OpeningPeriod,
-        Role,
-        Schedule,
-        Service,
-        Site,
-        Size,
-        Space,
-        StaffProfile,
-    )
 
     rules_by_schedule: dict[int, list[WeeklyRule]] = defaultdict(list)
     for p in OpeningPeriod.objects.all():
@@ -386,24 +403,9 @@ class _Holder:
 _holder = _Holder()
 
 
-def registry_current() -> RegistrySnapshot | None:
-    """The snapshot this process holds, unchecked (None before the first build).
-
-    For a statement that checks the version itself and tells when it was stale.
-    """
-    return _holder.current
-
-
-def registry_snapshot(version: str | None = None) -> RegistrySnapshot:
-    """The registry as of now: one query to check the version, a rebuild only after a change.
-
-    A caller that has just read the version token in a query of its own (call-next
-    reads it with the queue) passes it as ``version`` and saves the round trip.
-    """
-    from luukku.registry.models import RegistryVersion
-
-    if version is None:
-        version = RegistryVersion.current()
+def registry_snapshot() -> RegistrySnapshot:
+    """The registry as of now: one query to check the version, a rebuild only after a change."""
+    version = RegistryVersion.current()
     snap = _holder.current
     if snap is not None and snap.version == version:
         return snap

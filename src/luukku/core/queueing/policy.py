@@ -40,6 +40,8 @@ __all__ = [
     "Kind",
     "OrderFields",
     "Policy",
+    "TIERS",
+    "Tier",
     "Waiting",
     "ageing_score",
     "choose_next",
@@ -48,6 +50,8 @@ __all__ = [
     "order_queue",
     "qualifies",
     "tier_bounds",
+    "tier_of",
+    "tiers",
 ]
 
 
@@ -177,32 +181,79 @@ def tier_bounds(now: datetime, policy: Policy = _DEFAULT_POLICY) -> tuple[dateti
     return now - policy.max_wait, now + policy.booking_early
 
 
-def order_key(item: Waiting, fields: OrderFields, bounds: tuple[datetime, datetime]) -> tuple:
+@dataclass(frozen=True, slots=True)
+class Tier:
+    """One part of the call order: who belongs to it, and which field orders it.
+
+    ``overdue``: waiting started before ``overdue_before``; ``booking``: True for
+    bookings, False for everyone else, None for both; ``due``: for bookings, True when
+    due by ``due_until``, False when early, None for either. ``first`` names the
+    :class:`OrderFields` attribute that orders the tier (then ``start``, then id).
+    This table is the call order's only statement: :func:`order_key` reads it here,
+    and the database's ordering is built from it (``queueing.selectors.call_order``).
+    """
+
+    rank: int
+    overdue: bool
+    booking: bool | None
+    due: bool | None
+    first: str
+
+    def holds(self, *, overdue: bool, booking: bool, due: bool) -> bool:
+        return (
+            self.overdue == overdue
+            and (self.booking is None or self.booking == booking)
+            and (self.due is None or self.due == due)
+        )
+
+
+TIERS = (
+    Tier(_OVERDUE, overdue=True, booking=None, due=None, first="start"),
+    Tier(_DUE_BOOKING, overdue=False, booking=True, due=True, first="due"),
+    Tier(_AGED, overdue=False, booking=False, due=None, first="aged"),
+    Tier(_EARLY_BOOKING, overdue=False, booking=True, due=False, first="due"),
+)
+
+
+def tiers(policy: Policy = _DEFAULT_POLICY) -> tuple[Tier, ...]:
+    """The tiers an official may call from, in call order: early bookings only if served."""
+    if policy.serve_early_bookings:
+        return TIERS
+    return tuple(t for t in TIERS if t.rank != _EARLY_BOOKING)
+
+
+def tier_of(
+    item: Waiting,
+    fields: OrderFields,
+    bounds: tuple[datetime, datetime],
+    policy: Policy = _DEFAULT_POLICY,
+) -> Tier | None:
+    """The tier ``item`` is in at the moment ``bounds`` were taken; None: not callable now."""
+    overdue_before, due_until = bounds
+    overdue = fields.start < overdue_before
+    booking = item.kind is Kind.BOOKING
+    due = booking and fields.due <= due_until
+    for tier in tiers(policy):
+        if tier.holds(overdue=overdue, booking=booking, due=due):
+            return tier
+    return None
+
+
+def order_key(
+    item: Waiting,
+    fields: OrderFields,
+    bounds: tuple[datetime, datetime],
+    policy: Policy = _DEFAULT_POLICY,
+) -> tuple:
     """The sort key (lower is called first): ``(tier, first, start, id)``.
 
     ``first`` is the start for the overdue, the due time for bookings and the
     aged start for chains and walk-ins. Ordering by a descending score
     ``waited * rate + bonus`` is the same as ordering by an ascending virtual start
-    ``start - bonus / rate``, which is what ``aged`` holds. The database sorts by
-    the same four values (``queueing.services``), a test checks they agree.
+    ``start - bonus / rate``, which is what ``aged`` holds.
     """
-    overdue_before, due_until = bounds
-    if fields.start < overdue_before:
-        return (_OVERDUE, fields.start, fields.start, item.id)
-    if item.kind is Kind.BOOKING:
-        tier = _DUE_BOOKING if fields.due <= due_until else _EARLY_BOOKING
-        return (tier, fields.due, fields.start, item.id)
-    return (_AGED, fields.aged, fields.start, item.id)
-
-
-def _keyer(now: datetime, policy: Policy):
-    """Build the sort key for ``now``: a tuple, lower is called first."""
-    bounds = tier_bounds(now, policy)
-
-    def key(item: Waiting) -> tuple:
-        return order_key(item, order_fields(item, policy), bounds)
-
-    return key
+    tier = tier_of(item, fields, bounds, policy) or TIERS[-1]
+    return (tier.rank, getattr(fields, tier.first), fields.start, item.id)
 
 
 def _candidates(
@@ -212,31 +263,22 @@ def _candidates(
     policy: Policy,
     sites: Collection[int] | None,
     remote: bool,
-) -> list[Waiting]:
+) -> list[tuple[tuple, Waiting]]:
+    """The items that qualify at ``now``, each with its sort key."""
     if not isinstance(services, set | frozenset):
         services = frozenset(services)
     if sites is not None and not isinstance(sites, set | frozenset):
         sites = frozenset(sites)
-    due_until = now + policy.booking_early
-    hold_early = not policy.serve_early_bookings
+    bounds = tier_bounds(now, policy)
     out = []
     for item in items:
-        if item.service_id not in services:
+        if not qualifies(item, services=services, now=now, sites=sites, remote=remote):
             continue
-        if sites is not None and item.site_id not in sites:
+        fields = order_fields(item, policy)
+        tier = tier_of(item, fields, bounds, policy)
+        if tier is None:  # an early booking the policy holds until due
             continue
-        if remote and not item.remote_ok:
-            continue
-        if item.parked_until is not None and item.parked_until > now:
-            continue
-        if (
-            hold_early
-            and item.kind is Kind.BOOKING
-            and item.due_at is not None
-            and item.due_at > due_until
-        ):
-            continue
-        out.append(item)
+        out.append(((tier.rank, getattr(fields, tier.first), fields.start, item.id), item))
     return out
 
 
@@ -257,7 +299,7 @@ def choose_next(
     candidates = _candidates(items, services, now, policy, sites, remote)
     if not candidates:
         return None
-    return min(candidates, key=_keyer(now, policy))
+    return min(candidates, key=lambda pair: pair[0])[1]
 
 
 def order_queue(
@@ -271,5 +313,5 @@ def order_queue(
 ) -> list[Waiting]:
     """Return the qualifying items in call order (for displays and estimates)."""
     candidates = _candidates(items, services, now, policy, sites, remote)
-    candidates.sort(key=_keyer(now, policy))
-    return candidates
+    candidates.sort(key=lambda pair: pair[0])
+    return [item for _key, item in candidates]

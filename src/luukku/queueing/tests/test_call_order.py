@@ -1,7 +1,7 @@
 """The database orders the queue exactly as the core policy does.
 
-``callable_queue`` sorts tickets in SQL from the ``order_*`` fields each ticket
-keeps; "call next" walks the same order part by part along the waiting indexes.
+``selectors.callable_tickets`` sorts tickets in SQL from the ``order_*`` fields each
+ticket keeps, by the core's table of tiers; "call next" locks the first of them.
 These tests fill a queue with random kinds and times (microseconds included, ties
 included) and check both against ``core.queueing.policy.order_queue`` at several
 moments, on whichever database the suite runs on.
@@ -18,16 +18,15 @@ from django.utils import timezone
 
 from luukku.core.queueing import policy as core_policy
 from luukku.queueing.models import POLICY, Kind, Ticket, TicketState
-from luukku.queueing.services import (
-    _ROW,
+from luukku.queueing.selectors import (
+    WAITING_FIELDS,
     Scope,
-    _next_locked,
-    callable_queue,
-    ticket_create,
+    callable_tickets,
     to_waiting,
     waiting_rows,
 )
-from luukku.registry.models import StaffProfile
+from luukku.queueing.services import ticket_create
+from luukku.queueing.services.calling import _locked
 
 from .helpers import service
 
@@ -62,19 +61,19 @@ def test_call_order__database_agrees_with_core(demo, seed):
     scope = Scope(frozenset({svc.pk}), frozenset({site.pk}), False)
     for offset in (0, 7, 33, 61):
         at = now + timedelta(minutes=offset)
-        items = [to_waiting(r) for r in waiting_rows(scope).values_list(*_ROW)]
+        items = [to_waiting(r) for r in waiting_rows(scope).values_list(*WAITING_FIELDS)]
         expected = [
             w.id
             for w in core_policy.order_queue(
                 items, services=scope.services, now=at, sites=scope.sites, policy=POLICY
             )
         ]
-        got = [t.id for t in callable_queue(scope, at)]
+        got = list(callable_tickets(scope, at).values_list("id", flat=True))
         assert got == expected
 
 
 def _core_order(scope, at) -> list[int]:
-    items = [to_waiting(r) for r in waiting_rows(scope).values_list(*_ROW)]
+    items = [to_waiting(r) for r in waiting_rows(scope).values_list(*WAITING_FIELDS)]
     ordered = core_policy.order_queue(
         items, services=scope.services, now=at, sites=scope.sites, policy=POLICY
     )
@@ -82,20 +81,19 @@ def _core_order(scope, at) -> list[int]:
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_call_order__call_next_walk_picks_the_core_first(demo, seed):
-    """Call after call, the walk along the indexes picks the core order's first."""
+def test_call_order__call_next_locks_the_core_first(demo, seed):
+    """Call after call, the ticket call-next locks is the core order's first."""
     rng = random.Random(100 + seed)
     site, svc = demo["pori"], service("student-aid")
     now = timezone.now()
     _random_queue(site, svc, rng, now, n=30)
     scope = Scope(frozenset({svc.pk}), frozenset({site.pk}), False)
-    nobody = StaffProfile(pk=0)
     for offset in (0, 7, 33, 61):
         at = now + timedelta(minutes=offset)
         for _ in range(6):
             expected = _core_order(scope, at)
             with transaction.atomic():
-                picked = _next_locked(scope, at, nobody)
+                picked = _locked(callable_tickets(scope, at)).first()
             assert (picked.id if picked else None) == (expected[0] if expected else None)
             if picked is None:
                 break

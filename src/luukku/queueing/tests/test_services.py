@@ -329,7 +329,7 @@ def test_transfer__keeps_priority_in_the_new_queue(demo):
     police, pscope = serve("poliisi.pori1")
     ticket_call_next(official=police, scope=pscope)
     ticket_start(ticket=t, official=police)
-    ticket_transfer(ticket=t, official=police, service=service("housing-allowance"))
+    ticket_transfer(ticket=t, official=police, service_code="housing-allowance")
     t.refresh_from_db()
     assert t.state == TicketState.WAITING and t.kind == Kind.CHAIN and t.number.startswith("P-")
     assert t.priority_since == t.queued_at and t.space is None
@@ -343,7 +343,7 @@ def test_advice_ticket__called_by_advisor_and_passed_on(demo):
     advisor, scope = serve("neuvoja", advice=True)
     r = ticket_call_next(official=advisor, scope=scope)
     assert r.ticket.pk == t.pk and r.ticket.space.space_type in {"advice_point", "info_desk"}
-    ticket_transfer(ticket=t, official=advisor, service=service("tax-card"))
+    ticket_transfer(ticket=t, official=advisor, service_code="tax-card")
     t.refresh_from_db()
     assert t.service.code == "tax-card" and t.kind == Kind.CHAIN
 
@@ -361,7 +361,7 @@ def test_transfer__to_an_appointment_only_service__is_refused(demo):
     ticket_call_next(official=advisor, scope=scope)
     Service.objects.filter(code="tax-card").update(walk_in=False)
     with pytest.raises(QueueError) as err:
-        ticket_transfer(ticket=t, official=advisor, service=service("tax-card"))
+        ticket_transfer(ticket=t, official=advisor, service_code="tax-card")
     assert err.value.field == "service" and err.value.status == 400
     t.refresh_from_db()
     assert t.state == TicketState.CALLED and t.called_by == advisor

@@ -1,0 +1,62 @@
+"""Writes of the queueing capability, one module per responsibility.
+
+- ``tickets``: taking a number, checking a booking in, the kiosk's SMS.
+- ``desk``: desk sessions (what an official serves now, where, how).
+- ``calling``: call next and call one out of turn — the guarantees that no customer
+  and no space is given twice live there.
+- ``actions``: what an official does with the customer they called.
+
+Callers import from this package; the modules import selectors, never the reverse.
+"""
+
+from __future__ import annotations
+
+from luukku.queueing.services.actions import (
+    PARK_MINUTES_MAX,
+    ticket_finish,
+    ticket_follow_up,
+    ticket_no_show,
+    ticket_park,
+    ticket_recall,
+    ticket_start,
+    ticket_transfer,
+)
+from luukku.queueing.services.calling import CallResult, ticket_call, ticket_call_next
+from luukku.queueing.services.common import QueueError
+from luukku.queueing.services.desk import desk_session_end, desk_session_start, session_scope
+from luukku.queueing.services.tickets import (
+    CheckIn,
+    booking_check_in,
+    demo_seed,
+    parse_booking_code,
+    queue_for,
+    ticket_create,
+    ticket_flag_safe_room,
+    ticket_sms,
+)
+
+__all__ = [
+    "PARK_MINUTES_MAX",
+    "CallResult",
+    "CheckIn",
+    "QueueError",
+    "booking_check_in",
+    "demo_seed",
+    "desk_session_end",
+    "desk_session_start",
+    "parse_booking_code",
+    "queue_for",
+    "session_scope",
+    "ticket_call",
+    "ticket_call_next",
+    "ticket_create",
+    "ticket_finish",
+    "ticket_flag_safe_room",
+    "ticket_follow_up",
+    "ticket_no_show",
+    "ticket_park",
+    "ticket_recall",
+    "ticket_sms",
+    "ticket_start",
+    "ticket_transfer",
+]

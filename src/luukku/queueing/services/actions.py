@@ -1,0 +1,252 @@
+"""What an official does with the customer they called: recall, no-show, park, pass on,
+start, finish, and book their follow-up visit."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from luukku.booking.models import TRANSITIONS, Booking, BookingState, Channel
+from luukku.booking.selectors import SearchFilters, availability
+from luukku.booking.services import (
+    BookingConflict,
+    BookingError,
+    Customer,
+    Leg,
+    booking_transition,
+    visit_book,
+)
+from luukku.queueing.models import HOLDING_STATES, Call, Kind, Ticket, TicketState
+from luukku.queueing.services.common import QueueError
+from luukku.queueing.services.tickets import _channel_flags, queue_for
+from luukku.registry.models import Service, StaffProfile
+
+PARK_MINUTES_MAX = 120
+#: How far ahead a follow-up visit is looked for.
+FOLLOW_UP_DAYS = 30
+
+
+def _own(ticket: Ticket, official: StaffProfile, states: Collection[str]) -> Ticket:
+    """Lock and return ``ticket`` if this official holds it in one of ``states``."""
+    locked = (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("service__agency", "booking")
+        .get(pk=ticket.pk)
+    )
+    if locked.called_by_id != official.pk:
+        raise QueueError(
+            "ticket", _("This customer is not yours: another official called them."), 403
+        )
+    if locked.state not in states:
+        raise QueueError(
+            "ticket",
+            _("Not possible: the ticket is %(state)s.") % {"state": locked.get_state_display()},
+        )
+    return locked
+
+
+def _booking_to(ticket: Ticket, to: str, now: datetime) -> None:
+    booking = ticket.booking
+    if booking is None:
+        return
+    booking.refresh_from_db()
+    if to == BookingState.DONE and booking.state == BookingState.CALLED:
+        booking_transition(booking=booking, to=BookingState.IN_SERVICE, now=now)
+    if to in TRANSITIONS[booking.state]:
+        booking_transition(booking=booking, to=to, now=now)
+
+
+def ticket_recall(*, ticket: Ticket, official: StaffProfile, now: datetime | None = None) -> Ticket:
+    """Call the same number again (the display shows it once more)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        t = _own(ticket, official, [TicketState.CALLED])
+        t.recalls += 1
+        t.save(update_fields=["recalls"])
+        Call.objects.create(
+            site_id=t.site_id,
+            ticket=t,
+            space_id=t.space_id,
+            number=t.number,
+            label=t.space.customer_label if t.space else "",
+            agency_code=t.service.agency.code if t.service else "",
+            recall=True,
+        )
+    return t
+
+
+def ticket_no_show(
+    *, ticket: Ticket, official: StaffProfile, now: datetime | None = None
+) -> Ticket:
+    """Give up on a called customer who did not come, after the set number of recalls."""
+    now = now or timezone.now()
+    needed = settings.LUUKKU_NO_SHOW_AFTER_RECALLS
+    with transaction.atomic():
+        t = _own(ticket, official, [TicketState.CALLED])
+        if t.recalls < needed:
+            raise QueueError(
+                "ticket",
+                _("Recall the number first: a no-show needs %(n)s recalls.") % {"n": needed},
+            )
+        t.state = TicketState.NO_SHOW
+        t.service_ended_at = now
+        t.phone = ""
+        t.save(update_fields=["state", "service_ended_at", "phone"])
+        _booking_to(t, BookingState.NO_SHOW, now)
+    return t
+
+
+def ticket_park(
+    *, ticket: Ticket, official: StaffProfile, minutes: int = 10, now: datetime | None = None
+) -> Ticket:
+    """Put a customer aside for a while (e.g. to fetch a document); their place is kept."""
+    now = now or timezone.now()
+    if not 1 <= minutes <= PARK_MINUTES_MAX:
+        raise QueueError(
+            "minutes", _("Park for 1 to %(max)s minutes.") % {"max": PARK_MINUTES_MAX}, 400
+        )
+    with transaction.atomic():
+        t = _own(ticket, official, HOLDING_STATES)
+        t.priority_since = t.wait_start
+        t.state = TicketState.WAITING
+        t.parked_until = now + timedelta(minutes=minutes)
+        t.space = None
+        t.called_by = None
+        t.recalls = 0
+        t.save(
+            update_fields=[
+                "priority_since",
+                "state",
+                "parked_until",
+                "space",
+                "called_by",
+                "recalls",
+            ]
+        )
+        if t.booking and t.booking.state == BookingState.CALLED:
+            booking_transition(booking=t.booking, to=BookingState.CHECKED_IN, now=now)
+    return t
+
+
+def _service(code: str, missing: str, **only) -> Service:
+    """The service with ``code`` (and ``only``'s properties), or the refusal ``missing``."""
+    found = Service.objects.select_related("agency").filter(code=code or "", **only).first()
+    if found is None:
+        raise QueueError("service", missing, 400)
+    return found
+
+
+def ticket_transfer(
+    *, ticket: Ticket, official: StaffProfile, service_code: str, now: datetime | None = None
+) -> Ticket:
+    """Pass the customer to another service's queue without losing their place in line."""
+    now = now or timezone.now()
+    service = _service(service_code, _("Choose the service to pass the customer to."))
+    with transaction.atomic():
+        t = _own(ticket, official, HOLDING_STATES)
+        if service.pk == t.service_id:
+            raise QueueError("service", _("The customer is already in this queue."), 400)
+        if not service.walk_in:
+            raise QueueError(
+                "service",
+                _("This service is by appointment only: book a follow-up visit instead."),
+                400,
+            )
+        remote_ok, remote_only = _channel_flags(t.site, service)
+        served = t.state == TicketState.IN_SERVICE or t.service_id is None
+        if t.booking_id:
+            _booking_to(t, BookingState.DONE, now)
+            t.booking = None
+            t.due_at = None
+        t.priority_since = t.wait_start
+        t.kind = Kind.CHAIN if served or t.kind == Kind.BOOKING else t.kind
+        t.queue = queue_for(site=t.site, agency=service.agency)
+        t.service = service
+        t.state = TicketState.WAITING
+        t.space = None
+        t.called_by = None
+        t.called_at = None
+        t.recalls = 0
+        t.remote = False
+        t.video_url = ""
+        t.remote_ok, t.remote_only = remote_ok, remote_only
+        t.service_started_at = None
+        t.save()
+    return t
+
+
+def ticket_start(*, ticket: Ticket, official: StaffProfile, now: datetime | None = None) -> Ticket:
+    """The customer has arrived: service starts."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        t = _own(ticket, official, [TicketState.CALLED])
+        t.state = TicketState.IN_SERVICE
+        t.service_started_at = now
+        t.save(update_fields=["state", "service_started_at"])
+        _booking_to(t, BookingState.IN_SERVICE, now)
+    return t
+
+
+def ticket_finish(*, ticket: Ticket, official: StaffProfile, now: datetime | None = None) -> Ticket:
+    """End the service: the space is free again and the SMS number is forgotten."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        t = _own(ticket, official, HOLDING_STATES)
+        t.state = TicketState.DONE
+        t.service_started_at = t.service_started_at or t.called_at or now
+        t.service_ended_at = now
+        t.phone = ""
+        t.save(update_fields=["state", "service_started_at", "service_ended_at", "phone"])
+        _booking_to(t, BookingState.DONE, now)
+    return t
+
+
+def ticket_follow_up(
+    *,
+    ticket: Ticket,
+    official: StaffProfile,
+    service_code: str,
+    customer: Customer,
+    after_days: int = 1,
+    channel: str = "",
+    now: datetime | None = None,
+) -> Booking:
+    """Book the customer's next visit at their point through the shared booking engine.
+
+    The first free time from ``after_days`` on, within ``FOLLOW_UP_DAYS``; the desk page
+    and the API both call this, so they refuse the same input the same way.
+    """
+    now = now or timezone.now()
+    if ticket.called_by_id != official.pk:
+        raise QueueError(
+            "ticket", _("This customer is not yours: another official called them."), 403
+        )
+    service = _service(service_code, _("Choose a bookable service."), bookable=True)
+    if not customer.name.strip():
+        raise QueueError("name", _("Give the customer's name for the booking."), 400)
+    not_before = now + timedelta(days=max(after_days, 0))
+    filters = SearchFilters(
+        sites=(ticket.site.slug,), channel=channel if channel in Channel.values else ""
+    )
+    slots = availability(
+        service.pk, not_before, not_before + timedelta(days=FOLLOW_UP_DAYS), filters
+    )
+    if not slots:
+        raise QueueError("service", _("No free time in the next 30 days at this service point."))
+    try:
+        _visit, bookings, _token = visit_book(
+            site=ticket.site,
+            legs=[Leg(service=service, start=slots[0].start, channel=slots[0].channel)],
+            customer=customer,
+            now=now,
+        )
+    except BookingConflict as exc:
+        raise QueueError("service", exc.message) from None
+    except BookingError as exc:
+        raise QueueError(exc.field, exc.message, 400) from None
+    return bookings[0]

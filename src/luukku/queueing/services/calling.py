@@ -1,0 +1,277 @@
+"""Calling customers: "call next" by the policy, or one customer out of turn.
+
+One implementation for both databases, and neither a customer nor a space is ever
+given twice, even when twenty officials press at the same moment:
+
+- The first callable ticket in the policy's order (``selectors.callable_tickets``)
+  is locked with ``SELECT … FOR UPDATE SKIP LOCKED``: on PostgreSQL officials pressing
+  together get different customers without waiting for each other. On SQLite every
+  transaction begins with ``BEGIN IMMEDIATE`` (settings), so calls are serialized and
+  Django leaves the lock clause out.
+- The best free space in the core's rank order is locked the same way.
+- The ticket is marked called by a conditional ``UPDATE … WHERE state = 'waiting'``,
+  and a partial unique index lets a space hold only one called or in-service ticket.
+  Should a PostgreSQL snapshot taken a moment before another call's commit still
+  see that call's space as free, the database refuses the second customer and the
+  call is made again (``_retrying``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Case, Exists, OuterRef, Value, When
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from luukku.booking.models import Booking, BookingState
+from luukku.booking.selectors import LONGEST_RESERVATION
+from luukku.booking.services import booking_transition
+from luukku.core.queueing.allocation import SpaceInfo, SpaceNeed, rank_spaces
+from luukku.integration.notify import Message, get_notifier
+from luukku.integration.video import get_video_provider
+from luukku.queueing import selectors
+from luukku.queueing.models import HOLDING_STATES, Call, Ticket, TicketState
+from luukku.queueing.selectors import Scope
+from luukku.queueing.services.common import QueueError
+from luukku.registry.models import Space, SpaceType, StaffProfile
+from luukku.registry.snapshot import RegistrySnapshot, registry_snapshot
+
+ADVICE_SPACE_TYPES = frozenset({SpaceType.ADVICE_POINT, SpaceType.INFO_DESK})
+
+#: Booking states in which a booking holds its space while it runs.
+HELD_BOOKING_STATES = (
+    BookingState.BOOKED,
+    BookingState.CHECKED_IN,
+    BookingState.CALLED,
+    BookingState.IN_SERVICE,
+)
+
+
+@dataclass(frozen=True)
+class CallResult:
+    """What a call gave the official: a ticket, or why not (``empty`` or ``no_space``)."""
+
+    ticket: Ticket | None
+    reason: str
+    first_in_line: Ticket | None = None
+
+
+def ticket_call_next(
+    *, official: StaffProfile, scope: Scope, now: datetime | None = None
+) -> CallResult:
+    """Call the next customer by the documented policy and give them a free space."""
+    now = now or timezone.now()
+    snap = registry_snapshot()
+
+    def call() -> CallResult:
+        _refuse_while_holding(official)
+        ticket = _locked(selectors.callable_tickets(scope, now)).first()
+        if ticket is None:
+            return CallResult(None, "empty")
+        return _call(snap, ticket, official, scope.remote, now)
+
+    return _retrying(call)
+
+
+def ticket_call(
+    *, ticket_id: int, official: StaffProfile, scope: Scope, now: datetime | None = None
+) -> CallResult:
+    """Call one waiting customer out of turn (e.g. the official knows they are in a hurry)."""
+    now = now or timezone.now()
+    snap = registry_snapshot()
+
+    def call() -> CallResult:
+        _refuse_while_holding(official)
+        ticket = _locked(selectors.waiting_rows(scope).filter(pk=ticket_id)).first()
+        if ticket is not None:
+            return _call(snap, ticket, official, scope.remote, now)
+        if not Ticket.objects.filter(pk=ticket_id).exists():
+            raise QueueError("ticket", _("No such ticket."), 404)
+        if selectors.waiting_rows(scope).filter(pk=ticket_id).exists():
+            raise QueueError("ticket", _("Another official has just called this customer."))
+        raise QueueError("ticket", _("This customer is not waiting for your services."))
+
+    return _retrying(call)
+
+
+def _locked(tickets):
+    """The tickets, each locked as it is read; one that another official is calling is skipped."""
+    return tickets.select_related("booking__visit").select_for_update(
+        skip_locked=True, of=("self",)
+    )
+
+
+def _refuse_while_holding(official: StaffProfile) -> None:
+    """Nobody is called while the official still has a called or in-service customer."""
+    if Ticket.objects.filter(called_by=official, state__in=HOLDING_STATES).exists():
+        raise QueueError("official", _("Finish or park your current customer first."))
+
+
+def _retrying(action):
+    """Run ``action`` in a transaction, again if a concurrent call won a space first."""
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return action()
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _call(
+    snap: RegistrySnapshot, ticket: Ticket, official: StaffProfile, remote: bool, now: datetime
+) -> CallResult:
+    """Give ``ticket`` (locked by the caller) the best free space and mark it called.
+
+    No suitable space free: the customer stays first in line (``no_space``).
+    """
+    space = _free_space(_ranked(snap, ticket.site_id, _need(snap, ticket, remote)), ticket, now)
+    if space is None:
+        return CallResult(None, "no_space", first_in_line=ticket)
+    video = _video_link(snap, ticket, now) if remote else ticket.video_url
+    changes = {
+        "state": TicketState.CALLED,
+        "called_at": now,
+        "called_by": official,
+        "parked_until": None,
+        "space_id": space.id,
+        "remote": remote,
+        "video_url": video,
+    }
+    if not Ticket.objects.filter(pk=ticket.pk, state=TicketState.WAITING).update(**changes):
+        raise QueueError("ticket", _("Another official has just called this customer."))
+    for name, value in changes.items():
+        setattr(ticket, name, value)
+    service = snap.services.get(ticket.service_id) if ticket.service_id else None
+    Call.objects.create(
+        site_id=ticket.site_id,
+        ticket=ticket,
+        space_id=space.id,
+        number=ticket.number,
+        label=space.label,
+        agency_code=snap.agency_codes.get(service.agency_id, "") if service else "",
+    )
+    if ticket.booking_id and ticket.booking.state == BookingState.CHECKED_IN:
+        booking_transition(booking=ticket.booking, to=BookingState.CALLED, now=now)
+    if ticket.phone:
+        transaction.on_commit(lambda: _sms_called(ticket, space.label))
+    return CallResult(ticket, "called")
+
+
+def _free_space(ranked: list[SpaceInfo], ticket: Ticket, now: datetime) -> SpaceInfo | None:
+    """Lock the best of ``ranked`` that nobody holds now, or None.
+
+    A space is held by a called or in-service ticket, or by a booking running now
+    other than this customer's own. Bookings looked at start within the last
+    ``LONGEST_RESERVATION``: the (site, start) index then reads a day's bookings,
+    not the site's whole history.
+    """
+    if not ranked:
+        return None
+    held = Ticket.objects.filter(space=OuterRef("pk"), state__in=HOLDING_STATES)
+    booked = Booking.objects.filter(
+        site=OuterRef("site_id"),
+        space=OuterRef("pk"),
+        state__in=HELD_BOOKING_STATES,
+        start__gt=now - LONGEST_RESERVATION,
+        start__lte=now,
+        end__gt=now,
+    )
+    if ticket.booking_id:
+        booked = booked.exclude(pk=ticket.booking_id)
+    rank = Case(*(When(pk=s.id, then=Value(i)) for i, s in enumerate(ranked)))
+    free = (
+        Space.objects.filter(pk__in=[s.id for s in ranked])
+        .filter(~Exists(held), ~Exists(booked))
+        .order_by(rank)
+        .select_for_update(skip_locked=True, of=("self",))
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return next((s for s in ranked if s.id == free), None)
+
+
+def _need(snap: RegistrySnapshot, ticket: Ticket, remote: bool) -> SpaceNeed:
+    """What space this customer needs: the service's, their party's and their own."""
+    group, accessible = 1, False
+    if ticket.booking_id:
+        visit = ticket.booking.visit
+        group, accessible = visit.group_size, visit.needs_accessible
+    if ticket.service_id is None:
+        return SpaceNeed(
+            space_types=ADVICE_SPACE_TYPES,
+            group_size=group,
+            needs_safe_room=ticket.needs_safe_room,
+            needs_accessible=accessible,
+        )
+    service = snap.services[ticket.service_id]
+    return SpaceNeed(
+        space_types=service.space_types,
+        equipment=service.equipment,
+        group_size=max(group, service.group_size),
+        agency=snap.agency_codes.get(service.agency_id),
+        needs_safe_room=ticket.needs_safe_room,
+        needs_accessible=accessible,
+        remote=remote,
+    )
+
+
+def _ranked(snap: RegistrySnapshot, site_id: int, need: SpaceNeed) -> list[SpaceInfo]:
+    """The core's ranking of the site's spaces for ``need``, best first.
+
+    It depends on the registry only, not on who holds a space now (the database
+    filters those), so it is memoized on the snapshot.
+    """
+    language = get_language()
+    return snap.memoized(
+        ("ranked", site_id, need, language),
+        lambda: rank_spaces(_space_infos(snap, site_id, language), need),
+    )
+
+
+def _space_infos(snap: RegistrySnapshot, site_id: int, language: str | None) -> list[SpaceInfo]:
+    """The core's view of a site's spaces, from the registry snapshot (no query)."""
+    return [
+        SpaceInfo(
+            id=s.id,
+            space_type=s.space_type,
+            capacity=s.capacity,
+            equipment=s.equipment,
+            zone=s.zone,
+            earmarked_agency=snap.agency_codes.get(s.earmarked_agency_id),
+            is_safe_room=s.space_type == SpaceType.SAFE_ROOM,
+            accessible=s.accessible,
+            label=s.label(language),
+        )
+        for s in snap.sites[site_id].spaces
+    ]
+
+
+def _video_link(snap: RegistrySnapshot, ticket: Ticket, now: datetime) -> str:
+    if ticket.video_url:
+        return ticket.video_url
+    service = snap.services.get(ticket.service_id) if ticket.service_id else None
+    return get_video_provider().create_session(
+        booking_code=ticket.number.replace("-", "") + ticket.token[:6],
+        start=now,
+        end=now + timedelta(minutes=service.duration if service else 20),
+        agency_code=snap.agency_codes.get(service.agency_id, "") if service else "",
+    )
+
+
+def _sms_called(ticket: Ticket, label: str) -> None:
+    get_notifier().send(
+        Message(
+            to_phone=ticket.phone,
+            to_email="",
+            subject=_("Your number is called"),
+            body=_("Number %(number)s: please come to %(place)s.")
+            % {"number": ticket.number, "place": label},
+            language=ticket.language,
+        )
+    )
