@@ -79,8 +79,9 @@ def main(argv: list[str]) -> int:
     else:
         from luukku.bench import queue
 
-        # The agencies, services and demo points the queue bench builds on.
-        call_command("seed_demo", verbosity=0)
+        # The agencies, services and demo points the queue bench builds on; its report
+        # goes to stderr, so that stdout is the JSON alone.
+        call_command("seed_demo", verbosity=0, stdout=sys.stderr)
         result = queue.run(
             db=args.db, json_path=args.json_path, mode=args.mode, officials=args.officials
         )

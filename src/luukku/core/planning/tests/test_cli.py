@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import io
 import json
 from importlib import resources
 
 from openpyxl import load_workbook
 
-from luukku.core.planning.cli import main
+from luukku.core.planning.cli import _ProgressLine, main
 
 DATA = resources.files("luukku.core.planning").joinpath("data")
 FORECAST = str(DATA.joinpath("demo-forecast-pori.csv"))
@@ -75,3 +76,25 @@ def test_simulate__day__reports_waits(tmp_path, capsys):
         "utilisation",
         "max_waiting_persons",
     }
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_line__terminal__counts_then_wipes_itself():
+    stream = _Terminal()
+    with _ProgressLine(60, "simulated days", stream) as progress:
+        for _ in range(60):
+            progress.update(1)
+    text = stream.getvalue()
+    assert "\rsimulated days 60/60" in text
+    assert text.endswith("\r" + " " * len("simulated days 60/60") + "\r")
+
+
+def test_progress_line__not_a_terminal_or_short__prints_nothing():
+    for stream, total in ((io.StringIO(), 500), (_Terminal(), 10)):
+        with _ProgressLine(total, "simulated days", stream) as progress:
+            progress.update(total)
+        assert stream.getvalue() == ""
