@@ -21,9 +21,10 @@ def test_bench_queue__small_run__every_customer_called_once_yesterday_untouched(
     assert result["duplicate_calls"] == 0
     assert result["uncalled_tickets"] == 0
     assert result["errors"] == []
-    for key in ("call_next_p50_ms", "call_next_p95_ms", "wait_estimate_mae_min"):
-        assert result[key] > 0
-    assert result["cpu_ms_per_customer"] >= 0
+    # The latencies are the benchmark's figures; a test only sees that they are there.
+    for key in ("call_next_p50_ms", "call_next_p95_ms", "cpu_ms_per_customer"):
+        assert result[key] >= 0
+    assert result["wait_estimate_mae_min"] > 0  # simulated minutes, not the machine's
     # Yesterday's customers are the site's history, never called again.
     history = Ticket.objects.filter(site__slug=bench.BENCH_SITE, called_by__isnull=True)
     assert history.count() == 12
