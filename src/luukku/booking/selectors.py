@@ -8,18 +8,16 @@ a site publishes a bookable share below 100 % — the bookings counted against i
 
 from __future__ import annotations
 
-import re
-import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from math import ceil, floor
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection
 
-from luukku.booking.models import ACTIVE_STATES, Booking, Channel
+from luukku.booking.models import ACTIVE_STATES, Booking, Channel, Reservation
 from luukku.core.opening import local_to_utc
 from luukku.core.scheduling import (
     Chain,
@@ -32,6 +30,15 @@ from luukku.core.scheduling import (
     SlotQuery,
     find_chains,
     find_slots,
+)
+from luukku.core.scheduling.intervals import (
+    Span,
+    fitting,
+    free_gaps,
+    intersect,
+    spans_of,
+    to_intervals,
+    union,
 )
 from luukku.registry.snapshot import (
     OfficialSnap,
@@ -203,160 +210,41 @@ def _plans(snap, service, sites, filters, not_before, not_after) -> list[_Plan]:
     return plans
 
 
-_GAPS_SQL = {
-    # Each reservation with its predecessor's end, keeping only the rows that open a gap
-    # that holds the service starting on the grid, plus each resource's first and last row.
-    "postgresql": """
-        SELECT resource_id, s, e, prev_e, last FROM (
-            SELECT resource_id,
-                   EXTRACT(EPOCH FROM start)::bigint AS s,
-                   EXTRACT(EPOCH FROM "end")::bigint AS e,
-                   EXTRACT(EPOCH FROM LAG("end") OVER w)::bigint AS prev_e,
-                   LEAD(start) OVER w IS NULL AS last
-            FROM booking_reservation
-            WHERE resource_id = ANY(%s) AND start < %s AND "end" > %s AND start > %s
-            WINDOW w AS (PARTITION BY resource_id ORDER BY start)
-        ) t
-        WHERE prev_e IS NULL OR last OR (prev_e + %s - 1) / %s * %s + %s <= s
-        ORDER BY resource_id, s
-    """,
-    "sqlite": """
-        SELECT resource_id, s, e, prev_e, last FROM (
-            SELECT resource_id,
-                   CAST(strftime('%%s', start) AS INTEGER) AS s,
-                   CAST(strftime('%%s', "end") AS INTEGER) AS e,
-                   CAST(strftime('%%s', LAG("end") OVER w) AS INTEGER) AS prev_e,
-                   LEAD(start) OVER w IS NULL AS last
-            FROM booking_reservation
-            WHERE resource_id IN ({ids}) AND start < %s AND "end" > %s AND start > %s
-            WINDOW w AS (PARTITION BY resource_id ORDER BY start)
-        ) t
-        WHERE prev_e IS NULL OR last OR (prev_e + %s - 1) / %s * %s + %s <= s
-        ORDER BY resource_id, s
-    """,
-}
-
-
-if sqlite3.sqlite_version_info >= (3, 38):
-    # unixepoch() turns the stored text into seconds directly; strftime formats a string
-    # that is then cast back, which was a third of a dense SQLite search's time.
-    _GAPS_SQL["sqlite"] = re.sub(
-        r"CAST\(strftime\('%%s', (.+?)\) AS INTEGER\)", r"unixepoch(\1)", _GAPS_SQL["sqlite"]
-    )
-
-
 def _free(
     resource_ids: set[int], not_before: datetime, not_after: datetime, duration: timedelta
-) -> dict[int, list[tuple[int, int]]]:
-    """Free gaps (epoch seconds) of each resource that has reservations in the period.
+) -> dict[int, list[Span]]:
+    """Free gaps (epoch seconds) of each resource in the period that can hold ``duration``.
 
-    The database does the sweep: it returns only the reservations that open a gap long
-    enough for ``duration`` starting on the grid (plus each resource's first and last
-    one), so a fully booked calendar costs a handful of rows instead of thousands; a
-    gap the core could never start a slot in (see :func:`_fitting`) is not returned.
-    A reservation's end already includes the buffer after it; the buffer before it is
-    taken off here. A resource missing from the answer is free for the whole period.
+    One indexed read of the resources' reservations that reach into the period; the
+    core turns each resource's into the gaps a slot on the grid could start in. A
+    reservation's end already includes the buffer after it; the buffer before it is
+    kept free here.
     """
     if not resource_ids:
         return {}
-    buf = int(buffer().total_seconds())
-    need = int(duration.total_seconds()) + buf
+    pad = buffer()
     lo, hi = int(not_before.timestamp()), int(not_after.timestamp())
-    step = int(STEP.total_seconds())
-    ids = sorted(resource_ids)
-    # The last bound lets the (resource, start, end) index skip a resource's history:
-    # a reservation that reaches into the window began at most LONGEST_RESERVATION earlier.
-    window = (
-        not_after + buffer(),
-        not_before - buffer(),
-        not_before - buffer() - LONGEST_RESERVATION,
+    busy: dict[int, list[Span]] = {rid: [] for rid in resource_ids}
+    rows = (
+        Reservation.objects.filter(
+            resource_id__in=sorted(resource_ids),
+            start__lt=not_after + pad,
+            end__gt=not_before,
+            # Lets the (resource, start, end) index skip a resource's history: a reservation
+            # that reaches into the period began at most LONGEST_RESERVATION earlier.
+            start__gt=not_before - LONGEST_RESERVATION,
+        )
+        .order_by("resource_id", "start")
+        .values_list("resource_id", "start", "end")
     )
-    fit = (step, step, step, need)
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(_GAPS_SQL["postgresql"], [ids, *window, *fit])
-        else:
-            sql = _GAPS_SQL["sqlite"].replace("{ids}", ",".join(["%s"] * len(ids)))
-            cur.execute(sql, [*ids, *window, *fit])
-        rows = cur.fetchall()
-    free: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for rid, start, end, prev_end, last in rows:
-        gaps = free[rid]
-        a = lo if prev_end is None else prev_end
-        if _on_grid(a) + need <= start:
-            gaps.append((a, start - buf))
-        if last and _on_grid(end) + need - buf <= hi:
-            gaps.append((end, hi))
-    return free
+    for rid, start, end in rows:
+        busy[rid].append((floor(start.timestamp()), ceil(end.timestamp())))
+    need, gap, step = _seconds(duration), _seconds(pad), _seconds(STEP)
+    return {rid: free_gaps(spans, lo, hi, need, gap, step) for rid, spans in busy.items()}
 
 
-def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Merge sorted spans into disjoint ones."""
-    out: list[tuple[int, int]] = []
-    for a, b in spans:
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out
-
-
-def _on_grid(epoch_seconds: int) -> int:
-    """The first slot start on the grid at or after ``epoch_seconds``."""
-    step = int(STEP.total_seconds())
-    return -(-epoch_seconds // step) * step
-
-
-def _fitting(spans: list[tuple[int, int]], need: int) -> list[tuple[int, int]]:
-    """Keep the sorted spans that can hold a slot starting on the grid; drop the rest.
-
-    The core only ever starts a slot on the 15-minute grid, inside one run of touching
-    free spans. A dense calendar is full of gaps long enough for the service but not
-    aligned with the grid (a booking ending at 8:20 with the next at 8:45); they can
-    never be booked, so they need not be read for spaces or compiled by the core.
-    """
-    out: list[tuple[int, int]] = []
-    i, n = 0, len(spans)
-    while i < n:
-        j, end = i, spans[i][1]
-        while j + 1 < n and spans[j + 1][0] <= end:
-            j += 1
-            end = max(end, spans[j][1])
-        if _on_grid(spans[i][0]) + need <= end:
-            out.extend(spans[i : j + 1])
-        i = j + 1
-    return out
-
-
-def _to_intervals(spans: list[tuple[int, int]]) -> tuple[Interval, ...]:
-    """Intervals from trusted epoch-second spans (a < b, sorted), skipping re-validation.
-
-    These spans come from the database and this module's own arithmetic, already
-    checked; building tens of thousands of validated records was most of a dense
-    search's time.
-    """
-    new, put, at = object.__new__, object.__setattr__, datetime.fromtimestamp
-    out = []
-    for a, b in spans:
-        iv = new(Interval)
-        put(iv, "start", at(a, UTC))
-        put(iv, "end", at(b, UTC))
-        out.append(iv)
-    return tuple(out)
-
-
-def _intersect(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Intersection of two sorted lists of disjoint spans."""
-    out, i, j = [], 0, 0
-    while i < len(a) and j < len(b):
-        lo, hi = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
-        if lo < hi:
-            out.append((lo, hi))
-        if a[i][1] < b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return out
+def _seconds(span: timedelta) -> int:
+    return int(span.total_seconds())
 
 
 def _group_busy(agency_id: int, site_ids: list[int], not_before: datetime, not_after: datetime):
@@ -386,12 +274,13 @@ def site_options(
     """The core's view of where and how ``service`` can be booked."""
     plans = _plans(snap, service, sites, filters, not_before, not_after)
     duration = timedelta(minutes=service.duration)
-    need = int(duration.total_seconds())
-    whole_s = [(int(not_before.timestamp()), int(not_after.timestamp()))]
+    need, step = _seconds(duration), _seconds(STEP)
     start, end = local_dates(not_before, not_after)
-    hours: dict[int | None, list[tuple[int, int]]] = {None: whole_s}
+    hours: dict[int | None, list[Span]] = {
+        None: [(int(not_before.timestamp()), int(not_after.timestamp()))]
+    }
 
-    def working(o: OfficialSnap) -> list[tuple[int, int]]:
+    def working(o: OfficialSnap) -> list[Span]:
         """An official works their home site's hours, wherever the customer is."""
         if o.home_site_id not in hours:
             opening = snap.opening(o.home_site_id, start, end)
@@ -405,53 +294,51 @@ def site_options(
     official_free = _free(
         {o.resource_id for p in plans for o in p.staff}, not_before, not_after, duration
     )
-    official_spans: dict[int, list[tuple[int, int]]] = {}
+    official_spans: dict[int, list[Span]] = {}
     for p in plans:
         for o in p.staff:
             if o.resource_id not in official_spans:
-                gaps = official_free.get(o.resource_id)
-                spans = working(o) if gaps is None else _intersect(working(o), gaps)
-                official_spans[o.resource_id] = _fitting(
-                    [(a, b) for a, b in spans if b - a >= need], need
-                )
+                free = intersect(working(o), official_free[o.resource_id])
+                official_spans[o.resource_id] = fitting(free, need, step)
     live, reachable = [], {}
     for p in plans:
-        windows = [(int(w.start.timestamp()), int(w.end.timestamp())) for w in p.windows]
-        reach = sorted(sp for o in p.staff for sp in official_spans[o.resource_id])
-        spans = [(a, b) for a, b in _intersect(windows, _union(reach)) if b - a >= need]
-        spans = _fitting(spans, need)
+        reach = union(sorted(sp for o in p.staff for sp in official_spans[o.resource_id]))
+        spans = fitting(intersect(spans_of(p.windows), reach), need, step)
         if spans:
             live.append(p)
             reachable[(p.site.id, p.channel)] = spans
     plans = live
-    lo = min((sp[0][0] for sp in reachable.values()), default=whole_s[0][0])
-    hi = max((sp[-1][1] for sp in reachable.values()), default=whole_s[0][1])
-    other_ids = {s.resource_id for p in plans for s in p.spaces} | {
-        i.resource_id for p in plans for i in p.interpreters
-    }
-    envelope = (datetime.fromtimestamp(lo, UTC), datetime.fromtimestamp(hi, UTC))
-    other_free = _free(other_ids, *envelope, duration) if plans else {}
+    if not plans:
+        return []
+    # Spaces and interpreters are read only where some official of an option could be.
+    lo = min(sp[0][0] for sp in reachable.values())
+    hi = max(sp[-1][1] for sp in reachable.values())
+    other_free = _free(
+        {s.resource_id for p in plans for s in p.spaces}
+        | {i.resource_id for p in plans for i in p.interpreters},
+        datetime.fromtimestamp(lo, UTC),
+        datetime.fromtimestamp(hi, UTC),
+        duration,
+    )
     group = _group_busy(
         service.agency_id, [p.site.id for p in plans if p.max_parallel], not_before, not_after
     )
 
-    def official_cal(rid: int) -> ResourceCalendar:
-        return ResourceCalendar(rid, _to_intervals(official_spans[rid]))
-
-    def cal(rid: int, reach: list[tuple[int, int]]) -> ResourceCalendar:
+    def cal(rid: int, reach: list[Span]) -> ResourceCalendar:
         """A space or interpreter, only where some official of the option could also be."""
-        gaps = other_free.get(rid)
-        spans = (
-            reach if gaps is None else [(a, b) for a, b in _intersect(gaps, reach) if b - a >= need]
+        return ResourceCalendar(
+            rid, to_intervals(fitting(intersect(other_free[rid], reach), need, step))
         )
-        return ResourceCalendar(rid, _to_intervals(spans))
 
     return [
         SiteOption(
             site_id=p.site.id,
             channel=p.channel,
             windows=p.windows,
-            officials=tuple(official_cal(o.resource_id) for o in p.staff),
+            officials=tuple(
+                ResourceCalendar(o.resource_id, to_intervals(official_spans[o.resource_id]))
+                for o in p.staff
+            ),
             spaces=tuple(cal(s.resource_id, reachable[(p.site.id, p.channel)]) for s in p.spaces),
             interpreters=tuple(
                 cal(i.resource_id, reachable[(p.site.id, p.channel)]) for i in p.interpreters

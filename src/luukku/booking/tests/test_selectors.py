@@ -1,59 +1,34 @@
-"""The search skips free gaps that cannot hold a slot on the grid: same answers as without.
+"""The search over a densely booked region: every slot it offers is really free.
 
 The demo region gets a dense, seeded set of reservations at five-minute offsets, so
-most free gaps are long enough for a service yet start off the 15-minute grid. Every
-search is then run twice: as shipped, and with the grid pruning switched off (every
-gap long enough is read, as the search did before), and the answers must agree.
+most free gaps are long enough for a service yet start off the 15-minute grid, and
+many reservations straddle the edges of the search's day-by-day periods.
 """
 
 from __future__ import annotations
 
 import random
-from collections import defaultdict
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from luukku.booking import selectors
 from luukku.booking.models import Reservation
 from luukku.booking.selectors import (
     SearchFilters,
     availability,
+    buffer,
     chain_availability,
     day_bounds,
     slot_at,
 )
+from luukku.core.scheduling import Slot
 from luukku.registry.models import Resource
 from luukku.registry.snapshot import registry_snapshot
 
 pytestmark = pytest.mark.django_db
 
 DAYS = 5
-
-
-def _reference_free(resource_ids, not_before, not_after, duration):
-    """Every free gap at least ``duration`` long, read through the ORM, grid or not."""
-    buf = selectors.buffer()
-    lo, hi = int(not_before.timestamp()), int(not_after.timestamp())
-    need, pad = int(duration.total_seconds()), int(buf.total_seconds())
-    rows = Reservation.objects.filter(
-        resource_id__in=resource_ids, start__lt=not_after + buf, end__gt=not_before - buf
-    ).order_by("resource_id", "start")
-    by_resource = defaultdict(list)
-    for r in rows:
-        by_resource[r.resource_id].append((int(r.start.timestamp()), int(r.end.timestamp())))
-    free = {}
-    for rid, spans in by_resource.items():
-        gaps, prev = [], lo
-        for start, end in spans:
-            if start - pad - prev >= need:
-                gaps.append((prev, start - pad))
-            prev = end
-        if hi - prev >= need:
-            gaps.append((prev, hi))
-        free[rid] = gaps
-    return free
 
 
 @pytest.fixture
@@ -80,17 +55,15 @@ def dense(demo):
     return start_day
 
 
-def _both(monkeypatch, call):
-    """The call's answer as shipped and with the grid pruning switched off."""
-    pruned = call()
-    with monkeypatch.context() as m:
-        m.setattr(selectors, "_free", _reference_free)
-        m.setattr(selectors, "_fitting", lambda spans, need: spans)
-        full = call()
-    return pruned, full
+def _is_free(slot: Slot) -> bool:
+    """No reservation of the slot's resources overlaps it and the buffer after it."""
+    ids = [slot.official_id, slot.space_id] + ([slot.interpreter_id] if slot.interpreter_id else [])
+    return not Reservation.objects.filter(
+        resource_id__in=ids, start__lt=slot.end + buffer(), end__gt=slot.start
+    ).exists()
 
 
-def test_search__grid_pruning_changes_no_answer(dense, monkeypatch):
+def test_search__dense_calendars__every_slot_is_free_and_bookable(dense):
     snap = registry_snapshot()
     start = day_bounds(dense)[0]
     end = start + timedelta(days=DAYS)
@@ -108,64 +81,38 @@ def test_search__grid_pruning_changes_no_answer(dense, monkeypatch):
     for service in services:
         for f in rng.sample(filters, 3):
             not_before = start + timedelta(hours=rng.choice([0, 8, 9.25, 30]))
-            for per_site, limit in ((3, 20), (1, 4)):
-                pruned, full = _both(
-                    monkeypatch,
-                    lambda s=service, f=f, nb=not_before, p=per_site, li=limit: availability(
-                        s, nb, end, f, per_site=p, limit=li, snap=snap
-                    ),
-                )
-                assert pruned == full, (service.code, f, per_site, limit)
-                searched += 1
-                found += bool(pruned)
-                for slot in pruned[:2]:
-                    site = snap.sites[slot.site_id]
-                    for shift in (0, 15, -15, 5):
-                        at = slot.start + timedelta(minutes=shift)
-                        a, b = _both(
-                            monkeypatch,
-                            lambda s=service, site=site, at=at, ch=slot.channel, f=f: slot_at(
-                                snap, s, site, at, ch, f
-                            ),
-                        )
-                        assert a == b, (service.code, f, at)
+            slots = availability(service, not_before, end, f, per_site=3, limit=20, snap=snap)
+            searched += 1
+            found += bool(slots)
+            assert [s.start for s in slots] == sorted(s.start for s in slots)
+            for slot in slots:
+                assert slot.start >= not_before and slot.end <= end
+                assert slot.start.minute % 15 == 0
+                assert _is_free(slot), (service.code, f, slot)
+            for slot in slots[:2]:
+                site = snap.sites[slot.site_id]
+                again = slot_at(snap, service, site, slot.start, slot.channel, f)
+                assert again is not None and _is_free(again), (service.code, f, slot)
     assert found > searched // 2  # the set-up leaves room to book: the check is not vacuous
 
 
-def test_chains__grid_pruning_changes_no_answer(dense, monkeypatch):
+def test_chains__dense_calendars__every_leg_is_free_and_follows_the_last(dense):
     snap = registry_snapshot()
     start = day_bounds(dense)[0]
     end = start + timedelta(days=DAYS)
     rng = random.Random(6)
-    by_agency = defaultdict(list)
+    by_agency: dict[int, list[int]] = {}
     for s in sorted(snap.services.values(), key=lambda s: s.id):
         if s.bookable:
-            by_agency[s.agency_id].append(s.id)
+            by_agency.setdefault(s.agency_id, []).append(s.id)
     found = 0
     for _ in range(12):
         agencies = rng.sample(sorted(by_agency), rng.choice([2, 3]))
         services = [rng.choice(by_agency[a]) for a in agencies]
-        pruned, full = _both(
-            monkeypatch,
-            lambda s=services: chain_availability(s, start, end, limit=3, snap=snap),
-        )
-        assert pruned == full, services
-        found += bool(pruned)
+        chains = chain_availability(services, start, end, limit=3, snap=snap)
+        found += bool(chains)
+        for chain in chains:
+            for one, two in zip(chain.slots, chain.slots[1:], strict=False):
+                assert one.end <= two.start
+            assert all(_is_free(slot) for slot in chain.slots), services
     assert found
-
-
-@pytest.mark.parametrize(
-    ("spans", "need", "kept"),
-    [
-        ([], 900, []),
-        ([(300, 1500)], 900, []),  # 20 minutes, but 15 on the grid only from 900 to 1800
-        ([(900, 1800)], 900, [(900, 1800)]),
-        ([(300, 1800)], 900, [(300, 1800)]),
-        ([(300, 1200), (1200, 1800)], 900, [(300, 1200), (1200, 1800)]),  # touching: one run
-        ([(300, 1200), (1250, 1800)], 900, []),
-        ([(0, 100), (950, 2700), (3000, 3600)], 1800, []),
-        ([(0, 100), (900, 2700), (3000, 3600)], 1800, [(900, 2700)]),
-    ],
-)
-def test_fitting__keeps_runs_that_hold_a_grid_start(spans, need, kept):
-    assert selectors._fitting(spans, need) == kept

@@ -12,14 +12,13 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from operator import attrgetter
 
+from .intervals import Span, grid_up, union
 from .model import Interval, ResourceCalendar
 
 NEVER = 1 << 62
 """Start time meaning "no feasible start before the horizon"."""
 
 _SECOND = timedelta(seconds=1)
-
-Span = tuple[int, int]
 
 
 def floor_s(dt: datetime) -> int:
@@ -44,16 +43,11 @@ def to_datetime(t: int) -> datetime:
     return datetime.fromtimestamp(t, UTC)
 
 
-def grid_up(t: int, step: int) -> int:
-    """Round up to the next start on the UTC-epoch step grid."""
-    return -(-t // step) * step
-
-
 def free_spans(intervals: Iterable[Interval]) -> list[Span]:
     """Shrink to whole seconds, sort, and join overlapping or touching intervals."""
     floor, ceil = math.floor, math.ceil
     spans = sorted([(ceil(iv.start.timestamp()), floor(iv.end.timestamp())) for iv in intervals])
-    return _merge([s for s in spans if s[0] < s[1]])
+    return union([s for s in spans if s[0] < s[1]])
 
 
 def taken_spans(intervals: Iterable[Interval], pad: int) -> list[Span]:
@@ -62,18 +56,7 @@ def taken_spans(intervals: Iterable[Interval], pad: int) -> list[Span]:
     spans = sorted(
         [(floor(iv.start.timestamp()) - pad, ceil(iv.end.timestamp()) + pad) for iv in intervals]
     )
-    return _merge(spans)
-
-
-def _merge(spans: list[Span]) -> list[Span]:
-    out: list[Span] = []
-    for s, e in spans:
-        if out and s <= out[-1][1]:
-            if e > out[-1][1]:
-                out[-1] = (out[-1][0], e)
-        else:
-            out.append((s, e))
-    return out
+    return union(spans)
 
 
 def full_spans(intervals: Sequence[Interval], cap: int) -> list[Span]:
@@ -98,7 +81,7 @@ def full_spans(intervals: Sequence[Interval], cap: int) -> list[Span]:
         level -= 1
         if level == cap - 1 and e > opened:
             out.append((opened, e))
-    return _merge(out)
+    return union(out)
 
 
 class Track:
