@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from luukku.booking.ics import booking_ics
 from luukku.booking.models import Booking, Channel, Visit
 from luukku.booking.selectors import (
     HELSINKI,
@@ -503,8 +504,6 @@ def booking_reschedule_post(request: HttpRequest, token: str, data: RescheduleIn
     summary="The visit as a calendar file",
 )
 def booking_calendar(request: HttpRequest, token: str):
-    from luukku.booking.ics import booking_ics
-
     visit = _visit_for(token)
     bookings = list(
         visit.bookings.select_related("service", "site", "space", "bus_stop").order_by("position")

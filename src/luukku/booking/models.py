@@ -14,6 +14,7 @@ import hashlib
 import secrets
 
 from django.contrib.postgres.fields import RangeBoundary, RangeOperators
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -226,8 +227,6 @@ class BookingPolicy(models.Model):
         return f"{self.site.slug} {self.agency.code} {self.bookable_share:.0%}"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         a, b = self.walk_in_only_from, self.walk_in_only_until
         if (a is None) != (b is None):
             raise ValidationError(

@@ -19,9 +19,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, router, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from luukku.booking.models import (
     ACTIVE_STATES,
@@ -35,7 +38,9 @@ from luukku.booking.models import (
     token_digest,
 )
 from luukku.booking.selectors import SearchFilters, availability, buffer, bus_stop_at, slot_at
+from luukku.booking.tasks import schedule_reminders, send_cancellation, send_confirmation
 from luukku.core.scheduling.model import Slot
+from luukku.integration.video import get_video_provider
 from luukku.registry.models import Service, Site
 from luukku.registry.snapshot import RegistrySnapshot, registry_snapshot
 
@@ -157,15 +162,16 @@ def _period(slot: Slot) -> tuple[datetime, datetime, list[int]]:
     return slot.start, slot.end + buffer(), sorted(ids)
 
 
+class _Taken(Exception):
+    """The slot asked for is not free (found so before anything was written)."""
+
+
 def _save_booking(visit: Visit, booking: Booking, slot: Slot) -> None:
     """Insert the visit (if not yet saved), the booking and its reservations.
 
-    Raises IntegrityError if a reservation overlaps another; the caller's transaction
-    then rolls everything back.
+    Raises if a reservation overlaps another (see :func:`_taken`); the caller's
+    transaction then rolls everything back.
     """
-    if connection.vendor == "postgresql":
-        _insert_pg(visit, booking, slot)
-        return
     if visit.pk is None:
         visit.save()
     booking.visit = visit
@@ -174,94 +180,39 @@ def _save_booking(visit: Visit, booking: Booking, slot: Slot) -> None:
 
 
 def _reserve(booking: Booking, slot: Slot) -> None:
-    """Insert the reservations of a saved booking, or raise IntegrityError on an overlap."""
+    """Insert the reservations of a saved booking, in resource order."""
     start, end, ids = _period(slot)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute(
-                f"WITH r AS ({_INSERT_RESERVATIONS.format(booking='%s')}) SELECT count(*) FROM r",
-                [booking.pk, start, end, ids],
-            )
-            if cur.fetchone()[0] != len(ids):
-                raise IntegrityError("overlap")
-        return
-    # SQLite: this check runs inside the serialized (BEGIN IMMEDIATE) transaction, so
-    # nobody can slip in between the check and the insert.
-    if Reservation.objects.filter(resource_id__in=ids, start__lt=end, end__gt=start).exists():
-        raise IntegrityError("overlap")
+    _refuse_overlap(ids, start, end)
     Reservation.objects.bulk_create(
         Reservation(resource_id=rid, booking=booking, start=start, end=end) for rid in ids
     )
 
 
-# The exclusion constraint is the guard. ON CONFLICT DO NOTHING makes a racing insert
-# wait for the other transaction and then skip the row, where a plain INSERT can
-# deadlock with it (both see the other's row and wait): a row missing from the
-# returned ones means the time was taken.
-_INSERT_RESERVATIONS = f"""
-    INSERT INTO {Reservation._meta.db_table} (resource_id, booking_id, start, "end")
-    SELECT x, {{booking}}, %s::timestamptz, %s::timestamptz FROM unnest(%s::bigint[]) AS x
-    ON CONFLICT DO NOTHING RETURNING 1
-"""
+def _refuse_overlap(resource_ids: list[int], start: datetime, end: datetime) -> None:
+    """Refuse reservations that would overlap, where the database itself cannot.
 
-
-def _row(obj, **exprs: str) -> tuple[str, str, list]:
-    """Columns, value placeholders and parameters to insert ``obj`` as ``save()`` would.
-
-    Every concrete field but the automatic key, prepared by the field itself (so
-    defaults and ``auto_now`` apply); ``exprs`` puts SQL in place of a column's value.
+    On PostgreSQL the exclusion constraint refuses the insert, even against a racing
+    transaction, so nothing is checked here. SQLite has no such constraint, but its
+    writers are serialized (BEGIN IMMEDIATE): no other booking can commit between
+    this check and the insert after it.
     """
-    cols, marks, params = [], [], []
-    for f in obj._meta.concrete_fields:
-        if f.primary_key:
-            continue
-        cols.append(connection.ops.quote_name(f.column))
-        if f.column in exprs:
-            marks.append(exprs[f.column])
-        else:
-            marks.append("%s")
-            params.append(f.get_db_prep_save(f.pre_save(obj, True), connection))
-    return ", ".join(cols), ", ".join(marks), params
+    if connection.vendor == "postgresql":
+        return
+    if Reservation.objects.filter(
+        resource_id__in=resource_ids, start__lt=end, end__gt=start
+    ).exists():
+        raise _Taken
 
 
-def _insert_pg(visit: Visit, booking: Booking, slot: Slot) -> None:
-    """The visit, the booking and its reservations in one statement (one round trip)."""
-    start, end, ids = _period(slot)
-    new_visit = visit.pk is None
-    parts, params = [], []
-    if new_visit:
-        cols, marks, values = _row(visit)
-        parts.append(
-            f"v AS (INSERT INTO {Visit._meta.db_table} ({cols}) VALUES ({marks}) RETURNING id)"
-        )
-        params += values
-        cols, marks, values = _row(booking, visit_id="(SELECT id FROM v)")
-    else:
-        booking.visit = visit
-        cols, marks, values = _row(booking)
-    parts.append(
-        f"b AS (INSERT INTO {Booking._meta.db_table} ({cols}) VALUES ({marks}) RETURNING id)"
-    )
-    params += values
-    parts.append(f"r AS ({_INSERT_RESERVATIONS.format(booking='(SELECT id FROM b)')})")
-    params += [start, end, ids]
-    visit_id = "(SELECT id FROM v)" if new_visit else "NULL"
-    sql = f"WITH {', '.join(parts)} SELECT {visit_id}, (SELECT id FROM b), (SELECT count(*) FROM r)"
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        visit_pk, booking_pk, reserved = cur.fetchone()
-    if reserved != len(ids):
-        raise IntegrityError("overlap")
-    for obj, pk in ((visit, visit_pk), (booking, booking_pk)):
-        if pk is not None:
-            obj.pk = pk
-            obj._state.adding, obj._state.db = False, connection.alias
-    booking.visit = visit
+#: exclusion_violation (the no-overlap constraint) and deadlock_detected: two bookings
+#: inserting overlapping reservations at once may each wait for the other's, and
+#: PostgreSQL then rolls one back.
+_TAKEN_SQLSTATES = frozenset({"23P01", "40P01"})
 
 
-def _deadlock(exc: OperationalError) -> bool:
-    """PostgreSQL broke a deadlock between bookings by rolling this one back."""
-    return getattr(exc.__cause__, "sqlstate", None) == "40P01"
+def _taken(exc: Exception) -> bool:
+    """Tell whether ``exc`` means the time was taken, rather than some other failure."""
+    return isinstance(exc, _Taken) or getattr(exc.__cause__, "sqlstate", None) in _TAKEN_SQLSTATES
 
 
 def _apply_slot(snap: RegistrySnapshot, booking: Booking, slot: Slot, site: Site) -> None:
@@ -279,8 +230,6 @@ def _apply_slot(snap: RegistrySnapshot, booking: Booking, slot: Slot, site: Site
 
 
 def _video_link(booking: Booking) -> str:
-    from luukku.integration.video import get_video_provider
-
     return get_video_provider().create_session(
         booking_code=booking.code,
         start=booking.start,
@@ -335,7 +284,7 @@ def visit_book(
                 _lock_policy(snap, leg.service, site)
                 slot = _slot_at(snap, leg, site, customer, official_id if position == 0 else None)
                 if slot is None:
-                    raise IntegrityError("no slot")
+                    raise _Taken
                 booking = Booking(position=position, service=leg.service, site=site)
                 _apply_slot(snap, booking, slot, site)
                 bookings.append(booking)
@@ -343,8 +292,8 @@ def visit_book(
                     booking.video_url = _video_link(booking)  # cancelled below if this fails
                 _save_booking(visit, booking, slot)
             _queue_after_booking(visit, bookings, token)
-    except (IntegrityError, OperationalError) as exc:
-        if isinstance(exc, OperationalError) and not _deadlock(exc):
+    except (_Taken, IntegrityError, OperationalError) as exc:
+        if not _taken(exc):
             raise
         _cancel_video(bookings)
         raise BookingConflict(
@@ -355,8 +304,6 @@ def visit_book(
 
 
 def _cancel_video(bookings: list[Booking]) -> None:
-    from luukku.integration.video import get_video_provider
-
     for booking in bookings:
         if booking.video_url:
             try:
@@ -380,11 +327,6 @@ def _queue_in_transaction() -> bool:
     and no second transaction is spent on it. Any other backend is called only
     once the booking has committed.
     """
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
-
-    from luukku.booking.tasks import send_confirmation
-
     return isinstance(send_confirmation.get_backend(), DatabaseBackend) and (
         router.db_for_write(DBTaskResult) == router.db_for_write(Booking)
     )
@@ -399,8 +341,6 @@ def _queue_after_booking(visit: Visit, bookings: list[Booking], token: str | Non
 
 def _after_booking(visit: Visit, bookings: list[Booking], token: str | None) -> None:
     """One task confirms the visit and then queues the reminders of its new bookings."""
-    from luukku.booking.tasks import schedule_reminders, send_confirmation
-
     if token:
         send_confirmation.enqueue(visit.pk, manage_url(token), [b.pk for b in bookings])
         return
@@ -451,9 +391,6 @@ def visit_cancel(*, visit: Visit, now: datetime | None = None) -> list[Booking]:
 
 
 def _after_cancel(visit: Visit, bookings: list[Booking]) -> None:
-    from luukku.booking.tasks import send_cancellation
-    from luukku.integration.video import get_video_provider
-
     for booking in bookings:
         if booking.video_url:
             get_video_provider().cancel_session(booking.video_url)
@@ -491,14 +428,14 @@ def booking_reschedule(
             _lock_policy(snap, booking.service, booking.site)
             slot = _slot_at(snap, leg, booking.site, customer, None)
             if slot is None:
-                raise IntegrityError("no slot")
+                raise _Taken
             _apply_slot(snap, booking, slot, booking.site)
             booking.save()
             _reserve(booking, slot)
             booking.notifications.filter(kind="reminder").delete()
             _queue_after_booking(visit, [booking], token)
-    except (IntegrityError, OperationalError) as exc:
-        if isinstance(exc, OperationalError) and not _deadlock(exc):
+    except (_Taken, IntegrityError, OperationalError) as exc:
+        if not _taken(exc):
             raise
         booking.refresh_from_db()
         raise BookingConflict(
@@ -510,8 +447,6 @@ def booking_reschedule(
 
 def double_bookings() -> int:
     """Pairs of overlapping reservations of one resource — must always be 0."""
-    from django.db.models import Exists, OuterRef
-
     clash = Reservation.objects.filter(
         resource_id=OuterRef("resource_id"), start__lt=OuterRef("end"), end__gt=OuterRef("start")
     ).exclude(pk=OuterRef("pk"))

@@ -7,7 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from luukku.booking.models import Booking, BookingState, Reservation
+from luukku.booking.models import Booking, BookingState, Reservation, Visit
+from luukku.booking.services import BookingError, _reserve, booking_transition
+from luukku.core.scheduling import Slot
+from luukku.registry.models import Service, Space, StaffProfile
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/booking"
@@ -229,8 +232,6 @@ def test_openapi__lists_booking_endpoints(client):
 
 
 def test_booking__state_lifecycle(client, demo):
-    from luukku.booking.services import BookingError, booking_transition
-
     code = book(client, first_slot(client, site="pori")).json()["bookings"][0]["code"]
     b = Booking.objects.get(code=code)
     booking_transition(booking=b, to=BookingState.CHECKED_IN)
@@ -261,15 +262,6 @@ def test_booking__back_to_back_after_the_buffer__accepted(client, demo):
 
 def test_reserve__adjacent_after_buffer__not_refused_twice(demo):
     """The check before insert (SQLite) counts the buffer once, like the PostgreSQL constraint."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from luukku.booking.models import Visit
-    from luukku.booking.services import _reserve
-    from luukku.core.scheduling import Slot
-    from luukku.registry.models import Service, Space, StaffProfile
-
     official = StaffProfile.objects.get(user__username="kela.pori1")
     space = Space.objects.filter(site=demo["pori"], space_type="screened_booth").first()
     visit = Visit(name="X", phone="1")

@@ -12,10 +12,12 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from luukku.booking.models import Booking, Reservation, Visit, token_digest
 from luukku.booking.selectors import SearchFilters, availability, buffer, chain_availability
 from luukku.booking.services import BookingConflict, Customer, Leg, manage_url, visit_book
+from luukku.booking.tasks import send_confirmation
 from luukku.registry.models import Service
 
 from .helpers import tax_card_remote
@@ -102,8 +104,6 @@ def test_visit_book__refused__video_session_of_the_refused_booking_cancelled(dem
 
 
 def test_visit_book__database_backend__one_task_queued_with_the_booking(demo, db_tasks):
-    from django_tasks_db.models import DBTaskResult
-
     service, site, slot = tax_card_remote(demo)
     leg = Leg(service, slot.start, "remote")
     visit, bookings, token = visit_book(
@@ -119,10 +119,6 @@ def test_visit_book__database_backend__one_task_queued_with_the_booking(demo, db
 
 
 def test_confirmation_task__queues_the_reminders_of_the_new_bookings(demo, db_tasks):
-    from django_tasks_db.models import DBTaskResult
-
-    from luukku.booking.tasks import send_confirmation
-
     service = Service.objects.select_related("agency").get(code="passport")
     start = timezone.now() + timedelta(days=3)
     slot = availability(service, start, start + timedelta(days=30), SearchFilters(sites=("pori",)))[

@@ -11,13 +11,13 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
 from luukku.booking.models import Booking, Reservation
 from luukku.booking.selectors import SearchFilters, availability
 from luukku.booking.services import BookingConflict, Customer, Leg, double_bookings, visit_book
-from luukku.registry.models import Service
+from luukku.registry.models import Resource, Service
 
 from .helpers import tax_card_remote
 
@@ -94,10 +94,6 @@ def test_database_refuses_overlap_directly(demo):
     """Even a write that skips the service cannot overlap on PostgreSQL."""
     if connection.vendor != "postgresql":
         pytest.skip("the exclusion constraint is PostgreSQL's; SQLite relies on serialized writers")
-    from django.db import IntegrityError, transaction
-
-    from luukku.registry.models import Resource
-
     res = Resource.objects.first()
     start = timezone.now() + timedelta(days=3)
     Reservation.objects.create(resource=res, start=start, end=start + timedelta(minutes=30))

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from luukku.booking.models import Booking, BookingState, Channel, Notification, Visit
 from luukku.booking.tasks import (
@@ -130,8 +131,6 @@ def test_schedule_reminders__already_due__is_sent_now(demo):
 
 
 def test_schedule_reminders__database_backend__defers_to_the_reminder_time(demo, settings):
-    from django_tasks_db.models import DBTaskResult
-
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     booking = _book(demo["pori"], in_hours=48)
     result = schedule_reminders(booking, hours_before=24)
