@@ -85,7 +85,7 @@ def _database() -> dict:
         return db
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "luukku.db.sqlite3",  # the stock backend + a writer queue (its docstring)
         "NAME": os.environ.get("LUUKKU_SQLITE", str(VAR_DIR / "luukku.sqlite3")),
         "OPTIONS": {
             # BEGIN IMMEDIATE takes the write lock at the start of every atomic

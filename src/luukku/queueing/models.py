@@ -241,9 +241,7 @@ class Call(models.Model):
     """A number called to a space: what displays show (number and place, nothing personal)."""
 
     # No index of its own: the (site, id) index that displays read leads with it.
-    site = models.ForeignKey(
-        Site, on_delete=models.CASCADE, related_name="calls", db_index=False
-    )
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="calls", db_index=False)
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="calls")
     # Written on every call and read only through the call (displays join it by key):
     # no index of its own; deleting a space may read the calls to clear it.

@@ -97,15 +97,25 @@ def waiting_rows(scope: Scope) -> QuerySet[Ticket]:
     return qs.filter(remote_ok=True) if scope.remote else qs.filter(remote_only=False)
 
 
-def _in_tier(tier: core_policy.Tier, bounds: tuple[datetime, datetime]) -> Q:
-    """The tickets in ``tier`` (the core's table) at the moment ``bounds`` were taken."""
+def _tier_conditions(tiers: tuple[core_policy.Tier, ...], bounds) -> list[Q]:
+    """Each tier's condition, as SQL ``CASE`` tries them: in order, the first that holds.
+
+    Tried in order, a tier after the overdue one needs not say "not overdue" again.
+    """
     overdue_before, due_until = bounds
-    q = Q(order_start__lt=overdue_before) if tier.overdue else Q(order_start__gte=overdue_before)
-    if tier.booking is not None:
-        q &= Q(kind=Kind.BOOKING) if tier.booking else ~Q(kind=Kind.BOOKING)
-    if tier.due is not None:
-        q &= Q(order_due__lte=due_until) if tier.due else Q(order_due__gt=due_until)
-    return q
+    conditions = []
+    for i, tier in enumerate(tiers):
+        q = Q()
+        if tier.overdue:
+            q &= Q(order_start__lt=overdue_before)
+        elif not any(t.overdue and t.booking is t.due is None for t in tiers[:i]):
+            q &= Q(order_start__gte=overdue_before)
+        if tier.booking is not None:
+            q &= Q(kind=Kind.BOOKING) if tier.booking else ~Q(kind=Kind.BOOKING)
+        if tier.due is not None:
+            q &= Q(order_due__lte=due_until) if tier.due else Q(order_due__gt=due_until)
+        conditions.append(q)
+    return conditions
 
 
 def callable_tickets(scope: Scope, now: datetime) -> QuerySet[Ticket]:
@@ -116,18 +126,22 @@ def callable_tickets(scope: Scope, now: datetime) -> QuerySet[Ticket]:
     from the ``order_*`` fields each ticket keeps. ``test_call_order`` checks that the
     database and ``core.queueing.policy.order_queue`` agree.
     """
-    bounds = core_policy.tier_bounds(now, POLICY)
-    parts = [(tier, _in_tier(tier, bounds)) for tier in core_policy.tiers(POLICY)]
-    rank = Case(*(When(q, then=Value(t.rank)) for t, q in parts))
-    first = Case(*(When(q, then=F(f"order_{t.first}")) for t, q in parts))
-    not_parked = Q(parked_until__isnull=True) | Q(parked_until__lte=now)
-    return (
-        waiting_rows(scope)
-        .filter(not_parked)
-        .alias(tier=rank, first=first)
-        .filter(tier__isnull=False)
-        .order_by("tier", "first", "order_start", "id")
-    )
+    tiers = core_policy.tiers(POLICY)
+    conditions = _tier_conditions(tiers, core_policy.tier_bounds(now, POLICY))
+    every = len(tiers) == len(core_policy.TIERS)
+
+    def by_tier(value) -> Case:
+        """``value(tier)`` for each ticket's tier; with every tier callable, the last
+        takes whoever is left (the CASE's default), else those left are in none."""
+        whens = [When(q, then=value(t)) for t, q in zip(tiers, conditions, strict=True)]
+        return Case(*whens[:-1], default=value(tiers[-1])) if every else Case(*whens)
+
+    rank = by_tier(lambda t: Value(t.rank))
+    first = by_tier(lambda t: F(f"order_{t.first}"))
+    qs = waiting_rows(scope).filter(Q(parked_until__isnull=True) | Q(parked_until__lte=now))
+    if not every:
+        qs = qs.alias(tier=rank).filter(tier__isnull=False)
+    return qs.order_by(rank.asc(), first.asc(), "order_start", "id")
 
 
 @dataclass(frozen=True)

@@ -699,7 +699,8 @@ class RegistryVersion(models.Model):
     @classmethod
     def current(cls) -> str:
         """The token now (one indexed row; read before every search, booking and call)."""
-        return cls.objects.filter(pk=1).values_list("token", flat=True).first() or "none"
+        tokens = cls.objects.filter(pk=1).order_by().values_list("token", flat=True)
+        return next(iter(tokens), "none")
 
     @classmethod
     def bump(cls) -> None:

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Exists, OuterRef, Value, When
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -100,9 +99,7 @@ def ticket_call(
 
 def _locked(tickets):
     """The tickets, each locked as it is read; one that another official is calling is skipped."""
-    return tickets.select_related("booking__visit").select_for_update(
-        skip_locked=True, of=("self",)
-    )
+    return tickets.select_for_update(skip_locked=True)
 
 
 def _refuse_while_holding(official: StaffProfile) -> None:
@@ -167,16 +164,20 @@ def _free_space(ranked: list[SpaceInfo], ticket: Ticket, now: datetime) -> Space
     """Lock the best of ``ranked`` that nobody holds now, or None.
 
     A space is held by a called or in-service ticket, or by a booking running now
-    other than this customer's own. Bookings looked at start within the last
-    ``LONGEST_RESERVATION``: the (site, start) index then reads a day's bookings,
-    not the site's whole history.
+    other than this customer's own (bookings looked at start within the last
+    ``LONGEST_RESERVATION``, so the (site, start) index reads a day's bookings, not
+    the site's history). The free ones are tried best first, each locked with
+    ``SKIP LOCKED``: one that another official is giving out right now is passed by.
     """
-    if not ranked:
-        return None
-    held = Ticket.objects.filter(space=OuterRef("pk"), state__in=HOLDING_STATES)
+    ids = [s.id for s in ranked]
+    held = set(
+        Ticket.objects.filter(space_id__in=ids, state__in=HOLDING_STATES)
+        .order_by()
+        .values_list("space_id", flat=True)
+    )
     booked = Booking.objects.filter(
-        site=OuterRef("site_id"),
-        space=OuterRef("pk"),
+        site_id=ticket.site_id,
+        space_id__in=ids,
         state__in=HELD_BOOKING_STATES,
         start__gt=now - LONGEST_RESERVATION,
         start__lte=now,
@@ -184,16 +185,14 @@ def _free_space(ranked: list[SpaceInfo], ticket: Ticket, now: datetime) -> Space
     )
     if ticket.booking_id:
         booked = booked.exclude(pk=ticket.booking_id)
-    rank = Case(*(When(pk=s.id, then=Value(i)) for i, s in enumerate(ranked)))
-    free = (
-        Space.objects.filter(pk__in=[s.id for s in ranked])
-        .filter(~Exists(held), ~Exists(booked))
-        .order_by(rank)
-        .select_for_update(skip_locked=True, of=("self",))
-        .values_list("pk", flat=True)
-        .first()
-    )
-    return next((s for s in ranked if s.id == free), None)
+    held.update(booked.order_by().values_list("space_id", flat=True))
+    for space in ranked:
+        if space.id in held:
+            continue
+        lock = Space.objects.filter(pk=space.id).order_by().select_for_update(skip_locked=True)
+        if lock.values_list("pk", flat=True):
+            return space
+    return None
 
 
 def _need(snap: RegistrySnapshot, ticket: Ticket, remote: bool) -> SpaceNeed:
