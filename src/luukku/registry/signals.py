@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from luukku.booking.models import BookingPolicy
+from luukku.registry import models as m
+
 
 def _bump(sender, **kwargs) -> None:
     if kwargs.get("raw"):
@@ -14,15 +17,10 @@ def _bump(sender, **kwargs) -> None:
     action = kwargs.get("action")
     if action is not None and not action.startswith("post_"):
         return  # m2m_changed fires before and after; once is enough
-    from luukku.registry.models import RegistryVersion
-
-    RegistryVersion.bump()
+    m.RegistryVersion.bump()
 
 
 def connect() -> None:
-    from luukku.booking.models import BookingPolicy
-    from luukku.registry import models as m
-
     watched = [
         m.Agency,
         m.Service,
