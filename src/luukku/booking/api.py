@@ -23,6 +23,7 @@ from luukku.booking.selectors import (
     HELSINKI,
     SearchFilters,
     availability,
+    bus_stop_at,
     chain_availability,
     day_bounds,
 )
@@ -39,6 +40,7 @@ from luukku.booking.services import (
 )
 from luukku.core.scheduling import Slot
 from luukku.registry.models import Service, Site
+from luukku.registry.snapshot import RegistrySnapshot, registry_snapshot
 
 router = Router(tags=["booking"])
 
@@ -240,20 +242,15 @@ def _filters(q) -> SearchFilters:
     )
 
 
-def _slot_out(slot: Slot, sites: dict[int, Site]) -> SlotOut:
+def bus_stop_place(snap: RegistrySnapshot, slot: Slot) -> str | None:
+    """Where the bus stands at the slot's start (the same rule a booking records)."""
+    site = snap.sites[slot.site_id]
+    stop = bus_stop_at(snap, site, slot.start) if site.is_bus else None
+    return stop.place if stop else None
+
+
+def _slot_out(slot: Slot, sites: dict[int, Site], snap: RegistrySnapshot) -> SlotOut:
     site = sites[slot.site_id]
-    stop = None
-    if site.is_bus:
-        day = slot.start.astimezone(HELSINKI)
-        stop = next(
-            (
-                s.place
-                for s in site.stops.all()
-                if (s.date == day.date() or (s.date is None and s.weekday == day.weekday()))
-                and s.arrives <= day.time() < s.departs
-            ),
-            None,
-        )
     return SlotOut(
         site=site.slug,
         site_name=site.name,
@@ -261,12 +258,12 @@ def _slot_out(slot: Slot, sites: dict[int, Site]) -> SlotOut:
         start=slot.start,
         end=slot.end,
         local_time=_local(slot.start),
-        bus_stop=stop,
+        bus_stop=bus_stop_place(snap, slot),
     )
 
 
 def _sites(ids) -> dict[int, Site]:
-    return {s.pk: s for s in Site.objects.filter(pk__in=set(ids)).prefetch_related("stops")}
+    return {s.pk: s for s in Site.objects.filter(pk__in=set(ids))}
 
 
 def _visit_out(visit: Visit, token: str | None = None) -> VisitOut:
@@ -315,11 +312,12 @@ def _booking_error(exc: BookingError, loc_prefix: str = "body") -> ApiError:
     if isinstance(exc, BookingConflict):
         slots = exc.next_slots
         sites = _sites(s.site_id for s in slots)
+        snap = registry_snapshot()
         return ApiError(
             409,
             [loc_prefix, exc.field],
             exc.message,
-            {"next_slots": [_slot_out(s, sites).dict() for s in slots]},
+            {"next_slots": [_slot_out(s, sites, snap).dict() for s in slots]},
         )
     return ApiError(422, [loc_prefix, exc.field], exc.message)
 
@@ -367,9 +365,10 @@ def availability_get(request: HttpRequest, q: Query[AvailabilityQuery]):
     filters = _filters(q)
     if not 1 <= q.limit <= 100:
         raise ApiError(422, ["query", "limit"], _("The limit must be between 1 and 100."))
-    slots = availability(service.pk, not_before, not_after, filters, limit=q.limit)
+    snap = registry_snapshot()
+    slots = availability(service.pk, not_before, not_after, filters, limit=q.limit, snap=snap)
     sites = _sites(s.site_id for s in slots)
-    return [_slot_out(s, sites) for s in slots]
+    return [_slot_out(s, sites, snap) for s in slots]
 
 
 @router.get(

@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from luukku.booking.api import TOKEN_RE, _sites, _slot_out
+from luukku.booking.api import TOKEN_RE, _sites, bus_stop_place
 from luukku.booking.forms import MAX_DAYS_AHEAD, ContactForm, SearchForm, today
 from luukku.booking.models import Booking, BookingState, Visit
 from luukku.booking.selectors import SearchFilters, availability, chain_availability, day_bounds
@@ -35,6 +35,7 @@ from luukku.booking.services import (
 )
 from luukku.core.scheduling import Slot
 from luukku.registry.models import Service, Site
+from luukku.registry.snapshot import RegistrySnapshot, registry_snapshot
 
 SESSION_TOKEN = "booking_token"
 SEARCH_DAYS = 28
@@ -72,7 +73,9 @@ def _group_by_site(rows: list[tuple[Site, dict]]) -> list[SiteTimes]:
     return list(groups.values())
 
 
-def _slot_rows(service: Service, slots: list[Slot], options: dict) -> list[SiteTimes]:
+def _slot_rows(
+    snap: RegistrySnapshot, service: Service, slots: list[Slot], options: dict
+) -> list[SiteTimes]:
     """Free times grouped by service point, each with its booking link and bus stop."""
     sites = _sites(s.site_id for s in slots)
     rows = []
@@ -84,7 +87,7 @@ def _slot_rows(service: Service, slots: list[Slot], options: dict) -> list[SiteT
                 {
                     "start": slot.start,
                     "channel": str(slot.channel),
-                    "bus_stop": _slot_out(slot, sites).bus_stop,
+                    "bus_stop": bus_stop_place(snap, slot),
                     "url": _confirm_url(site, [(service, slot)], options),
                     "leg": f"{service.code}|{slot.start.isoformat()}|{slot.channel}",
                 },
@@ -189,10 +192,10 @@ def search(request: HttpRequest) -> HttpResponse:
             )
             ctx["groups"] = _chain_rows([service, *extra], chains, options)
         else:
-            slots = availability(
-                service.pk, not_before, not_after, _filters(cd, cd["site"], cd["channel"])
-            )
-            ctx["groups"] = _slot_rows(service, slots, options)
+            snap = registry_snapshot()
+            filters = _filters(cd, cd["site"], cd["channel"])
+            slots = availability(service.pk, not_before, not_after, filters, snap=snap)
+            ctx["groups"] = _slot_rows(snap, service, slots, options)
         next_day = last + timedelta(days=1)
         if next_day <= ctx["max_day"]:
             later = request.GET.copy()
@@ -308,7 +311,11 @@ def confirm(request: HttpRequest) -> HttpResponse:
         service = legs[0].service
         ctx["conflict"] = exc.message
         ctx["contact"] = {k: cd[k] for k in (*CONTACT_FIELDS, "language")}
-        ctx["groups"] = [] if len(legs) > 1 else _slot_rows(service, exc.next_slots, ctx["options"])
+        ctx["groups"] = (
+            []
+            if len(legs) > 1
+            else _slot_rows(registry_snapshot(), service, exc.next_slots, ctx["options"])
+        )
         return render(request, "booking/conflict.html", ctx, status=409)
     except BookingError as exc:
         form.add_error(exc.field if exc.field in CONTACT_FIELDS else None, exc.message)
@@ -406,6 +413,7 @@ def manage_reschedule(request: HttpRequest, token: str, code: str) -> HttpRespon
             else:
                 messages.success(request, _("Your booking has been moved."))
                 return redirect("booking:manage", token=token)
+    snap = registry_snapshot()
     if slots is None:
         now = timezone.now()
         filters = SearchFilters(
@@ -422,10 +430,10 @@ def manage_reschedule(request: HttpRequest, token: str, code: str) -> HttpRespon
             filters,
             per_site=8,
             limit=8,
+            snap=snap,
         )
-    sites = _sites(s.site_id for s in slots)
     ctx["times"] = [
-        {"start": s.start, "channel": str(s.channel), "bus_stop": _slot_out(s, sites).bus_stop}
+        {"start": s.start, "channel": str(s.channel), "bus_stop": bus_stop_place(snap, s)}
         for s in slots
         if s.start != booking.start
     ]

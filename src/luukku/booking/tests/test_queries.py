@@ -1,0 +1,71 @@
+"""Query counts of the busy booking endpoints: an N+1 query is a bug with a test.
+
+The counts are exact and do not grow with the region: a search or a booking costs the
+same few queries however many service points, officials and spaces take part. They
+are the same on SQLite and PostgreSQL but for the one overlap check SQLite needs
+before it inserts reservations (it has no exclusion constraint; see
+``services._refuse_overlap``).
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from .test_api import API, book, first_slot
+from .test_views import contact, first_time_url
+
+pytestmark = pytest.mark.django_db
+
+#: The service; the registry version (the rest of the registry comes from the in-memory
+#: snapshot); the officials' reservations; the spaces' and interpreters' reservations;
+#: the service points of the slots found.
+AVAILABILITY = 5
+
+#: The site and the service of the request; in one transaction the registry version,
+#: the free officials and spaces at that time, the visit, the booking and its
+#: reservations (SAVEPOINT and RELEASE here, as the test runs inside a transaction).
+BOOKING = 10
+
+
+def _overlap_check() -> int:
+    return 0 if connection.vendor == "postgresql" else 1
+
+
+@pytest.mark.parametrize(
+    ("params", "extra"),
+    [
+        pytest.param({"service": "passport"}, 0, id="in-person-region-wide"),
+        pytest.param({"service": "benefit-advice", "limit": 50}, 0, id="remote-every-site-and-bus"),
+        # + the check that the named service point exists
+        pytest.param({"service": "tax-card", "site": "kankaanpaa"}, 1, id="one-site"),
+    ],
+)
+def test_availability_api__get__query_count(client, demo, django_assert_num_queries, params, extra):
+    client.get(f"{API}/availability", params)  # the registry snapshot is built once
+    with django_assert_num_queries(AVAILABILITY + extra):
+        resp = client.get(f"{API}/availability", params)
+    assert resp.status_code == 200 and resp.json()
+
+
+def test_booking_api__post__query_count(client, demo, django_assert_num_queries):
+    slot = first_slot(client, site="pori")
+    with django_assert_num_queries(BOOKING + _overlap_check() + 1):  # + the answer's bookings
+        resp = book(client, slot)
+    assert resp.status_code == 201, resp.content
+
+
+def test_booking_page__post__query_count(client, demo, django_assert_num_queries):
+    page = client.get(first_time_url(client)).content.decode()
+    data: dict[str, list[str]] = {}
+    for key, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page):
+        data.setdefault(key, []).append(unescape(value))
+    data.update({k: [v] for k, v in contact().items()})
+    # + the new session that carries the token to the done page: key check, save (3)
+    with django_assert_num_queries(BOOKING + _overlap_check() + 4):
+        resp = client.post(reverse("booking:confirm"), data)
+    assert resp.status_code == 302, resp.content
