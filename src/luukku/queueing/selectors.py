@@ -139,9 +139,10 @@ def callable_tickets(scope: Scope, now: datetime) -> QuerySet[Ticket]:
     rank = by_tier(lambda t: Value(t.rank))
     first = by_tier(lambda t: F(f"order_{t.first}"))
     qs = waiting_rows(scope).filter(Q(parked_until__isnull=True) | Q(parked_until__lte=now))
-    if not every:
-        qs = qs.alias(tier=rank).filter(tier__isnull=False)
-    return qs.order_by(rank.asc(), first.asc(), "order_start", "id")
+    qs = qs.alias(tier=rank, first=first)
+    if not every:  # some tickets are in no tier: not callable now
+        qs = qs.filter(tier__isnull=False)
+    return qs.order_by("tier", "first", "order_start", "id")
 
 
 @dataclass(frozen=True)
