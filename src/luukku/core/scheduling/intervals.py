@@ -69,22 +69,37 @@ def fitting(spans: Sequence[Span], need: int, step: int) -> list[Span]:
     return out
 
 
-def free_gaps(busy: Iterable[Span], lo: int, hi: int, need: int, pad: int, step: int) -> list[Span]:
-    """Free time in [lo, hi) around one resource's sorted reservations, grid-fitting gaps only.
+Neighbour = tuple[int, int, int | None, bool]
+"""A reservation (start, end), the end of the one before it (None for the first), and
+whether it is the last: one row of the booking search's free-gaps query."""
 
-    A reservation's end already includes the buffer after it; ``pad`` (the buffer) is
-    kept free before each reservation. A gap is kept only if a slot of ``need`` seconds
-    could start in it on the grid; what is free but too short or off the grid is dropped.
+
+def free_gaps(
+    rows: Iterable[Neighbour], lo: int, hi: int, need: int, pad: int, step: int
+) -> list[Span]:
+    """Free time in [lo, hi) of one resource that a slot of ``need`` seconds could start in.
+
+    ``rows`` are the resource's reservations in start order, each with its predecessor's
+    end, as the database reads them; it may leave out any row but the first and the last
+    whose gap before it is shorter than ``need + pad``. A reservation's end already
+    includes the buffer after it; ``pad`` (the buffer) is kept free before each one. A
+    gap is kept only if a slot could start in it on the ``step`` grid. An empty ``rows``
+    (no reservations at all) leaves the whole period free.
     """
     out: list[Span] = []
-    at = lo
-    for start, end in busy:
+    empty = True
+    for start, end, prev_end, last in rows:
+        empty = False
+        at = lo if prev_end is None else max(lo, prev_end)
         stop = min(start - pad, hi)
         if grid_up(at, step) + need <= stop:
             out.append((at, stop))
-        at = max(at, end)
-    if grid_up(at, step) + need <= hi:
-        out.append((at, hi))
+        if last:
+            at = max(lo, end)
+            if grid_up(at, step) + need <= hi:
+                out.append((at, hi))
+    if empty and grid_up(lo, step) + need <= hi:
+        out.append((lo, hi))
     return out
 
 
@@ -110,6 +125,7 @@ def spans_of(intervals: Iterable[Interval]) -> list[Span]:
 
 
 __all__ = [
+    "Neighbour",
     "Span",
     "fitting",
     "free_gaps",
