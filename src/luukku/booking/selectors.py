@@ -1,9 +1,11 @@
 """Reads for booking: plain calendars for the scheduling core, from the registry snapshot.
 
-A search costs three small queries whatever the size of the region: the registry
-version (the rest of the registry comes from the in-memory snapshot), the
-reservations of the candidate resources in the searched period, and — only where
-a site publishes a bookable share below 100 % — the bookings counted against it.
+A search costs a few small queries whatever the size of the region: the registry
+version (the rest of the registry comes from the in-memory snapshot), and for each
+period of days it reads (1, 2, 4 ... until it has enough) the free gaps of the
+officials, then of the spaces and interpreters where an official is free, and —
+only where a site publishes a bookable share below 100 % — the bookings counted
+against it. The span arithmetic is the core's (``luukku.core.scheduling.intervals``).
 """
 
 from __future__ import annotations

@@ -156,7 +156,10 @@ def _period(slot: Slot) -> tuple[datetime, datetime, list[int]]:
     Stored periods include the buffer after each booking, so the test against them is
     the constraint's own ([start, end + buffer) against each other), not a second
     buffer. The resources come in id order, so two bookings that want some of the
-    same ones take them in the same order and cannot wait for each other.
+    same ones take them in the same order and never hold one each of two that the
+    other wants. Two that insert the same resource at once can still each wait for
+    the other's row (the constraint checks after inserting); PostgreSQL breaks that
+    as a deadlock, which is then a conflict like any other (see :func:`_taken`).
     """
     ids = [slot.official_id, slot.space_id] + ([slot.interpreter_id] if slot.interpreter_id else [])
     return slot.start, slot.end + buffer(), sorted(ids)
