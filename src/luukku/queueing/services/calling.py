@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -166,30 +167,27 @@ def _free_space(ranked: list[SpaceInfo], ticket: Ticket, now: datetime) -> Space
     A space is held by a called or in-service ticket, or by a booking running now
     other than this customer's own (bookings looked at start within the last
     ``LONGEST_RESERVATION``, so the (site, start) index reads a day's bookings, not
-    the site's history). The free ones are tried best first, each locked with
-    ``SKIP LOCKED``: one that another official is giving out right now is passed by.
+    the site's history). A first look, without locks, finds the free ones; then the
+    best of them is locked with ``SKIP LOCKED`` by a statement that checks again, so
+    a space another official is giving out right now, or has just given, is passed by.
     """
-    ids = [s.id for s in ranked]
-    held = set(
-        Ticket.objects.filter(space_id__in=ids, state__in=HOLDING_STATES)
-        .order_by()
-        .values_list("space_id", flat=True)
-    )
-    booked = Booking.objects.filter(
-        site_id=ticket.site_id,
-        space_id__in=ids,
+    held_by_ticket = Ticket.objects.filter(space=OuterRef("pk"), state__in=HOLDING_STATES)
+    held_by_booking = Booking.objects.filter(
+        site=OuterRef("site_id"),
+        space=OuterRef("pk"),
         state__in=HELD_BOOKING_STATES,
         start__gt=now - LONGEST_RESERVATION,
         start__lte=now,
         end__gt=now,
     )
     if ticket.booking_id:
-        booked = booked.exclude(pk=ticket.booking_id)
-    held.update(booked.order_by().values_list("space_id", flat=True))
+        held_by_booking = held_by_booking.exclude(pk=ticket.booking_id)
+    free = Space.objects.filter(~Exists(held_by_ticket), ~Exists(held_by_booking)).order_by()
+    looks_free = set(free.filter(pk__in=[s.id for s in ranked]).values_list("pk", flat=True))
     for space in ranked:
-        if space.id in held:
+        if space.id not in looks_free:
             continue
-        lock = Space.objects.filter(pk=space.id).order_by().select_for_update(skip_locked=True)
+        lock = free.filter(pk=space.id).select_for_update(skip_locked=True)
         if lock.values_list("pk", flat=True):
             return space
     return None
