@@ -214,14 +214,13 @@ def _plans(snap, service, sites, filters, not_before, not_after) -> list[_Plan]:
     return plans
 
 
-def _minutes(column: str) -> str:
-    """SQL for a stored UTC time's minute of its day, from its text (the same on both databases).
+def _minutes(text: str) -> str:
+    """SQL for the minute of its day of a UTC time read as text (the same on both databases).
 
-    Both databases render a timestamp as 'YYYY-MM-DD HH:MM:SS…' (SQLite stores that
-    text; PostgreSQL prints it so in the UTC session Django opens). Seconds are dropped,
+    Both databases give a timestamp as 'YYYY-MM-DD HH:MM:SS…' text (SQLite stores
+    that; PostgreSQL prints it so in the UTC session Django opens). Seconds are dropped,
     which only ever keeps a row the exact test in Python then refuses, never loses one.
     """
-    text = f"CAST({column} AS TEXT)"
     return f"(CAST(substr({text}, 12, 2) AS INTEGER) * 60 + CAST(substr({text}, 15, 2) AS INTEGER))"
 
 
@@ -233,21 +232,22 @@ def _minutes(column: str) -> str:
 #   .filter(Q(prev_end=None) | Q(next_start=None) | Q(gap__gte=need))
 # whose datetime arithmetic SQLite runs as a Python function per row (a dense search took
 # three times as long), and it lets the database drop the gaps off the grid, which are
-# most of a dense calendar's.
+# most of a dense calendar's. Each time is turned into text once.
 _GAPS_SQL = f"""
-    SELECT resource_id, CAST(start AS TEXT), CAST("end" AS TEXT), CAST(prev_end AS TEXT), last
-    FROM (
-        SELECT resource_id, start, "end",
-               LAG("end") OVER w AS prev_end,
+    SELECT resource_id, s, e, prev_e, last FROM (
+        SELECT resource_id, s, e,
+               LAG(e) OVER w AS prev_e,
                LEAD(start) OVER w IS NULL AS last
-        FROM {Reservation._meta.db_table}
-        WHERE resource_id IN ({{ids}}) AND start < %s AND "end" > %s AND start > %s
+        FROM (
+            SELECT resource_id, start, CAST(start AS TEXT) AS s, CAST("end" AS TEXT) AS e
+            FROM {Reservation._meta.db_table}
+            WHERE resource_id IN ({{ids}}) AND start < %s AND "end" > %s AND start > %s
+        ) r
         WINDOW w AS (PARTITION BY resource_id ORDER BY start)
     ) t
-    WHERE prev_end IS NULL OR last
-       OR substr(CAST(prev_end AS TEXT), 1, 10) <> substr(CAST(start AS TEXT), 1, 10)
-       OR ({_minutes("prev_end")} + %s) / %s * %s + %s <= {_minutes("start")}
-    ORDER BY resource_id, start
+    WHERE prev_e IS NULL OR last OR substr(prev_e, 1, 10) <> substr(s, 1, 10)
+       OR ({_minutes("prev_e")} + %s) / %s * %s + %s <= {_minutes("s")}
+    ORDER BY resource_id, s
 """
 
 
