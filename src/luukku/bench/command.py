@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_parser("booking", parents=[django_bench], help="national-scale search and booking")
     sub.add_parser("queue", parents=[django_bench], help="call-next under concurrent officials")
-    s = sub.add_parser("simulate", help="Luukku vs Ciw on M/M/3 at 90 % load")
+    s = sub.add_parser("simulate", help="Luukku vs Ciw on M/M/3 at 90 %% load")
     s.add_argument("--customers", type=int, default=20_000)
     s.add_argument("--replications", type=int, default=10)
     s.add_argument("--seed", type=int, default=2026)
