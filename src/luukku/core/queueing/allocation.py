@@ -36,6 +36,7 @@ __all__ = [
     "SpaceNeed",
     "choose_space",
     "fits",
+    "rank_groups",
     "rank_spaces",
 ]
 
@@ -127,6 +128,24 @@ def rank_spaces(spaces: Sequence[SpaceInfo], need: SpaceNeed) -> list[SpaceInfo]
     fitting = [s for s in spaces if fits(s, need)]
     fitting.sort(key=lambda s: _preference(s, need))
     return fitting
+
+
+def rank_groups(spaces: Sequence[SpaceInfo], need: SpaceNeed) -> list[tuple[int, ...]]:
+    """The ids of the spaces that fit ``need`` in groups of equal preference, best first.
+
+    Preference ends with the space's id, so "group, then id" is exactly
+    ``rank_spaces``' order, stated in a few groups: what the database needs to give
+    out the best free space itself (most sites have a handful of kinds of room).
+    """
+    groups: list[list[int]] = []
+    last = None
+    for space in rank_spaces(spaces, need):
+        key = _preference(space, need)[:-1]
+        if key != last:
+            groups.append([])
+            last = key
+        groups[-1].append(space.id)
+    return [tuple(g) for g in groups]
 
 
 def choose_space(free: Sequence[SpaceInfo], need: SpaceNeed) -> SpaceInfo | None:

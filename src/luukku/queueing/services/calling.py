@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, Exists, OuterRef, Value, When
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from luukku.booking.models import Booking, BookingState
 from luukku.booking.selectors import LONGEST_RESERVATION
 from luukku.booking.services import booking_transition
-from luukku.core.queueing.allocation import SpaceInfo, SpaceNeed, rank_spaces
+from luukku.core.queueing.allocation import SpaceInfo, SpaceNeed, rank_groups, rank_spaces
 from luukku.integration.notify import Message, get_notifier
 from luukku.integration.video import get_video_provider
 from luukku.queueing import selectors
@@ -161,16 +161,18 @@ def _call(
     return CallResult(ticket, "called")
 
 
-def _free_space(ranked: list[SpaceInfo], ticket: Ticket, now: datetime) -> SpaceInfo | None:
-    """Lock the best of ``ranked`` that nobody holds now, or None.
+def _free_space(ranked: _Ranking, ticket: Ticket, now: datetime) -> SpaceInfo | None:
+    """Lock the best space of the ranking that nobody holds now, or None.
 
-    A space is held by a called or in-service ticket, or by a booking running now
-    other than this customer's own (bookings looked at start within the last
-    ``LONGEST_RESERVATION``, so the (site, start) index reads a day's bookings, not
-    the site's history). A first look, without locks, finds the free ones; then the
-    best of them is locked with ``SKIP LOCKED`` by a statement that checks again, so
-    a space another official is giving out right now, or has just given, is passed by.
+    One statement: the free spaces in the core's rank order (its groups of equal
+    preference, then id), the first that no other official is giving out right now
+    locked with ``SKIP LOCKED``. A space is held by a called or in-service ticket, or by
+    a booking running now other than this customer's own (bookings looked at start
+    within the last ``LONGEST_RESERVATION``, so the (site, start) index reads a day's
+    bookings, not the site's history).
     """
+    if not ranked.spaces:
+        return None
     held_by_ticket = Ticket.objects.filter(space=OuterRef("pk"), state__in=HOLDING_STATES)
     held_by_booking = Booking.objects.filter(
         site=OuterRef("site_id"),
@@ -182,15 +184,17 @@ def _free_space(ranked: list[SpaceInfo], ticket: Ticket, now: datetime) -> Space
     )
     if ticket.booking_id:
         held_by_booking = held_by_booking.exclude(pk=ticket.booking_id)
-    free = Space.objects.filter(~Exists(held_by_ticket), ~Exists(held_by_booking)).order_by()
-    looks_free = set(free.filter(pk__in=[s.id for s in ranked]).values_list("pk", flat=True))
-    for space in ranked:
-        if space.id not in looks_free:
-            continue
-        lock = free.filter(pk=space.id).select_for_update(skip_locked=True)
-        if lock.values_list("pk", flat=True):
-            return space
-    return None
+    group = Case(*(When(pk__in=ids, then=Value(i)) for i, ids in enumerate(ranked.groups)))
+    free = (
+        Space.objects.filter(pk__in=[s.id for s in ranked.spaces])
+        .filter(~Exists(held_by_ticket), ~Exists(held_by_booking))
+        .alias(group=group)
+        .order_by("group", "id")
+        .select_for_update(skip_locked=True)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return next((s for s in ranked.spaces if s.id == free), None)
 
 
 def _need(snap: RegistrySnapshot, ticket: Ticket, remote: bool) -> SpaceNeed:
@@ -218,17 +222,27 @@ def _need(snap: RegistrySnapshot, ticket: Ticket, remote: bool) -> SpaceNeed:
     )
 
 
-def _ranked(snap: RegistrySnapshot, site_id: int, need: SpaceNeed) -> list[SpaceInfo]:
-    """The core's ranking of the site's spaces for ``need``, best first.
+@dataclass(frozen=True)
+class _Ranking:
+    """The spaces that fit a need, best first, and the same as the core's groups of ids."""
+
+    spaces: list[SpaceInfo]
+    groups: list[tuple[int, ...]]
+
+
+def _ranked(snap: RegistrySnapshot, site_id: int, need: SpaceNeed) -> _Ranking:
+    """The core's ranking of the site's spaces for ``need``.
 
     It depends on the registry only, not on who holds a space now (the database
     filters those), so it is memoized on the snapshot.
     """
     language = get_language()
-    return snap.memoized(
-        ("ranked", site_id, need, language),
-        lambda: rank_spaces(_space_infos(snap, site_id, language), need),
-    )
+
+    def rank() -> _Ranking:
+        spaces = _space_infos(snap, site_id, language)
+        return _Ranking(rank_spaces(spaces, need), rank_groups(spaces, need))
+
+    return snap.memoized(("ranked", site_id, need, language), rank)
 
 
 def _space_infos(snap: RegistrySnapshot, site_id: int, language: str | None) -> list[SpaceInfo]:

@@ -42,7 +42,7 @@ def test_queries__call_next(client, warm, django_assert_num_queries):
     serve("kela.pori1", "housing-allowance")
     for _ in range(5):
         ticket_create(site=warm["pori"], service=service("housing-allowance"))
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         r = client.post(f"{API}/desk/call-next")
     assert r.json()["result"] == "called"
 
@@ -51,7 +51,7 @@ def test_queries__call_next_service_does_not_grow_with_the_queue(warm, django_as
     profile, scope = serve("kela.pori1", "housing-allowance")
     for _ in range(30):
         ticket_create(site=warm["pori"], service=service("housing-allowance"))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert ticket_call_next(official=profile, scope=scope).reason == "called"
 
 

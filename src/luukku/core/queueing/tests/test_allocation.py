@@ -10,6 +10,7 @@ from luukku.core.queueing.allocation import (
     SpaceInfo,
     SpaceNeed,
     choose_space,
+    rank_groups,
     rank_spaces,
 )
 
@@ -149,3 +150,19 @@ def test_allocation__rank__fitting_spaces_best_first_and_head_is_choice():
 
 def test_allocation__rank__nothing_fits__empty():
     assert rank_spaces([space(1, space_type="remote_service_room")], need()) == []
+
+
+def test_allocation__rank_groups__group_then_id_is_the_ranking():
+    spaces = [
+        space(9, capacity=4),
+        space(3, capacity=2),
+        space(7, capacity=2),
+        space(5, capacity=4, accessible=True),
+        space(1, capacity=1),
+        space(4, capacity=2, equipment=frozenset({"printer"})),
+    ]
+    need = SpaceNeed(space_types=frozenset({ROOM}), group_size=2)
+    groups = rank_groups(spaces, need)
+    assert [i for g in groups for i in g] == [s.id for s in rank_spaces(spaces, need)]
+    assert groups == [(3, 7), (4,), (9,), (5,)]
+    assert all(list(g) == sorted(g) for g in groups)
