@@ -77,8 +77,9 @@ class Role(models.TextChoices):
     ADVISOR = "advisor", _("service advisor")
     HOST_STAFF = "host_staff", _("host organisation staff")
     SITE_MANAGER = "site_manager", _("site manager")
+    AGENCY_ADMIN = "agency_admin", _("agency administrator")
     PLANNER = "planner", _("facility planner")
-    ADMIN = "admin", _("administrator")
+    ADMIN = "admin", _("national administrator")
 
 
 class Equipment(models.Model):
@@ -540,6 +541,8 @@ class StaffProfile(ResourceOwner):
         errors = {}
         if self.role == Role.OFFICIAL and not self.agency_id:
             errors["agency"] = _("An official must belong to an agency.")
+        if self.role == Role.AGENCY_ADMIN and not self.agency_id:
+            errors["agency"] = _("An agency administrator must belong to an agency.")
         if not isinstance(self.languages, list) or any(
             not isinstance(code, str) or len(code) != 2 for code in self.languages
         ):
