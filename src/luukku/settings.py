@@ -153,6 +153,9 @@ LUUKKU_CHAIN_MAX_GAP_MINUTES = 30
 LUUKKU_CHECKIN_EARLY_MINUTES = 30
 LUUKKU_CHECKIN_LATE_MINUTES = 10
 LUUKKU_NO_SHOW_AFTER_RECALLS = 2
+# The kiosk gives walk-in numbers only while the point is open (its hours, exceptions,
+# holidays; the bus at a stop). Off ("0") for load tests run at any hour.
+LUUKKU_KIOSK_OPENING_HOURS = os.environ.get("LUUKKU_KIOSK_OPENING_HOURS", "1") == "1"
 
 LOGGING = {
     "version": 1,
