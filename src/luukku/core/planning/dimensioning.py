@@ -7,15 +7,22 @@ peak's after-effect carries into the next hour. Servers per hour follow from
 Erlang C with the Allen-Cunneen factor ``(ca2 + cs2) / 2``: booked customers arrive
 more smoothly than walk-ins (``ca2`` below 1). Spaces are dimensioned pooled (all
 agencies share, principle 5) and separate (each agency its own) side by side.
+
+Every staffed queue (an agency's officials, the advice point, the terminals) gets more
+servers than the hour's offered load, so its wait is finite, and then as many as the
+service target needs. Where a planner's server cap makes that impossible, the plan
+keeps the cap and records a ``Finding`` per resource and agency instead of failing.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from statistics import NormalDist
 
 from . import erlang
 from .inputs import (
+    MAX_SERVERS,
     SIZES,
     SPACE_TYPES,
     AgencyDefaults,
@@ -28,6 +35,10 @@ from .inputs import (
 
 DAYS = ("mon", "tue", "wed", "thu", "fri")
 SERVICE_TYPES = ("booth", "service_room", "meeting_room", "remote_room")
+STAFFED = ("official", "advice_point", "terminal")
+MAX_FACTOR = 100.0  # a scenario multiplying the forecast more than this is a typo
+ENGINE_LIMIT = MAX_SERVERS  # servers per resource and hour the search goes up to
+UNSTABLE, TARGET_NOT_MET = "unstable", "target_not_met"
 
 
 @dataclass(frozen=True)
@@ -99,6 +110,49 @@ class DevelopmentLine:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """A resource the plan could not size to the target, at its worst hour.
+
+    ``agency`` is None for a resource all agencies share. ``problem`` is ``unstable``
+    (no more servers than load: the queue grows all hour) or ``target_not_met``
+    (stable, but the share served within the target wait is too low). ``needed`` is
+    the servers the target would take, None when beyond the engine's limit.
+    """
+
+    resource: str
+    agency: str | None
+    problem: str
+    day: str
+    hour: int
+    load: float
+    servers: int
+    cap: int
+    needed: int | None
+
+
+@dataclass(frozen=True)
+class QueueCheck:
+    """A staffed queue's busiest hour: offered load (Erlangs) against servers."""
+
+    resource: str
+    agency: str | None
+    day: str
+    hour: int
+    load: float
+    servers: int
+
+    @property
+    def stable(self) -> bool:
+        return self.load <= 0 or self.servers > self.load
+
+
+@dataclass(frozen=True)
+class _Sizing:
+    servers: list[int]
+    short: list[tuple[int, float, int, int | None]]  # (hour index, load, cap, needed)
+
+
+@dataclass(frozen=True)
 class PlanResult:
     size: str
     scenario: Scenario
@@ -117,6 +171,8 @@ class PlanResult:
     office_htm2_target: float
     expected_service_level: float
     development: tuple[DevelopmentLine, ...] | None = None
+    findings: tuple[Finding, ...] = ()
+    queues: tuple[QueueCheck, ...] = ()
 
     @property
     def saving_m2(self) -> float:
@@ -151,6 +207,22 @@ def build_config(
             row=f"scenario {scenario.name}",
             field="forecast",
         )
+    if not math.isfinite(scenario.forecast_factor) or scenario.forecast_factor > MAX_FACTOR:
+        raise PlanningInputError(
+            f"forecast factor must be at most {MAX_FACTOR:g}",
+            row=f"scenario {scenario.name}",
+            field="forecast",
+        )
+    for value, key in (
+        (scenario.remote_share_add, "remote"),
+        (scenario.booked_share_add, "booked"),
+    ):
+        if not -1 <= value <= 1:
+            raise PlanningInputError(
+                "a share change must be between -1 and 1",
+                row=f"scenario {scenario.name}",
+                field=key,
+            )
     if not 0 <= scenario.extra_hours <= 24 - defaults.close_hour:
         raise PlanningInputError(
             "extra hours would run past midnight", row=f"scenario {scenario.name}", field="hours"
@@ -234,20 +306,56 @@ def _combine(streams: list[Stream]) -> Stream:
     )
 
 
-def _servers(config: PlanConfig, hourly: list[Stream]) -> list[int]:
-    """Servers per hour for a day of streams, by the time-varying Erlang C."""
+def _load(stream: Stream) -> float:
+    """The hour's stationary offered load in Erlangs (what its queue must carry)."""
+    return stream.rate * stream.service_min / 60
+
+
+def _sizing(config: PlanConfig, hourly: list[Stream], kind: str) -> _Sizing:
+    """Servers per hour for a day of streams, by the time-varying Erlang C.
+
+    Each hour is sized for its ``_hour_loads`` load, the one its wait is judged by;
+    beyond the cap the cap is kept and the hour noted.
+    """
     d = config.defaults
+    cap = d.max_servers.get(kind, ENGINE_LIMIT)
+    out, short = [], []
+    for i, (x, (load, service)) in enumerate(zip(hourly, _hour_loads(hourly), strict=True)):
+        k = (x.scv_arrival + x.scv_service) / 2
+        args = (load, service, d.target_service_level, d.target_wait_min, k)
+        c = erlang.servers_for_target(*args, max_servers=cap)
+        if c is None:
+            needed = (
+                erlang.servers_for_target(*args, max_servers=ENGINE_LIMIT)
+                if cap < ENGINE_LIMIT
+                else None
+            )
+            short.append((i, load, cap, needed))
+            c = cap
+        out.append(c)
+    return _Sizing(out, short)
+
+
+def _hour_loads(hourly: list[Stream]) -> list[tuple[float, float]]:
+    """Per hour, the larger of its own load and the modified offered load (Erlangs),
+    with the service time (min) it is served at.
+
+    The modified offered load carries a peak's after-effect into the next hours
+    but lags a rising hour; sized on it alone, a rising hour could get no more
+    servers than its own arrivals need, and its queue would grow without bound.
+    """
     if not hourly:
         return []
     service = max((x.service_min for x in hourly if x.rate > 0), default=1.0)
-    loads = _offered_loads([x.rate for x in hourly], service)
-    out = []
-    for x, load in zip(hourly, loads, strict=True):
-        k = (x.scv_arrival + x.scv_service) / 2
-        out.append(
-            erlang.servers_needed(load, service, d.target_service_level, d.target_wait_min, k)
-        )
-    return out
+    mol = _offered_loads([x.rate for x in hourly], service)
+    return [
+        (max(m, _load(x)), x.service_min if x.rate > 0 else service)
+        for x, m in zip(hourly, mol, strict=True)
+    ]
+
+
+def _servers(config: PlanConfig, hourly: list[Stream], kind: str) -> list[int]:
+    return _sizing(config, hourly, kind).servers
 
 
 def _streams(config: PlanConfig, a: AgencyDefaults, rate: float) -> dict[str, Stream]:
@@ -307,38 +415,126 @@ def _with_minimums(config: PlanConfig, counts: dict[str, int]) -> dict[str, int]
     return out
 
 
+def _worst(found: list[Finding]) -> list[Finding]:
+    """One finding per resource and agency: an unstable hour first, then the heaviest."""
+    best: dict[tuple[str, str | None], Finding] = {}
+    for f in found:
+        key = (f.resource, f.agency)
+        old = best.get(key)
+        if old is None or (f.problem == UNSTABLE, f.load) > (old.problem == UNSTABLE, old.load):
+            best[key] = f
+    return list(best.values())
+
+
+def _findings(
+    sizing: _Sizing, resource: str, agency: str | None, day: int, hours: tuple[int, ...]
+) -> list[Finding]:
+    return [
+        Finding(
+            resource=resource,
+            agency=agency,
+            problem=UNSTABLE if cap <= load else TARGET_NOT_MET,
+            day=DAYS[day],
+            hour=hours[i],
+            load=load,
+            servers=cap,
+            cap=cap,
+            needed=needed,
+        )
+        for i, load, cap, needed in sizing.short
+    ]
+
+
+def _waiting(
+    load: float, service_min: float, servers: int, variability: float
+) -> tuple[float, float]:
+    """Mean and variance of persons in queue in the hour; finite even when unstable.
+
+    A stable queue has the M/M/c queue-length moments (``Lq = C rho / (1 - rho)``),
+    the mean scaled by the Allen-Cunneen factor and the variance by its square; an
+    overloaded one grows at the excess rate, ``(load - servers)`` per service time,
+    so its mean over the hour, starting empty, is half the excess.
+    """
+    if load <= 0:
+        return 0.0, 0.0
+    if servers > load:
+        rho = load / servers
+        c = erlang.erlang_c(servers, load)
+        mean = c * rho / (1 - rho) * variability
+        var = c * rho * (1 + rho - c * rho) / (1 - rho) ** 2 * variability**2
+        return mean, var
+    mean = (load - servers) * 30 / service_min
+    return mean, mean
+
+
+def seat_quantile(q: float, mean: float, var: float) -> int:
+    """Persons waiting at quantile ``q``: Poisson, or normal when more spread out."""
+    n = poisson_quantile(q, max(mean, 1e-9))
+    if var > mean > 0 and 0 < q < 1:
+        n = max(n, math.ceil(NormalDist(mean, math.sqrt(var)).inv_cdf(q)))
+    return n
+
+
+def _queue_check(
+    resource: str, agency: str | None, loads: list[list[float]], servers, hours
+) -> QueueCheck | None:
+    """The hour whose load is heaviest against its servers, if any load at all."""
+    worst, key = None, -1.0
+    for day, row in enumerate(loads):
+        for h, load in enumerate(row):
+            if load <= 0:
+                continue
+            c = servers[day][h]
+            ratio = load / c if c else math.inf
+            if ratio > key:
+                worst, key = QueueCheck(resource, agency, DAYS[day], hours[h], load, c), ratio
+    return worst
+
+
 def plan(config: PlanConfig, stock: tuple[StockRow, ...] | None = None) -> PlanResult:
     """Dimension the site for its peak week, pooled and separate."""
     d = config.defaults
     days = range(len(DAYS))
+    slots = range(len(config.hours))
     month = _peak_month(config, {a.code for a in config.agencies})
     week = _week_streams(config, month)
     weeks = {month: week}  # per plan only: no module-level cache
     codes = [a.code for a in config.agencies]
+    found: list[Finding] = []
 
     # Officials per agency, [day][hour]: an official serves only their agency.
-    officials = {
-        c: tuple(tuple(_servers(config, [s["official"] for s in week[c][day]])) for day in days)
-        for c in codes
+    officials, official_loads = {}, {}
+    for c in codes:
+        rows, loads = [], []
+        for day in days:
+            streams = [s["official"] for s in week[c][day]]
+            sized = _sizing(config, streams, "official")
+            found += _findings(sized, "official", c, day, config.hours)
+            rows.append(tuple(sized.servers))
+            loads.append(_hour_loads(streams))
+        officials[c], official_loads[c] = tuple(rows), loads
+
+    pooled_streams = {
+        kind: [[_combine([week[c][day][h][kind] for c in codes]) for h in slots] for day in days]
+        for kind in (*SERVICE_TYPES, "advice_point", "terminal")
     }
-
-    def pooled_servers(kind: str) -> list[list[int]]:
-        return [
-            _servers(
-                config,
-                [
-                    _combine([week[c][day][h][kind] for c in codes])
-                    for h in range(len(config.hours))
-                ],
-            )
-            for day in days
-        ]
-
-    pooled: dict[str, int] = {}
-    for kind in (*SERVICE_TYPES, "advice_point", "terminal"):
-        pooled[kind] = max((max(row, default=0) for row in pooled_servers(kind)), default=0)
-    advisors = tuple(tuple(r) for r in pooled_servers("advice_point"))
-    terminals = tuple(tuple(r) for r in pooled_servers("terminal"))
+    pooled_loads = {
+        kind: [_hour_loads(streams) for streams in per_day]
+        for kind, per_day in pooled_streams.items()
+    }
+    pooled_rows: dict[str, list[list[int]]] = {}
+    for kind, per_day in pooled_streams.items():
+        pooled_rows[kind] = []
+        for day, streams in enumerate(per_day):
+            sized = _sizing(config, streams, kind)
+            found += _findings(sized, kind, None, day, config.hours)
+            pooled_rows[kind].append(sized.servers)
+    pooled = {
+        kind: max((max(row, default=0) for row in rows), default=0)
+        for kind, rows in pooled_rows.items()
+    }
+    advisors = tuple(tuple(r) for r in pooled_rows["advice_point"])
+    terminals = tuple(tuple(r) for r in pooled_rows["terminal"])
 
     # Separate: each agency dimensions its own spaces for its own peak week.
     separate: dict[str, int] = {}
@@ -349,54 +545,47 @@ def plan(config: PlanConfig, stock: tuple[StockRow, ...] | None = None) -> PlanR
         own = weeks[own_month][a.code]
         for kind in (*SERVICE_TYPES, "advice_point", "terminal"):
             need = max(
-                max(_servers(config, [s[kind] for s in own[day]]), default=0) for day in days
+                max(_servers(config, [s[kind] for s in own[day]], kind), default=0) for day in days
             )
             separate[kind] = separate.get(kind, 0) + need
         if config.size == "L" and a.room_share >= 0.5:
             separate["safe_room"] = separate.get("safe_room", 0) + 1
 
-    # Waiting persons at the peak slot: Lq of staffed pools times group size,
-    # plus booked customers waiting for their slot (Little's law).
-    peak_slot, peak_waiting, sl_num, sl_den = (0, 0), -1.0, 0.0, 0.0
+    # Persons waiting per slot: the queues of the staffed pools times group size,
+    # plus booked customers waiting for their slot (Little's law); seats for the
+    # slot whose quantile of persons waiting is highest.
+    peak_slot, peak_waiting, peak_var, sl_num, sl_den = (0, 0), -1.0, 0.0, 0.0, 0.0
+    seats = 1
     for day in days:
-        for h in range(len(config.hours)):
-            waiting = 0.0
+        for h in slots:
+            waiting = var = 0.0
             for a in config.agencies:
                 s = week[a.code][day][h]["official"]
                 c = officials[a.code][day][h]
                 k = (s.scv_arrival + s.scv_service) / 2
-                load = s.rate * s.service_min / 60
+                load, service = official_loads[a.code][day][h]
                 if load > 0:
-                    waiting += (
-                        s.rate / 60 * erlang.mean_wait_gg(c, load, s.service_min, k) * a.group_size
-                    )
-                    sl = erlang.service_level_gg(c, load, s.service_min, d.target_wait_min, k)
+                    m, v = _waiting(load, service, c, k)
+                    waiting, var = waiting + m * a.group_size, var + v * a.group_size**2
+                    sl = erlang.service_level_gg(c, load, service, d.target_wait_min, k)
                     sl_num, sl_den = sl_num + sl * s.rate, sl_den + s.rate
-                waiting += s.rate * a.booked_share / 60 * d.booked_early_min * a.group_size
+                early = s.rate * a.booked_share / 60 * d.booked_early_min * a.group_size
+                waiting, var = waiting + early, var + early * a.group_size
             for kind, servers in (("advice_point", advisors), ("terminal", terminals)):
-                s = _combine([week[c][day][h][kind] for c in codes])
-                load = s.rate * s.service_min / 60
-                if load > 0:
-                    waiting += s.rate / 60 * erlang.mean_wait(servers[day][h], load, s.service_min)
-            if waiting > peak_waiting:
-                peak_slot, peak_waiting = (day, h), waiting
-    seats = int(poisson_quantile(d.waiting_seat_quantile, max(peak_waiting, 1e-9))) + 1
-    peak_on_site = max(
-        sum(officials[c][day][h] for c in codes) for day in days for h in range(len(config.hours))
-    )
+                load, service = pooled_loads[kind][day][h]
+                m, v = _waiting(load, service, servers[day][h], 1.0)
+                waiting, var = waiting + m, var + v
+            slot_seats = seat_quantile(d.waiting_seat_quantile, waiting, var) + 1
+            if (slot_seats, waiting) > (seats, peak_waiting):
+                peak_slot, peak_waiting, peak_var, seats = (day, h), waiting, var, slot_seats
+    peak_on_site = max(sum(officials[c][day][h] for c in codes) for day in days for h in slots)
     workstations = math.ceil(peak_on_site * d.workstations_per_official_on_site)
     for counts in (pooled, separate):
         counts["waiting_seat"] = seats
         counts["workstation"] = workstations
+    shares = [r.annual_visits / max(_total(config), 1e-9) for r in config.forecast]
     separate["waiting_seat"] = sum(
-        int(
-            poisson_quantile(
-                d.waiting_seat_quantile,
-                max(peak_waiting * r.annual_visits / max(_total(config), 1e-9), 1e-9),
-            )
-        )
-        + 1
-        for r in config.forecast
+        seat_quantile(d.waiting_seat_quantile, peak_waiting * x, peak_var * x) + 1 for x in shares
     )
     pooled_prog = _programme(config, _with_minimums(config, pooled))
     separate_prog = _programme(config, _with_minimums(config, separate))
@@ -404,10 +593,7 @@ def plan(config: PlanConfig, stock: tuple[StockRow, ...] | None = None) -> PlanR
     # Person-years: annual on-site workload over the peak week's utilisation.
     staffed_hours = sum(sum(sum(row) for row in officials[c]) for c in codes)
     peak_work = sum(
-        week[c][day][h]["official"].rate * week[c][day][h]["official"].service_min / 60
-        for c in codes
-        for day in days
-        for h in range(len(config.hours))
+        _load(week[c][day][h]["official"]) for c in codes for day in days for h in slots
     )
     annual_work = sum(
         r.annual_visits * (1 - a.remote_share) * a.service_time_min / 60
@@ -415,6 +601,20 @@ def plan(config: PlanConfig, stock: tuple[StockRow, ...] | None = None) -> PlanR
     )
     utilisation = peak_work / staffed_hours if staffed_hours else 1.0
     person_years = annual_work / max(utilisation, 1e-9) / d.service_hours_per_person_year
+
+    queues = [
+        _queue_check(
+            "official",
+            c,
+            [[load for load, _ in row] for row in official_loads[c]],
+            officials[c],
+            config.hours,
+        )
+        for c in codes
+    ]
+    for kind, servers in (("advice_point", advisors), ("terminal", terminals)):
+        loads = [[load for load, _ in row] for row in pooled_loads[kind]]
+        queues.append(_queue_check(kind, None, loads, servers, config.hours))
     result = PlanResult(
         size=config.size,
         scenario=config.scenario,
@@ -425,7 +625,7 @@ def plan(config: PlanConfig, stock: tuple[StockRow, ...] | None = None) -> PlanR
             c: tuple(
                 week[c][peak_slot[0]][h]["official"].rate
                 + week[c][peak_slot[0]][h]["remote_room"].rate
-                for h in range(len(config.hours))
+                for h in slots
             )
             for c in codes
         },
@@ -439,6 +639,8 @@ def plan(config: PlanConfig, stock: tuple[StockRow, ...] | None = None) -> PlanR
         person_years=person_years,
         office_htm2_target=person_years * d.office_htm2_per_person_year,
         expected_service_level=sl_num / sl_den if sl_den else 1.0,
+        findings=tuple(_worst(found)),
+        queues=tuple(q for q in queues if q is not None),
     )
     if stock is not None:
         result = replace(result, development=development_need(result.pooled, stock))
@@ -447,6 +649,8 @@ def plan(config: PlanConfig, stock: tuple[StockRow, ...] | None = None) -> PlanR
 
 def poisson_quantile(q: float, mean: float) -> int:
     """Smallest n with P(N <= n) >= q for N ~ Poisson(mean), summed in log space."""
+    if not math.isfinite(mean):
+        raise ValueError("the mean must be finite")
     if mean <= 0:
         return 0
     n, term = 0, math.exp(-mean) if mean < 700 else 0.0

@@ -82,6 +82,39 @@ def mean_wait_gg(servers: int, load: float, service_time: float, variability: fl
     return mean_wait(servers, load, service_time) * variability
 
 
+def servers_for_target(
+    load: float,
+    service_time: float,
+    target: float,
+    threshold: float,
+    variability: float = 1.0,
+    *,
+    minimum: int = 0,
+    max_servers: int = 5000,
+) -> int | None:
+    """Fewest servers, at least ``minimum``, meeting ``target``; None past ``max_servers``.
+
+    Erlang B is carried along as ``c`` grows, so the search costs ``O(c)`` in all
+    rather than ``O(c)`` per candidate: a 4,000-Erlang hour is sized in milliseconds.
+    """
+    if load <= 0:
+        return minimum if minimum <= max_servers else None
+    start = max(1, minimum, math.floor(load) + 1)
+    if start > max_servers:
+        return None
+    k = max(variability, 1e-9)
+    b = 1.0
+    for n in range(1, start):
+        b = load * b / (n + load * b)
+    for c in range(start, max_servers + 1):
+        b = load * b / (c + load * b)
+        wait_probability = c * b / (c - load * (1.0 - b))
+        level = 1.0 - wait_probability * math.exp(-(c - load) * threshold / (service_time * k))
+        if level >= target:
+            return c
+    return None
+
+
 def servers_needed(
     load: float,
     service_time: float,
@@ -93,9 +126,9 @@ def servers_needed(
     """Fewest servers meeting ``target`` share served within ``threshold``."""
     if load <= 0:
         return 0
-    c = max(1, math.floor(load) + 1)
-    while c <= max_servers:
-        if service_level_gg(c, load, service_time, threshold, variability) >= target:
-            return c
-        c += 1
-    raise ValueError(f"more than {max_servers} servers needed for {load:.1f} Erlangs")
+    c = servers_for_target(
+        load, service_time, target, threshold, variability, max_servers=max_servers
+    )
+    if c is None:
+        raise ValueError(f"more than {max_servers} servers needed for {load:.1f} Erlangs")
+    return c

@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,18 @@ SPACE_TYPES = (
     "booth", "service_room", "remote_room", "safe_room", "meeting_room",
     "terminal", "advice_point", "waiting_seat", "workstation",
 )  # fmt: skip
+# Resources sized by queueing, each of which a planner may cap (``global.max_servers``).
+CAPPED = (
+    "official",
+    "advice_point",
+    "terminal",
+    "booth",
+    "service_room",
+    "meeting_room",
+    "remote_room",
+)
+MAX_SERVERS = 5000
+MAX_ANNUAL_VISITS = 100_000_000  # per agency and site; beyond it the figure is a typo
 SHARE_FIELDS = ("booked_share", "remote_share", "room_share", "meeting_share")
 PROFILE_TOLERANCE = 1e-3
 
@@ -88,6 +100,7 @@ class Defaults:
     min_by_size: dict[str, dict[str, int]]
     remote_only_sizes: tuple[str, ...]
     sources: dict[str, str]
+    max_servers: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -193,7 +206,14 @@ def forecast_from_pairs(pairs: list[tuple[int | str, str, Any]]) -> tuple[Foreca
         if code in seen:
             raise PlanningInputError(f"agency {code} given twice", row=row, field="agency")
         seen.add(code)
-        result.append(ForecastRow(code, _number(visits, row=row, field="annual_visits")))
+        number = _number(visits, row=row, field="annual_visits")
+        if number > MAX_ANNUAL_VISITS:
+            raise PlanningInputError(
+                f"at most {MAX_ANNUAL_VISITS:,} visits a year per agency, got {number:g}",
+                row=row,
+                field="annual_visits",
+            )
+        result.append(ForecastRow(code, number))
     if not result:
         raise PlanningInputError("the forecast has no rows", row=2, field="agency")
     return tuple(result)
@@ -201,21 +221,27 @@ def forecast_from_pairs(pairs: list[tuple[int | str, str, Any]]) -> tuple[Foreca
 
 def parse_stock(text: str) -> tuple[StockRow, ...]:
     """Parse ``space_type,count,area_m2`` CSV text of the existing space stock."""
+    rows = _read_csv(text, ("space_type", "count", "area_m2"), "stock")
+    return stock_from_rows([(i, r["space_type"], r["count"], r["area_m2"]) for i, r in rows])
+
+
+def stock_from_rows(rows: list[tuple[int | str, str, Any, Any]]) -> tuple[StockRow, ...]:
+    """Validate ``(row, space_type, count, area_m2)`` from a CSV, a form or JSON."""
     result = []
-    for row, record in _read_csv(text, ("space_type", "count", "area_m2"), "stock"):
-        kind = record["space_type"]
+    for row, kind, raw_count, raw_area in rows:
+        kind = (kind or "").strip()
         if kind not in SPACE_TYPES:
             raise PlanningInputError(
                 f"unknown space type {kind!r}; expected one of {', '.join(SPACE_TYPES)}",
                 row=row,
                 field="space_type",
             )
-        count = _number(record["count"], row=row, field="count")
-        if count != int(count):
-            raise PlanningInputError("count must be a whole number", row=row, field="count")
-        result.append(
-            StockRow(kind, int(count), _number(record["area_m2"], row=row, field="area_m2"))
-        )
+        count = _number(raw_count, row=row, field="count")
+        if count != int(count) or count > 1_000_000:
+            raise PlanningInputError(
+                "count must be a whole number up to 1,000,000", row=row, field="count"
+            )
+        result.append(StockRow(kind, int(count), _number(raw_area, row=row, field="area_m2")))
     return tuple(result)
 
 
@@ -384,12 +410,8 @@ def defaults_from_dict(raw: dict) -> Defaults:
             field="service_hours_per_person_year",
             minimum=1,
         ),
-        advisor_triage_min=_number(
-            g.get("advisor_triage_min"), row="global", field="advisor_triage_min"
-        ),
-        terminal_session_min=_number(
-            g.get("terminal_session_min"), row="global", field="terminal_session_min"
-        ),
+        advisor_triage_min=_positive(g.get("advisor_triage_min"), "advisor_triage_min"),
+        terminal_session_min=_positive(g.get("terminal_session_min"), "terminal_session_min"),
         self_service_share=share_map("self_service_share", ("C", "D")),
         advice_share=share_map("advice_share", ("A", "B")),
         chain_share=share_map("chain_share", ("A", "C")),
@@ -405,7 +427,37 @@ def defaults_from_dict(raw: dict) -> Defaults:
         min_by_size=min_by_size,
         remote_only_sizes=tuple(g.get("remote_only_sizes", ())),
         sources=sources,
+        max_servers=_max_servers(g.get("max_servers") or {}),
     )
+
+
+def _positive(value: Any, field: str) -> float:
+    """A service time: zero would mean infinite capacity, so it is refused."""
+    number = _number(value, row="global", field=field)
+    if number <= 0:
+        raise PlanningInputError("must be positive", row="global", field=field)
+    return number
+
+
+def _max_servers(raw: Any) -> dict[str, int]:
+    """Caps per resource (0 = none may be provided); unnamed ones get the engine limit."""
+    if not isinstance(raw, dict):
+        raise PlanningInputError(
+            "must map a resource to a count", row="global", field="max_servers"
+        )
+    caps = dict.fromkeys(CAPPED, MAX_SERVERS)
+    for key, value in raw.items():
+        if key not in CAPPED:
+            raise PlanningInputError(
+                f"unknown resource; use {', '.join(CAPPED)}", row="global.max_servers", field=key
+            )
+        n = _number(value, row="global.max_servers", field=key)
+        if n != int(n) or n > MAX_SERVERS:
+            raise PlanningInputError(
+                f"must be a whole number up to {MAX_SERVERS}", row="global.max_servers", field=key
+            )
+        caps[key] = int(n)
+    return caps
 
 
 def source_of(defaults: Defaults, agency: str | None, field: str) -> str:

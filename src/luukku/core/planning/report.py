@@ -8,7 +8,8 @@ import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
-from .dimensioning import PlanResult
+from .dimensioning import UNSTABLE, Finding, PlanResult
+from .inputs import MAX_SERVERS
 from .simulation import Estimate
 from .sitesim import SimResult
 
@@ -36,7 +37,41 @@ def plan_to_dict(result: PlanResult) -> dict:
         "office_htm2_target": result.office_htm2_target,
         "expected_service_level": result.expected_service_level,
         "development": [asdict(x) for x in result.development] if result.development else None,
+        "findings": [asdict(x) for x in result.findings],
+        "queues": [{**asdict(x), "stable": x.stable} for x in result.queues],
     }
+
+
+RESOURCE_NAMES = {
+    "official": "officials",
+    "advice_point": "advice point",
+    "terminal": "self-service terminals",
+    "booth": "booths",
+    "service_room": "service rooms",
+    "meeting_room": "meeting rooms",
+    "remote_room": "remote-service rooms",
+}
+
+
+def finding_text(f: Finding) -> str:
+    """One line a planner can act on: which resource, what fails, when, by how much."""
+    who = (
+        f"{RESOURCE_NAMES.get(f.resource, f.resource)} of {f.agency}"
+        if f.agency
+        else (f"{RESOURCE_NAMES.get(f.resource, f.resource)} (shared)")
+    )
+    when = f"{f.day} {f.hour}-{f.hour + 1}"
+    if f.problem == UNSTABLE:
+        what = (
+            f"queue unstable: {f.load:.1f} Erlangs offered {when}, the cap allows {f.cap}"
+            " servers, so the queue grows all hour"
+        )
+    else:
+        what = f"service target not met {when}: the cap allows {f.cap} servers"
+    need = f"; the target needs {f.needed}" if f.needed is not None else ""
+    if f.needed is None and f.cap >= MAX_SERVERS:
+        need = f"; beyond the planner's limit of {MAX_SERVERS} servers, check the forecast"
+    return f"{who}: {what}{need}"
 
 
 def _est(e: Estimate) -> dict:
@@ -51,6 +86,9 @@ def sim_to_dict(result: SimResult) -> dict:
         "service_level": _est(result.service_level),
         "utilisation": result.utilisation,
         "max_waiting_persons": result.max_waiting_persons,
+        "p90_waiting_persons_peak_hour": (
+            _est(result.p90_waiting_persons) if result.p90_waiting_persons else None
+        ),
     }
 
 
@@ -88,6 +126,13 @@ def plan_text(results: tuple[PlanResult, ...]) -> str:
         f"Person-years on site: {base.person_years:.1f}; office target {base.office_htm2_target:.0f} htm2 at 10 htm2/person-year"
     )
     out.append(f"Expected share served within target: {base.expected_service_level:.1%}")
+    for r in results:
+        if r.findings:
+            out += [
+                "",
+                f"Findings ({r.scenario.name}): the plan could not size these to the target",
+            ]
+            out += [f"  {finding_text(f)}" for f in r.findings]
     if base.development:
         out += ["", "Development need (need - existing):"]
         for d in base.development:
@@ -114,6 +159,13 @@ def sim_text(result: SimResult, horizon: str) -> str:
         f"90th pct wait (min)   {f(result.p90_wait)}",
         f"service level         {f(result.service_level, '.3f')}",
         f"most persons waiting  {result.max_waiting_persons}",
+        *(
+            [
+                f"persons waiting, 90th pct of the busiest hour  {f(result.p90_waiting_persons, '.1f')}"
+            ]
+            if result.p90_waiting_persons
+            else []
+        ),
         "utilisation: " + ", ".join(f"{k} {v:.0%}" for k, v in result.utilisation.items()),
     ]
     return "\n".join(out)

@@ -57,7 +57,10 @@ def test_site_simulation__planned_demo_week__meets_the_target():
     )
     config = build_config(forecast, "L", defaults)
     result = plan(config)
-    sim = simulate_site(site_from_plan(config, result, "week"), 4, np.random.default_rng(3))
+    sim = simulate_site(site_from_plan(config, result, "week"), 16, np.random.default_rng(3))
     assert sim.service_level.mean >= defaults.target_service_level
-    assert sim.max_waiting_persons <= result.waiting_seats * 1.5
+    # The seats are for the 90th percentile of persons waiting in the busiest hour,
+    # which the simulation measures too: neither short of it nor twice it.
+    p90 = sim.p90_waiting_persons
+    assert p90.low <= result.waiting_seats <= 2 * p90.high
     assert 0 < sim.utilisation["booth"] < 1
