@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from pathlib import Path
@@ -12,6 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from .dimensioning import PlanResult
 from .inputs import Defaults, source_of
+from .report import finding_text
 
 LABELS = {
     "booth": "Palvelupiste (seinäke) / Screened booth",
@@ -42,6 +44,27 @@ def _widths(ws) -> None:
 
 def write_xlsx(results: tuple[PlanResult, ...], defaults: Defaults, path: str | Path) -> None:
     """Write atomically: a temp file renamed into place only when complete."""
+    wb = workbook(results, defaults)
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent or ".")
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def xlsx_bytes(results: tuple[PlanResult, ...], defaults: Defaults) -> bytes:
+    """The same workbook in memory, for a download."""
+    buffer = io.BytesIO()
+    workbook(results, defaults).save(buffer)
+    return buffer.getvalue()
+
+
+def workbook(results: tuple[PlanResult, ...], defaults: Defaults) -> Workbook:
+    """The space programme, scenarios, staffing, findings and inputs as sheets."""
     base = results[0]
     wb = Workbook()
     ws = wb.active
@@ -100,9 +123,10 @@ def write_xlsx(results: tuple[PlanResult, ...], defaults: Defaults, path: str | 
         [
             "Yhteiskäytön säästö / Saving from sharing (m²)",
             round(base.saving_m2, 1),
-            f"{base.saving_share:.0%}",
+            base.saving_share,
         ]
     )
+    ws.cell(ws.max_row, 3).number_format = "0%"  # a share shown as a percentage
     ws.append(["Henkilötyövuodet / Person-years on site", round(base.person_years, 1)])
     ws.append(
         [
@@ -111,9 +135,8 @@ def write_xlsx(results: tuple[PlanResult, ...], defaults: Defaults, path: str | 
         ]
     )
     ws.append(["Huippuviikko / Peak week: month", base.peak_month, "peak day", base.peak_day])
-    ws.append(
-        ["Odotettu palvelutaso / Expected service level", round(base.expected_service_level, 3)]
-    )
+    ws.append(["Odotettu palvelutaso / Expected service level", base.expected_service_level])
+    ws.cell(ws.max_row, 2).number_format = "0.0%"
     _widths(ws)
 
     ws = wb.create_sheet("Skenaariot")
@@ -145,6 +168,15 @@ def write_xlsx(results: tuple[PlanResult, ...], defaults: Defaults, path: str | 
         ws.append([code, *(round(x, 2) for x in row)])
     _widths(ws)
 
+    ws = wb.create_sheet("Havainnot")
+    _header(ws, ["Skenaario / Scenario", "Havainto / Finding"])
+    findings = [(r.scenario.name, finding_text(f)) for r in results for f in r.findings]
+    for row in findings or [
+        ("—", "Kaikki jonot mitoitettu tavoitteeseen / every queue meets the target")
+    ]:
+        ws.append(list(row))
+    _widths(ws)
+
     ws = wb.create_sheet("Lähtötiedot")
     _header(ws, ["Toimija / Agency", "Kenttä / Field", "Arvo / Value", "Lähde / Source"])
     for code, a in defaults.agencies.items():
@@ -174,13 +206,4 @@ def write_xlsx(results: tuple[PlanResult, ...], defaults: Defaults, path: str | 
     ):
         ws.append(["—", field, value, source_of(defaults, None, field)])
     _widths(ws)
-
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent or ".")
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    return wb

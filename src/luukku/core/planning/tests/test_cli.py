@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 import json
 from importlib import resources
+from pathlib import Path
 
 from openpyxl import load_workbook
 
@@ -38,8 +39,38 @@ def test_plan__demo__prints_and_exports(tmp_path, capsys):
         "Tilaohjelma",
         "Skenaariot",
         "Henkilöstö",
+        "Havainnot",
         "Lähtötiedot",
     ]
+
+
+def test_plan__twice_and_ten_times_the_demo__print_a_plan(tmp_path, capsys):
+    # Twice the demo crashed with OverflowError in poisson_quantile (issue 17).
+    rows = Path(FORECAST).read_text("utf-8").splitlines()
+    for factor in (2, 10):
+        scaled = [
+            rows[0],
+            *(f"{a},{float(v) * factor:g}" for a, v in (r.split(",") for r in rows[1:])),
+        ]
+        path = tmp_path / f"x{factor}.csv"
+        path.write_text("\n".join(scaled) + "\n", "utf-8")
+        assert main(["plan", str(path), "--xlsx", str(tmp_path / f"x{factor}.xlsx")]) == 0
+        out = capsys.readouterr().out
+        assert "Space programme" in out and "inf" not in out
+
+
+def test_plan__a_cap_below_the_load__prints_a_finding(tmp_path, capsys):
+    caps = tmp_path / "caps.json"
+    caps.write_text('{"global": {"max_servers": {"terminal": 1}}}', "utf-8")
+    assert (
+        main(["plan", FORECAST, "--defaults", str(caps), "--xlsx", str(tmp_path / "c.xlsx")]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "self-service terminals (shared): queue unstable" in out
+    findings = [
+        r[1] for r in load_workbook(tmp_path / "c.xlsx")["Havainnot"].iter_rows(values_only=True)
+    ]
+    assert any("self-service terminals" in (f or "") for f in findings)
 
 
 def test_plan__custom_scenario__is_compared(tmp_path, capsys):
