@@ -9,6 +9,8 @@ FAST = {
     "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
     "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+    # Rate limits (web/middleware.py) off, but in the tests of the limits themselves.
+    "RATELIMIT_ENABLE": False,
 }
 
 

@@ -46,11 +46,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # 400 for control characters and unreadable bodies, before any view (web/middleware.py).
+    "luukku.web.middleware.InputGuardMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # 429 for a client asking too often for search, booking, kiosk ticket, sign-in.
+    "luukku.web.middleware.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "luukku.urls"
@@ -163,3 +168,51 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LUUKKU_LOG_LEVEL", "WARNING")},
 }
+
+
+# -- abuse limits and security headers (issue 14 items 5 and 7) ---------------------
+# The database cache: rate-limit counts are shared by every server process.
+# `luukku migrate` creates its table (web/migrations/0001_cache_table.py).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "luukku_cache",
+    }
+}
+# Requests per client (django-ratelimit's "N/s|m|h|d"); empty or absent = no limit.
+# Loose enough for a person, a busy kiosk and the demo; tight enough to stop a script.
+LUUKKU_RATE_LIMITS = {
+    "search": os.environ.get("LUUKKU_RATE_SEARCH", "120/m"),
+    "booking": os.environ.get("LUUKKU_RATE_BOOKING", "30/h"),
+    "ticket": os.environ.get("LUUKKU_RATE_TICKET", "30/m"),
+    "sign-in": os.environ.get("LUUKKU_RATE_SIGN_IN", "20/m"),
+}
+RATELIMIT_ENABLE = os.environ.get("LUUKKU_RATE_LIMITS_ON", "1") != "0"
+RATELIMIT_USE_CACHE = "default"
+# The request header that names the client behind a trusted proxy, e.g.
+# HTTP_X_FORWARDED_FOR (only if the proxy always sets it); default the peer address.
+LUUKKU_CLIENT_IP_HEADER = os.environ.get("LUUKKU_CLIENT_IP_HEADER", "REMOTE_ADDR")
+# Open (future, not cancelled) bookings one contact (phone or e-mail) may hold per agency.
+LUUKKU_MAX_OPEN_BOOKINGS_PER_CONTACT = int(os.environ.get("LUUKKU_MAX_OPEN_BOOKINGS", "3"))
+# Times are offered and booked at most this many days ahead (the published horizon).
+LUUKKU_BOOKING_HORIZON_DAYS = int(os.environ.get("LUUKKU_BOOKING_HORIZON_DAYS", "90"))
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"

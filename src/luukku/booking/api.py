@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -16,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import field_validator
 
 from luukku.booking.ics import booking_ics
 from luukku.booking.models import Booking, Channel, Visit
@@ -38,6 +42,7 @@ from luukku.booking.services import (
     visit_by_token,
     visit_cancel,
 )
+from luukku.core.contact import EMAIL_MAX, NAME_MAX, PHONE_INPUT_MAX, InvalidPhone, phone_e164
 from luukku.core.scheduling import Slot
 from luukku.registry.models import Service, Site
 from luukku.registry.snapshot import RegistrySnapshot, registry_snapshot
@@ -46,6 +51,8 @@ router = Router(tags=["booking"])
 
 MAX_RANGE_DAYS = 90
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
+#: The longest text a query or body field takes where the column has no natural length.
+TEXT_MAX = 200
 
 
 class ApiError(Exception):
@@ -95,7 +102,7 @@ class ChainOut(Schema):
 
 
 class AvailabilityQuery(Schema):
-    service: str = Field(description="Service code, e.g. passport")
+    service: str = Field(description="Service code, e.g. passport", max_length=60)
     from_date: date | None = Field(
         None, alias="from", description="First day (local), default today"
     )
@@ -103,47 +110,91 @@ class AvailabilityQuery(Schema):
         None, alias="to", description="Last day (local), at most 90 days after the first"
     )
     site: list[str] = Field(default_factory=list, description="Site slugs; empty means all")
-    municipality: str = ""
-    channel: str = Field("", description="in_person or remote; empty means both")
+    municipality: str = Field("", max_length=TEXT_MAX)
+    channel: str = Field("", description="in_person or remote; empty means both", max_length=20)
     language: str = Field(
-        "", description="Customer's language (ISO 639-1) when an interpreter may be needed"
+        "",
+        description="Customer's language (ISO 639-1) when an interpreter may be needed",
+        max_length=8,
     )
-    group_size: int = 1
+    group_size: int = Field(1, ge=1, le=12)
     accessible: bool = False
-    limit: int = 20
+    limit: int = Field(20, ge=1, le=100)
 
 
 class ChainQueryIn(Schema):
-    services: str = Field(description="Comma-separated service codes in the order they are served")
+    services: str = Field(
+        description="Comma-separated service codes in the order they are served",
+        max_length=TEXT_MAX,
+    )
     from_date: date | None = Field(None, alias="from")
     to_date: date | None = Field(None, alias="to")
     site: list[str] = Field(default_factory=list)
-    municipality: str = ""
-    language: str = ""
-    group_size: int = 1
+    municipality: str = Field("", max_length=TEXT_MAX)
+    language: str = Field("", max_length=8)
+    group_size: int = Field(1, ge=1, le=12)
     accessible: bool = False
 
 
-class CustomerIn(Schema):
-    name: str
-    phone: str = ""
-    email: str = ""
-    language: str = "fi"
-    interpreter_language: str = ""
-    group_size: int = 1
+def phone_field(value: str) -> str:
+    """A phone number in E.164; one without a country code is Finnish (040 123 4567)."""
+    try:
+        return phone_e164(value)
+    except InvalidPhone:
+        raise ValueError(_("Type a phone number, e.g. 040 123 4567.")) from None
+
+
+def email_field(value: str) -> str:
+    value = value.strip()
+    if value:
+        try:
+            validate_email(value)
+        except DjangoValidationError:
+            raise ValueError(_("Type an e-mail address, e.g. name@example.fi.")) from None
+    return value
+
+
+class ContactIn(Schema):
+    """A name and a way to reach the customer, with the limits of the columns."""
+
+    name: str = Field(min_length=1, max_length=NAME_MAX)
+    phone: str = Field(
+        "",
+        max_length=PHONE_INPUT_MAX,
+        description="Stored in E.164; without a country code, Finnish",
+    )
+    email: str = Field("", max_length=EMAIL_MAX)
+
+    @field_validator("phone")
+    @classmethod
+    def _valid_phone(cls, value: str) -> str:
+        return phone_field(value)
+
+    @field_validator("email")
+    @classmethod
+    def _valid_email(cls, value: str) -> str:
+        return email_field(value)
+
+
+class CustomerIn(ContactIn):
+    language: str = Field("fi", max_length=8)
+    interpreter_language: str = Field("", max_length=8)
+    group_size: int = Field(1, ge=1, le=12)
     needs_accessible: bool = False
 
 
 class LegIn(Schema):
-    service: str
+    service: str = Field(max_length=60)
     start: datetime
-    channel: str = ""
+    channel: str = Field("", max_length=20)
 
 
 class BookingIn(CustomerIn):
-    site: str
+    site: str = Field(max_length=60)
     legs: list[LegIn] = Field(
-        description="One leg for a single booking, several for a chained visit"
+        description="One leg for a single booking, several for a chained visit",
+        min_length=1,
+        max_length=5,
     )
 
 
@@ -175,7 +226,9 @@ class VisitOut(Schema):
 
 
 class RescheduleIn(Schema):
-    code: str = Field(description="Booking code of the booking to move (a visit may have several)")
+    code: str = Field(
+        description="Booking code of the booking to move (a visit may have several)", max_length=12
+    )
     start: datetime
 
 
@@ -202,9 +255,17 @@ def _service(code: str, loc: str = "service") -> Service:
 
 
 def _range(from_date: date | None, to_date: date | None) -> tuple[datetime, datetime]:
+    """The search period: from today at the earliest to the booking horizon at the latest."""
     today = timezone.localdate(timezone=HELSINKI)
+    horizon_days = settings.LUUKKU_BOOKING_HORIZON_DAYS
+    last_day = today + timedelta(days=horizon_days)
     start = from_date or today
-    end = to_date or min(start + timedelta(days=27), start + timedelta(days=MAX_RANGE_DAYS))
+    beyond = _("Times can be booked at most %(n)s days ahead.") % {"n": horizon_days}
+    if start > last_day:  # also keeps the date arithmetic below far from year 9999
+        raise ApiError(422, ["query", "from"], beyond)
+    if to_date is not None and to_date > last_day:
+        raise ApiError(422, ["query", "to"], beyond)
+    end = to_date or min(start + timedelta(days=27), last_day)
     if start < today:
         raise ApiError(422, ["query", "from"], _("The first day is in the past."))
     if end < start:
@@ -326,7 +387,11 @@ def _booking_error(exc: BookingError, loc_prefix: str = "body") -> ApiError:
 
 
 @router.get("/services", response=list[ServiceOut], summary="Search services of all agencies")
-def services_search(request: HttpRequest, q: str = "", agency: str = ""):
+def services_search(
+    request: HttpRequest,
+    q: str = Query("", max_length=TEXT_MAX),
+    agency: str = Query("", max_length=12),
+):
     """Find services by name or keyword in Finnish, Swedish or English."""
     qs = Service.objects.select_related("agency").order_by("agency__code", "code")
     if agency:

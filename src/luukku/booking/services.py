@@ -14,12 +14,14 @@ the task commits or rolls back with the booking and no second transaction is nee
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, OperationalError, connection, router, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +41,7 @@ from luukku.booking.models import (
 )
 from luukku.booking.selectors import SearchFilters, availability, buffer, bus_stop_at, slot_at
 from luukku.booking.tasks import schedule_reminders, send_cancellation, send_confirmation
+from luukku.core.contact import NAME_MAX, InvalidPhone, contact_key, has_control_chars, phone_e164
 from luukku.core.scheduling.model import Slot
 from luukku.integration.video import get_video_provider
 from luukku.registry.models import Service, Site
@@ -84,15 +87,81 @@ class Leg:
     channel: str = ""
 
 
-def _validate_customer(customer: Customer) -> None:
-    if not customer.name.strip():
+def _validate_customer(customer: Customer) -> Customer:
+    """The customer as stored: name trimmed, phone in E.164, e-mail checked; or BookingError."""
+    name = customer.name.strip()
+    if not name:
         raise BookingError("name", _("Give a name for the booking."))
-    if not (customer.phone.strip() or customer.email.strip()):
+    if len(name) > NAME_MAX or has_control_chars(name):
+        raise BookingError(
+            "name", _("The name can have at most %(n)s characters.") % {"n": NAME_MAX}
+        )
+    try:
+        phone = phone_e164(customer.phone)
+    except InvalidPhone:
+        raise BookingError("phone", _("Type a phone number, e.g. 040 123 4567.")) from None
+    email = customer.email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise BookingError(
+                "email", _("Type an e-mail address, e.g. name@example.fi.")
+            ) from None
+    if not (phone or email):
         raise BookingError(
             "phone", _("Give a phone number or an e-mail address for the confirmation.")
         )
     if not 1 <= customer.group_size <= 12:
         raise BookingError("group_size", _("The group size must be between 1 and 12."))
+    return replace(customer, name=name, phone=phone, email=email)
+
+
+def _beyond_horizon(start: datetime, now: datetime) -> bool:
+    """Whether a time is past the published booking horizon: its last local day.
+
+    The search offers times up to the end of that day (Europe/Helsinki); anything
+    more than a day beyond it is refused before any date arithmetic near year 9999.
+    """
+    days = settings.LUUKKU_BOOKING_HORIZON_DAYS
+    if start > now + timedelta(days=days + 1):
+        return True
+    local = timezone.get_default_timezone()
+    return timezone.localdate(start, local) > timezone.localdate(now, local) + timedelta(days=days)
+
+
+def _refuse_hoarding(customer: Customer, legs: list[Leg], now: datetime) -> None:
+    """At most LUUKKU_MAX_OPEN_BOOKINGS_PER_CONTACT open bookings per contact and agency.
+
+    A contact is the phone (E.164) or the e-mail (case-folded): either one matching
+    counts. Checked inside the booking's transaction; on SQLite writers are serialized,
+    on PostgreSQL two bookings of one contact racing each other could both pass.
+    """
+    limit = settings.LUUKKU_MAX_OPEN_BOOKINGS_PER_CONTACT
+    if not limit:
+        return
+    phone, email = contact_key(customer.phone, customer.email)
+    same = Q()
+    if phone:
+        same |= Q(visit__phone=phone)
+    if email:
+        same |= Q(visit__email__iexact=email)
+    for agency_id in {leg.service.agency_id for leg in legs}:
+        wanted = sum(1 for leg in legs if leg.service.agency_id == agency_id)
+        held = (
+            Booking.objects.filter(same, service__agency_id=agency_id, start__gt=now)
+            .filter(state__in=ACTIVE_STATES)
+            .count()
+        )
+        if held + wanted > limit:
+            raise BookingError(
+                "phone" if phone else "email",
+                _(
+                    "This phone number or e-mail address already has %(n)s open bookings "
+                    "with this agency. Cancel one before booking another."
+                )
+                % {"n": held},
+            )
 
 
 def _filters(
@@ -247,6 +316,12 @@ def _validate_legs(legs: list[Leg], now: datetime) -> None:
     for i, leg in enumerate(legs):
         if leg.start < now:
             raise BookingError("start", _("The time has already passed."))
+        if _beyond_horizon(leg.start, now):
+            raise BookingError(
+                "start",
+                _("Times can be booked at most %(n)s days ahead.")
+                % {"n": settings.LUUKKU_BOOKING_HORIZON_DAYS},
+            )
         if not leg.service.bookable:
             raise BookingError(
                 "service", _("This service cannot be booked; take a queue number on site.")
@@ -267,11 +342,12 @@ def visit_book(
 ) -> tuple[Visit, list[Booking], str]:
     """Book one service or a chain of several at one site, all or none; return the link token."""
     now = now or timezone.now()
-    _validate_customer(customer)
+    customer = _validate_customer(customer)
     _validate_legs(legs, now)
     bookings: list[Booking] = []
     try:
         with transaction.atomic():
+            _refuse_hoarding(customer, legs, now)
             snap = registry_snapshot()  # one registry version for the whole visit
             visit = Visit(
                 name=customer.name.strip(),
@@ -412,6 +488,12 @@ def booking_reschedule(
         raise BookingError("token", _("A booking can no longer be changed once it has begun."))
     if start < now:
         raise BookingError("start", _("The time has already passed."))
+    if _beyond_horizon(start, now):
+        raise BookingError(
+            "start",
+            _("Times can be booked at most %(n)s days ahead.")
+            % {"n": settings.LUUKKU_BOOKING_HORIZON_DAYS},
+        )
     visit = booking.visit
     customer = Customer(
         name=visit.name,

@@ -71,7 +71,7 @@ def test_visit_book__remote__video_link_stored_with_the_booking(demo):
     _visit, bookings, _token = visit_book(
         site=site,
         legs=[Leg(service, slot.start, "remote")],
-        customer=Customer(name="A", phone="0401"),
+        customer=Customer(name="A", phone="040 100 0001"),
     )
     assert bookings[0].video_url.startswith("http")
     assert Booking.objects.get(pk=bookings[0].pk).video_url == bookings[0].video_url
@@ -95,10 +95,10 @@ def test_visit_book__refused__video_session_of_the_refused_booking_cancelled(dem
     RecordingVideo.created, RecordingVideo.cancelled = [], []
     service, site, slot = tax_card_remote(demo)
     leg = Leg(service, slot.start, "remote")
-    visit_book(site=site, legs=[leg], customer=Customer(name="A", phone="0401"))
+    visit_book(site=site, legs=[leg], customer=Customer(name="A", phone="040 100 0001"))
     # Taken since: the check before insert (or the constraint) refuses the second one.
     with pytest.raises(BookingConflict) as refused:
-        visit_book(site=site, legs=[leg], customer=Customer(name="B", phone="0402"))
+        visit_book(site=site, legs=[leg], customer=Customer(name="B", phone="040 100 0002"))
     assert refused.value.next_slots
     assert RecordingVideo.cancelled == RecordingVideo.created[1:]
 
@@ -107,14 +107,14 @@ def test_visit_book__database_backend__one_task_queued_with_the_booking(demo, db
     service, site, slot = tax_card_remote(demo)
     leg = Leg(service, slot.start, "remote")
     visit, bookings, token = visit_book(
-        site=site, legs=[leg], customer=Customer(name="A", phone="0401")
+        site=site, legs=[leg], customer=Customer(name="A", phone="040 100 0001")
     )
     rows = list(DBTaskResult.objects.all())
     assert [r.task_path for r in rows] == ["luukku.booking.tasks.send_confirmation"]
     assert rows[0].args_kwargs["args"] == [visit.pk, manage_url(token), [bookings[0].pk]]
 
     with pytest.raises(BookingConflict):
-        visit_book(site=site, legs=[leg], customer=Customer(name="B", phone="0402"))
+        visit_book(site=site, legs=[leg], customer=Customer(name="B", phone="040 100 0002"))
     assert DBTaskResult.objects.count() == 1  # the refused booking queued nothing
 
 

@@ -26,10 +26,11 @@ pytestmark = pytest.mark.django_db
 #: the service points of the slots found.
 AVAILABILITY = 5
 
-#: The site and the service of the request; in one transaction the registry version,
-#: the free officials and spaces at that time, the visit, the booking and its
-#: reservations (SAVEPOINT and RELEASE here, as the test runs inside a transaction).
-BOOKING = 10
+#: The site and the service of the request; in one transaction the contact's open
+#: bookings at the agency (the hoarding limit), the registry version, the free
+#: officials and spaces at that time, the visit, the booking and its reservations
+#: (SAVEPOINT and RELEASE here, as the test runs inside a transaction).
+BOOKING = 11
 
 
 def _overlap_check() -> int:
