@@ -33,12 +33,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks",
+    # Before django_tasks_db, so that its crash-safe `db_worker` replaces the stock one.
+    "luukku.integration",
     "django_tasks_db",
     "luukku.registry",
     "luukku.booking",
     "luukku.queueing",
     "luukku.planning",
-    "luukku.integration",
     "luukku.web",
 ]
 
@@ -137,6 +138,18 @@ TASKS = {
     "default": {
         "BACKEND": os.environ.get("LUUKKU_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
+}
+# The worker (integration/worker.py): a heartbeat every so many seconds; a worker
+# silent for LUUKKU_WORKER_STALE_SECONDS is taken for dead and its running tasks run again.
+LUUKKU_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("LUUKKU_WORKER_HEARTBEAT_SECONDS", 10))
+LUUKKU_WORKER_STALE_SECONDS = float(os.environ.get("LUUKKU_WORKER_STALE_SECONDS", 60))
+# Periodic tasks the worker enqueues itself, each period once across all workers:
+# the reminders not sent on time, and messages whose sending failed.
+LUUKKU_SCHEDULE = {
+    "reminder-sweep": {
+        "task": "luukku.booking.tasks.sweep_deliveries",
+        "every": float(os.environ.get("LUUKKU_REMINDER_SWEEP_SECONDS", 300)),
+    },
 }
 
 EMAIL_BACKEND = os.environ.get(
