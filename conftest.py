@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.test import override_settings
 
+# DEBUG is off unless LUUKKU_DEBUG=1, and then Luukku refuses to start without a key
+# (luukku.E010): the test run brings one for the servers and commands tests start.
+os.environ.setdefault("LUUKKU_SECRET_KEY", "test-only-key-not-for-any-server-5d1c8a0f2b7e4c9a8f")
+
 FAST = {
+    "LUUKKU_SECRET_KEY_MISSING": False,
     "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
     "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},

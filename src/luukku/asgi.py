@@ -1,8 +1,18 @@
-"""ASGI entry point (used for Server-Sent Events under an ASGI server)."""
+"""ASGI entry point: the production server (``luukku serve``) runs ``luukku.asgi:application``.
+
+Refuses to start without a secret key when DEBUG is off, and wraps Django in the
+access log that redacts tokens (the server's own access log is off).
+"""
 
 import os
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luukku.settings")
-application = get_asgi_application()
+django_application = get_asgi_application()
+
+from luukku.web.access import AccessLogMiddleware  # noqa: E402  (needs the settings)
+from luukku.web.checks import refuse_without_secret_key  # noqa: E402
+
+refuse_without_secret_key()
+application = AccessLogMiddleware(django_application)

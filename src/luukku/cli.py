@@ -2,7 +2,8 @@
 
 ``luukku plan`` and ``luukku simulate`` are pure-Python planning tools that need no
 database; ``luukku bench ...`` runs a benchmark (``luukku.bench``, which sets up its
-own database); everything else is a Django management command (``luukku migrate``,
+own database); ``luukku serve`` is the production server (``luukku.web.serve``);
+everything else is a Django management command (``luukku migrate``,
 ``luukku seed-demo`` ...).
 """
 
@@ -18,6 +19,10 @@ def main(argv: list[str] | None = None) -> int:
         from luukku.core.planning import cli as planning_cli
 
         return planning_cli.main(argv)
+    if argv[:1] == ["serve"]:
+        from luukku.web import serve
+
+        return serve.main(argv[1:])
     if argv[:1] == ["bench"]:
         # Imported only when asked for: the benchmarks need the `bench` extra.
         from luukku.bench import command as bench_command

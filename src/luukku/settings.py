@@ -8,7 +8,9 @@ chooses. ``DATABASE_URL`` picks the database (an embedded SQLite file under
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -17,11 +19,55 @@ BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = Path(os.environ.get("LUUKKU_HOME", Path.cwd()))
 VAR_DIR = Path(os.environ.get("LUUKKU_VAR", PROJECT_DIR / "var"))
 
-DEBUG = os.environ.get("LUUKKU_DEBUG", "1") == "1"
-SECRET_KEY = os.environ.get(
-    "LUUKKU_SECRET_KEY", "insecure-demo-key-change-me-in-production-0123456789"
+
+def _env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+
+
+# Safe by default: DEBUG only when asked for (`make demo` asks). With DEBUG off and no
+# LUUKKU_SECRET_KEY every entry point refuses to start: the system check luukku.E010
+# (runserver, migrate, db_worker, `luukku serve`), asgi.py and wsgi.py. The key made up
+# meanwhile only lets code that starts no server (the test run) import the settings.
+DEBUG = _env_flag("LUUKKU_DEBUG", False)
+LUUKKU_SECRET_KEY_MISSING = not DEBUG and not os.environ.get("LUUKKU_SECRET_KEY")
+SECRET_KEY = os.environ.get("LUUKKU_SECRET_KEY") or (
+    "insecure-demo-key-only-with-luukku-debug-on-0123456789" if DEBUG else secrets.token_urlsafe(50)
 )
-ALLOWED_HOSTS = os.environ.get("LUUKKU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+# The address customers reach the service at: links in messages and calendar files,
+# the default allowed host and trusted origin, and whether the site runs on HTTPS.
+LUUKKU_PUBLIC_URL = os.environ.get("LUUKKU_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+_public = urlsplit(LUUKKU_PUBLIC_URL)
+ALLOWED_HOSTS = _env_list(
+    "LUUKKU_ALLOWED_HOSTS",
+    ",".join(dict.fromkeys([_public.hostname or "", "127.0.0.1", "localhost"])),
+)
+CSRF_TRUSTED_ORIGINS = _env_list(
+    "LUUKKU_CSRF_TRUSTED_ORIGINS", f"{_public.scheme}://{_public.netloc}"
+)
+# HTTPS settings follow the public address; each can be set on its own.
+_https = _env_flag("LUUKKU_HTTPS", _public.scheme == "https")
+SESSION_COOKIE_SECURE = _env_flag("LUUKKU_SECURE_COOKIES", _https)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = _env_flag("LUUKKU_SSL_REDIRECT", _https)
+# A load balancer's health checks speak plain HTTP to the process.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("LUUKKU_HSTS_SECONDS", 31_536_000 if _https else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("LUUKKU_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _env_flag("LUUKKU_HSTS_PRELOAD", True)
+# Behind a proxy that terminates TLS: the header it sets, e.g. X-Forwarded-Proto.
+# Only set it when the proxy always sets (or strips) that header.
+if os.environ.get("LUUKKU_PROXY_SSL_HEADER"):
+    _header = os.environ["LUUKKU_PROXY_SSL_HEADER"].upper().replace("-", "_")
+    SECURE_PROXY_SSL_HEADER = (
+        _header if _header.startswith("HTTP_") else f"HTTP_{_header}",
+        "https",
+    )
 
 INSTALLED_APPS = [
     # modeltranslation must come before the admin so that it can patch it.
@@ -32,6 +78,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # django-ninja's own Swagger UI files, so that the API docs work offline.
+    "ninja",
     "django_tasks",
     # Before django_tasks_db, so that its crash-safe `db_worker` replaces the stock one.
     "luukku.integration",
@@ -45,6 +93,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight after the security headers, before sessions and locale.
+    "luukku.web.static.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # 400 for control characters and unreadable bodies, before any view (web/middleware.py).
@@ -84,6 +134,16 @@ def _database() -> dict:
     url = os.environ.get("DATABASE_URL")
     if url:
         db = dj_database_url.parse(url, conn_max_age=60)
+        if db["ENGINE"].endswith("postgresql") and _env_flag("LUUKKU_DB_POOL", False):
+            # Under ASGI every request runs its synchronous part in a thread of its
+            # own, so persistent per-thread connections would pile up: a pool per
+            # server process instead (`luukku serve` turns it on; psycopg-pool).
+            db["CONN_MAX_AGE"] = 0
+            db.setdefault("OPTIONS", {})["pool"] = {
+                "min_size": 1,
+                "max_size": int(os.environ.get("LUUKKU_DB_POOL_SIZE", "10")),
+                "timeout": 10,
+            }
         if db["ENGINE"].endswith("postgresql"):
             db.setdefault("TEST", {})["NAME"] = os.environ.get(
                 "LUUKKU_TEST_DB", f"test_luukku_{os.getpid()}"
@@ -129,7 +189,22 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("LUUKKU_STATIC_ROOT", VAR_DIR / "static"))
+# Hashed, compressed names where collectstatic ran (`luukku serve` sets this); elsewhere
+# (runserver, tests) the plain storage, so that a new file needs no collectstatic first.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if _env_flag("LUUKKU_STATIC_MANIFEST", False)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Without the manifest, WhiteNoise looks each /static/ address up where runserver
+# would, when asked (no scan of every file per test client); with it, it reads the
+# collected files once per process and serves them with far-future cache headers.
+WHITENOISE_USE_FINDERS = not _env_flag("LUUKKU_STATIC_MANIFEST", False)
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -163,8 +238,6 @@ LUUKKU_VIDEO_PROVIDER = "luukku.integration.video.UrlTemplateVideoProvider"
 LUUKKU_VIDEO_URL_TEMPLATE = os.environ.get(
     "LUUKKU_VIDEO_URL_TEMPLATE", "https://video.example.invalid/luukku/{room}"
 )
-# The address customers reach the service at, for links in messages.
-LUUKKU_PUBLIC_URL = os.environ.get("LUUKKU_PUBLIC_URL", "http://127.0.0.1:8000")
 # Assumption, to be replaced by each point's policy: minutes between bookings of one resource.
 LUUKKU_BUFFER_MINUTES = 5
 LUUKKU_CHAIN_MAX_GAP_MINUTES = 30
@@ -175,11 +248,33 @@ LUUKKU_NO_SHOW_AFTER_RECALLS = 2
 # holidays; the bus at a stop). Off ("0") for load tests run at any hour.
 LUUKKU_KIOSK_OPENING_HOURS = os.environ.get("LUUKKU_KIOSK_OPENING_HOURS", "1") == "1"
 
+# One line of JSON per record in production (LUUKKU_LOG_FORMAT=text for people); both
+# formats redact manage-link and ticket tokens from paths. The access log
+# (luukku.access, asgi.py) names method, redacted path, status and duration only.
+LUUKKU_LOG_FORMAT = os.environ.get("LUUKKU_LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "luukku.web.logs.JsonFormatter"},
+        "text": {
+            "()": "luukku.web.logs.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LUUKKU_LOG_FORMAT},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LUUKKU_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "luukku.access": {
+            "handlers": ["console"],
+            "level": "INFO" if _env_flag("LUUKKU_ACCESS_LOG", not DEBUG) else "WARNING",
+            "propagate": False,
+        },
+        # Django's own request logger names the path of every 404 and 500.
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }
 
 

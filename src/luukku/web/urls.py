@@ -5,4 +5,6 @@ from luukku.web import views
 app_name = "web"
 urlpatterns = [
     path("", views.landing, name="landing"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
 ]

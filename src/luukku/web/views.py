@@ -1,9 +1,13 @@
-"""Public pages that belong to no single capability: the landing page."""
+"""Public pages that belong to no single capability: the landing page, health probes."""
 
 from __future__ import annotations
 
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.views.decorators.cache import never_cache
 
 from luukku.registry.selectors import site_list
 
@@ -49,3 +53,25 @@ def landing(request):
         if url
     ]
     return render(request, "web/landing.html", {"site_rows": site_rows, "role_links": role_links})
+
+
+@never_cache
+async def healthz(request):
+    """The process is up and answering (touches neither database nor thread pool)."""
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@never_cache
+def readyz(request):
+    """Ready for traffic: the database answers and every migration is applied; else 503."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError:
+        return JsonResponse({"database": "unreachable"}, status=503)
+    if pending:
+        return JsonResponse({"database": "ok", "migrations_pending": len(pending)}, status=503)
+    return JsonResponse({"database": "ok", "migrations_pending": 0})
