@@ -21,7 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.conf import settings
+from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from luukku.booking.models import Booking, BookingState
@@ -422,3 +423,69 @@ def transfer_choices(site: Site):
         .select_related("agency")
         .order_by("agency__code", "name")
     )
+
+
+# -- displays ------------------------------------------------------------------
+
+#: How many called numbers a display shows.
+DISPLAY_CALLS = 8
+#: The tickets a display shows: the called ones (and those whose service has started,
+#: until it ends) in the list, the waiting ones in the counts. Finished, no-show and
+#: passed-on customers are gone from the list.
+_DISPLAY_STATES = (TicketState.WAITING, *HOLDING_STATES)
+
+
+def display_boards(site_ids) -> dict[int, dict]:
+    """What the displays of each site show, in one query for all the sites.
+
+    Per site: the last ``DISPLAY_CALLS`` customers called and not finished, newest
+    first, one line per ticket (a recall moves the line up and marks it, it is not a
+    line of its own); for each the number, the room's customer label in every
+    language and the time of the last call. Nothing else: no agency (it tells the
+    waiting room why someone is there), no name. And how many wait in each queue,
+    by letter. ``last`` is the newest call id shown, the event id of the stream.
+    """
+    languages = [code for code, _name in settings.LANGUAGES]
+    labels = [f"space__customer_label_{code}" for code in languages]
+    rows = (
+        Ticket.objects.filter(site_id__in=list(site_ids), state__in=_DISPLAY_STATES)
+        .values("site_id", "id", "state", "number", "recalls", "queue__letter", *labels)
+        .annotate(last_call=Max("calls__id"), last_at=Max("calls__created_at"))
+        .order_by()
+    )
+    called: dict[int, list[dict]] = {s: [] for s in site_ids}
+    waiting: dict[int, dict[str, int]] = {s: {} for s in site_ids}
+    for row in rows:
+        site_id = row["site_id"]
+        if row["state"] == TicketState.WAITING:
+            letter = row["queue__letter"]
+            waiting[site_id][letter] = waiting[site_id].get(letter, 0) + 1
+        elif row["last_call"] is not None:
+            fallback = row[labels[0]] or ""
+            called[site_id].append(
+                {
+                    "id": row["last_call"],
+                    "number": row["number"],
+                    "place": {
+                        code: row[label] or fallback
+                        for code, label in zip(languages, labels, strict=True)
+                    },
+                    "recall": row["recalls"] > 0,
+                    "time": local_hhmm(row["last_at"]),
+                }
+            )
+    boards = {}
+    for site_id in site_ids:
+        calls = sorted(called[site_id], key=lambda c: c["id"], reverse=True)[:DISPLAY_CALLS]
+        boards[site_id] = {
+            "calls": calls,
+            "queues": [
+                {"letter": letter, "waiting": n} for letter, n in sorted(waiting[site_id].items())
+            ],
+            "last": calls[0]["id"] if calls else 0,
+        }
+    return boards
+
+
+def display_board(site: Site) -> dict:
+    return display_boards([site.pk])[site.pk]

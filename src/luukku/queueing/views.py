@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from luukku.booking.services import Customer
-from luukku.queueing import selectors
+from luukku.queueing import events, selectors
 from luukku.queueing.localtime import HELSINKI, local_hhmm
-from luukku.queueing.models import Call, Ticket, TicketState
+from luukku.queueing.models import Ticket, TicketState
 from luukku.queueing.services import (
     QueueError,
     booking_check_in,
@@ -38,12 +38,8 @@ from luukku.queueing.services import (
     ticket_start,
     ticket_transfer,
 )
+from luukku.queueing.stream import BadParameter, parse_stream_params
 from luukku.registry.models import Service, Site, StaffProfile
-
-#: The event stream ends after this long; the browser reconnects by itself.
-SSE_MAX_SECONDS = 300.0
-SSE_POLL_SECONDS = 0.3
-SSE_KEEPALIVE_SECONDS = 15.0
 
 
 def _site(slug: str) -> Site:
@@ -144,68 +140,140 @@ def kiosk_ticket(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 
 # -- display -------------------------------------------------------------------
 
+#: Under WSGI a stream holds a server thread, so it ends after this long and the
+#: browser reconnects (resuming by Last-Event-ID); under ASGI ``queueing.stream``
+#: answers the same address with a stream that never ends.
+SSE_MAX_SECONDS = 300.0
+SSE_POLL_SECONDS = 0.5
+#: The languages a display shows side by side unless ``?lang=`` says otherwise.
+DISPLAY_LANGUAGES = ("fi", "sv")
+
+
+def _display_languages(request: HttpRequest) -> list[str]:
+    """``?lang=sv,fi`` (the point's choice), else the visitor's language and fi and sv."""
+    raw = request.GET.get("lang")
+    if raw is None:
+        return list(dict.fromkeys([get_language() or "fi", *DISPLAY_LANGUAGES]))
+    known = {code for code, _name in settings.LANGUAGES}
+    codes = list(dict.fromkeys(c.strip() for c in raw.split(",")))
+    if not codes or any(c not in known for c in codes):
+        raise BadParameter(
+            "lang",
+            _("Give the display's languages, e.g. fi,sv (of: %(known)s).")
+            % {"known": ", ".join(sorted(known))},
+        )
+    return codes
+
+
+def _display_texts(codes: list[str]) -> list[dict]:
+    """The display's words in each of its languages, for the page and its script."""
+    texts = []
+    for code in codes:
+        with translation.override(code):
+            texts.append(
+                {
+                    "code": code,
+                    "called": _("Called numbers"),
+                    "number": _("Number"),
+                    "go_to": _("Go to"),
+                    "again": _("again"),
+                    "waiting": _("Waiting now"),
+                    "nobody": _("Nobody is waiting."),
+                    "none_called": _("No numbers called yet."),
+                    "reconnecting": _("Reconnecting…"),
+                    "sound_on": _("Sound on"),
+                    "sound_off": _("Sound off"),
+                }
+            )
+    return texts
+
+
+def _places(call: dict, codes: list[str]) -> list[tuple[str, str]]:
+    """The room's label in each display language, each distinct label once."""
+    out: dict[str, str] = {}
+    for code in codes:
+        out.setdefault(call["place"].get(code, ""), code)
+    return [(code, label) for label, code in out.items() if label]
+
+
+def _bad_parameter(exc: BadParameter) -> JsonResponse:
+    return JsonResponse({"field": exc.field, "message": exc.message}, status=400)
+
 
 @require_GET
 def display(request: HttpRequest, slug: str) -> HttpResponse:
     site = _site(slug)
-    lang = get_language() or "fi"
-    calls = [selectors.call_dict(c, lang) for c in selectors.last_calls(site)]
-    return render(
-        request,
-        "queueing/display.html",
-        {
-            "site": site,
-            "calls": calls,
-            "last_id": calls[0]["id"] if calls else 0,
-            "overview": selectors.queue_overview(site),
-        },
-    )
+    try:
+        codes = _display_languages(request)
+    except BadParameter as exc:
+        return _bad_parameter(exc)
+    board = selectors.display_board(site)
+    texts = _display_texts(codes)
+    calls = [{**c, "places": _places(c, codes)} for c in board["calls"]]
+    with translation.override(codes[0]):  # the page's own language: the display's first
+        return render(
+            request,
+            "queueing/display.html",
+            {
+                "site": site,
+                "board": board,
+                "calls": calls,
+                "texts": texts,
+                "config": {"languages": codes, "texts": texts},
+            },
+        )
 
 
 @require_GET
 def display_status(request: HttpRequest, slug: str) -> HttpResponse:
+    """The counts waiting, as the display shows them (its stream brings them live)."""
     site = _site(slug)
+    try:
+        codes = _display_languages(request)
+    except BadParameter as exc:
+        return _bad_parameter(exc)
     return render(
         request,
         "queueing/_display_status.html",
-        {"site": site, "overview": selectors.queue_overview(site)},
+        {"board": selectors.display_board(site), "texts": _display_texts(codes)},
     )
 
 
 @require_GET
-def display_events(request: HttpRequest, slug: str) -> StreamingHttpResponse:
-    """Server-Sent Events: every call at the site, at most ``SSE_POLL_SECONDS`` late."""
+def display_events(request: HttpRequest, slug: str) -> HttpResponse:
+    """The display's Server-Sent Events under WSGI (``runserver``, ``make demo``).
+
+    The same events as ``queueing.stream`` sends under ASGI, read by polling, at most
+    ``SSE_POLL_SECONDS`` late: good for one machine's demo, not for a network.
+    """
     site = _site(slug)
-    lang = get_language() or "fi"
-    raw = request.headers.get("Last-Event-ID") or request.GET.get("after")
     try:
-        after = max(int(raw), 0) if raw is not None else None
-    except ValueError:
-        after = None
-    if after is None:  # a fresh display only wants what is called from now on
-        last = Call.objects.filter(site=site).order_by("-id").values_list("id", flat=True).first()
-        after = last or 0
-    try:
-        duration = min(max(float(request.GET.get("max", SSE_MAX_SECONDS)), 0.0), SSE_MAX_SECONDS)
-    except ValueError:
-        duration = SSE_MAX_SECONDS
+        params = parse_stream_params(
+            request.GET, request.headers.get("Last-Event-ID"), default_max=SSE_MAX_SECONDS
+        )
+    except BadParameter as exc:
+        return _bad_parameter(exc)
 
     def stream():
-        last_id = after
-        yield "retry: 1000\n\n"
-        deadline = time.monotonic() + duration
+        board = selectors.display_board(site)
+        after = board["last"] if params.after is None else params.after
+        yield events.stream_start()
+        deadline = time.monotonic() + params.max_seconds
         beat = time.monotonic()
+        shown = None
         while True:
-            for call in selectors.calls_after(site.pk, last_id):
-                last_id = call.pk
-                yield f"id: {call.pk}\nevent: call\ndata: {json.dumps(selectors.call_dict(call, lang))}\n\n"
+            if board != shown:
+                shown = board
+                calls, after = events.call_events(board, after)
+                yield events.board_event(board) + calls
             now = time.monotonic()
             if now >= deadline:
                 return
-            if now - beat >= SSE_KEEPALIVE_SECONDS:
+            if now - beat >= events.HEARTBEAT_SECONDS:
                 beat = now
-                yield ": keep-alive\n\n"
-            time.sleep(SSE_POLL_SECONDS)
+                yield events.HEARTBEAT
+            time.sleep(min(SSE_POLL_SECONDS, deadline - now))
+            board = selectors.display_board(site)
 
     response = StreamingHttpResponse(stream(), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"

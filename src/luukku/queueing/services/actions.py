@@ -21,6 +21,7 @@ from luukku.booking.services import (
     booking_transition,
     visit_book,
 )
+from luukku.queueing.events import display_changed
 from luukku.queueing.models import HOLDING_STATES, Call, Kind, Ticket, TicketState
 from luukku.queueing.services.common import QueueError
 from luukku.queueing.services.tickets import _channel_flags, queue_for
@@ -47,6 +48,8 @@ def _own(ticket: Ticket, official: StaffProfile, states: Collection[str]) -> Tic
             "ticket",
             _("Not possible: the ticket is %(state)s.") % {"state": locked.get_state_display()},
         )
+    # Every action here changes what the site's displays show (sent after the commit).
+    display_changed(locked.site_id)
     return locked
 
 

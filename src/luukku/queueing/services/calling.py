@@ -34,6 +34,7 @@ from luukku.core.queueing.allocation import SpaceInfo, SpaceNeed, rank_groups, r
 from luukku.integration.notify import Message, get_notifier
 from luukku.integration.video import get_video_provider
 from luukku.queueing import selectors
+from luukku.queueing.events import display_changed
 from luukku.queueing.models import HOLDING_STATES, Call, Ticket, TicketState
 from luukku.queueing.selectors import Scope
 from luukku.queueing.services.common import QueueError
@@ -154,6 +155,7 @@ def _call(
         label=space.label,
         agency_code=snap.agency_codes.get(service.agency_id, "") if service else "",
     )
+    display_changed(ticket.site_id)
     if ticket.booking_id and ticket.booking.state == BookingState.CHECKED_IN:
         booking_transition(booking=ticket.booking, to=BookingState.CALLED, now=now)
     if ticket.phone:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from luukku.booking.models import Booking, BookingState, Channel
 from luukku.booking.services import booking_transition
 from luukku.integration.notify import Message, get_notifier
+from luukku.queueing.events import display_changed
 from luukku.queueing.localtime import HELSINKI, local_day, local_hhmm
 from luukku.queueing.models import Kind, Queue, QueueCounter, Ticket, TicketState
 from luukku.queueing.selectors import ticket_estimate
@@ -137,6 +138,7 @@ def ticket_create(
             video_url=booking.video_url if booking else "",
             language=language[:8],
         )
+        display_changed(site.pk)  # the counts waiting
         estimate = ticket_estimate(ticket, now=now)
         if estimate.known:
             ticket.estimate_minutes = estimate.minutes

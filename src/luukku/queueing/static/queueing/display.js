@@ -1,16 +1,44 @@
-/* Live display: Server-Sent Events push each call; a chime and a flash mark it.
-   EventSource reconnects by itself (the server sends retry: 1000) and resumes
-   from Last-Event-ID, so a server restart loses no call. */
+/* Live display. The stream sends the site's board whenever it changes ("board": the
+   numbers called and not finished, one line per customer, and the counts waiting)
+   and a "call" event for each number called since the display's last event id; a
+   chime and a flash mark those. EventSource reconnects by itself (retry: 1000) and
+   sends Last-Event-ID, so a restart or a lost connection loses and repeats nothing.
+   Every text is shown in each of the display's languages side by side. */
 (function () {
   "use strict";
   var wrap = document.querySelector(".display-wrap");
-  if (!wrap || !window.EventSource) return;
-  var T = window.LUUKKU_DISPLAY || {};
+  var cfgNode = document.getElementById("display-config");
+  if (!wrap || !cfgNode || !window.EventSource) return;
+  var cfg = JSON.parse(cfgNode.textContent);
+  var langs = cfg.languages, texts = cfg.texts;
   var list = document.getElementById("called");
+  var queues = document.getElementById("queues");
   var conn = document.getElementById("conn");
   var soundBtn = document.getElementById("sound");
   var audio = null;
-  var MAX = 8;
+  var flashing = {};  // number -> time its flash ends
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  /* One span per language (CSS puts " / " between them); a text equal in two
+     languages is shown once. */
+  function multi(parent, pick) {
+    var seen = {};
+    texts.forEach(function (t, i) {
+      var s = pick(t, langs[i]);
+      if (!s || seen[s]) return;
+      seen[s] = true;
+      var span = el("span", "", s);
+      span.lang = langs[i];
+      parent.append(span);
+    });
+    return parent;
+  }
 
   function chime() {
     if (!audio) return;
@@ -26,39 +54,76 @@
     });
   }
 
+  function soundLabel() {
+    soundBtn.textContent = "";
+    multi(soundBtn, function (t) { return audio ? t.sound_off : t.sound_on; });
+  }
+
   soundBtn.addEventListener("click", function () {
     if (!audio) { audio = new (window.AudioContext || window.webkitAudioContext)(); chime(); }
     else { audio.close(); audio = null; }
     soundBtn.setAttribute("aria-pressed", audio ? "true" : "false");
-    soundBtn.textContent = audio ? T.soundOff : T.soundOn;
+    soundLabel();
   });
 
-  function show(call) {
-    var empty = list.querySelector(".empty");
-    if (empty) empty.remove();
-    var old = list.querySelector('[data-number="' + call.number + '"]');
-    if (old) old.remove();
-    var li = document.createElement("li");
+  function line(call) {
+    var li = el("li");
     li.dataset.number = call.number;
     li.dataset.id = call.id;
-    li.className = "new";
-    var num = document.createElement("span"); num.className = "num"; num.textContent = call.number;
-    var arrow = document.createElement("span"); arrow.className = "arrow"; arrow.setAttribute("aria-hidden", "true"); arrow.textContent = " → ";
-    var hidden = document.createElement("span"); hidden.className = "visually-hidden"; hidden.textContent = " " + T.goTo + " ";
-    var place = document.createElement("span"); place.className = "place"; place.textContent = call.label;
-    li.append(num, arrow, hidden, place);
-    if (call.recall) { var r = document.createElement("span"); r.className = "again"; r.textContent = " (" + T.recall + ")"; li.append(r); }
-    list.prepend(li);
-    while (list.children.length > MAX) list.lastElementChild.remove();
-    setTimeout(function () { li.classList.remove("new"); }, 6000);
+    var arrow = el("span", "arrow", " → "); arrow.setAttribute("aria-hidden", "true");
+    var place = multi(el("span", "place"), function (t, lang) { return call.place[lang] || ""; });
+    li.append(el("span", "num", call.number), arrow,
+              el("span", "visually-hidden", " " + texts[0].go_to + " "), place);
+    if (call.recall) {
+      li.append(" ");
+      li.append(multi(el("span", "again"), function (t) { return t.again; }));
+    }
+    if ((flashing[call.number] || 0) > Date.now()) li.className = "new";
+    return li;
+  }
+
+  function render(board) {
+    list.replaceChildren.apply(list, board.calls.map(line));
+    if (!board.calls.length) {
+      list.append(multi(el("li", "empty muted"), function (t) { return t.none_called; }));
+    }
+    queues.replaceChildren.apply(queues, board.queues.map(function (q) {
+      var li = el("li");
+      li.dataset.letter = q.letter;
+      li.append(el("span", "letter", q.letter), " ", el("span", "count", String(q.waiting)));
+      return li;
+    }));
+    if (!board.queues.length) {
+      queues.append(multi(el("li", "empty muted"), function (t) { return t.nobody; }));
+    }
+  }
+
+  function flash(call) {
+    flashing[call.number] = Date.now() + 6000;
+    var li = list.querySelector('[data-number="' + CSS.escape(call.number) + '"]');
+    if (li) {
+      li.classList.remove("new");
+      void li.offsetWidth;  // restart the animation for a recall of a number still flashing
+      li.classList.add("new");
+    }
+    setTimeout(function () {
+      var now = list.querySelector('[data-number="' + CSS.escape(call.number) + '"]');
+      if (now && (flashing[call.number] || 0) <= Date.now()) now.classList.remove("new");
+    }, 6100);
     chime();
   }
 
   var url = wrap.dataset.events + "?after=" + encodeURIComponent(wrap.dataset.last || "0");
   var es = new EventSource(url);
+  es.addEventListener("board", function (e) {
+    try { render(JSON.parse(e.data)); } catch (err) { /* ignore a malformed event */ }
+  });
   es.addEventListener("call", function (e) {
-    try { show(JSON.parse(e.data)); } catch (err) { /* ignore a malformed event */ }
+    try { flash(JSON.parse(e.data)); } catch (err) { /* ignore a malformed event */ }
   });
   es.onopen = function () { conn.textContent = ""; };
-  es.onerror = function () { conn.textContent = T.reconnecting; };
+  es.onerror = function () {
+    conn.textContent = "";
+    multi(conn, function (t) { return t.reconnecting; });
+  };
 })();
