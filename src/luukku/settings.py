@@ -89,6 +89,12 @@ INSTALLED_APPS = [
     "luukku.queueing",
     "luukku.planning",
     "luukku.web",
+    # Staff sign-in and roles (luukku.access): TOTP second factor, lock-out after failures.
+    "luukku.access",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -103,10 +109,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified() for the second factor, then the role × endpoint rules.
+    "django_otp.middleware.OTPMiddleware",
+    "luukku.access.middleware.AccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # 429 for a client asking too often for search, booking, kiosk ticket, sign-in.
     "luukku.web.middleware.RateLimitMiddleware",
+    # Lock-out after repeated failed sign-ins (django-axes wants to be last).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "luukku.urls"
@@ -207,7 +218,39 @@ WHITENOISE_USE_FINDERS = not _env_flag("LUUKKU_STATIC_MANIFEST", False)
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
+# Each role lands on its own start page (luukku.access.policy.start_url).
+LOGIN_REDIRECT_URL = "/staff/start/"
+
+# Sign-in (docs/sign-in.md). OpenID Connect is off unless LUUKKU_OIDC_CLIENT_ID is set.
+OIDC_RP_CLIENT_ID = os.environ.get("LUUKKU_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("LUUKKU_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("LUUKKU_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("LUUKKU_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("LUUKKU_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("LUUKKU_OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("LUUKKU_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+LUUKKU_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out sign-in first
+    *(["luukku.access.oidc.StaffOIDCBackend"] if LUUKKU_OIDC_ENABLED else []),
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five failures for one username from one address lock that pair out for 15 minutes;
+# a success resets the count. Tests never share a pair across tests (each rolls back).
+AXES_ENABLED = os.environ.get("LUUKKU_AXES", "1") == "1"
+AXES_FAILURE_LIMIT = int(os.environ.get("LUUKKU_AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = int(os.environ.get("LUUKKU_AXES_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "access/locked.html"
+AXES_VERBOSE = False  # its log lines would name the username and the address
+# A second factor (TOTP) for the admin roles before any admin page. It may be off only
+# with DEBUG on (the demo): the deploy check luukku.access.E001 refuses it otherwise.
+LUUKKU_ADMIN_OTP = os.environ.get("LUUKKU_ADMIN_OTP", "0" if DEBUG else "1") == "1"
+# An administrator without a device may enrol one on the verify page (the demo only).
+LUUKKU_OTP_SELF_ENROL = os.environ.get("LUUKKU_OTP_SELF_ENROL", "1" if DEBUG else "0") == "1"
+OTP_TOTP_ISSUER = "Luukku"
 
 TASKS = {
     "default": {

@@ -10,6 +10,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("oidc/", include("luukku.access.urls_oidc")),
+    path("staff/", include("luukku.access.urls")),
     path("planning/", include("luukku.planning.urls")),
     path("", include("luukku.queueing.urls")),
     path("", include("luukku.booking.urls")),

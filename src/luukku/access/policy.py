@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from luukku.registry.models import Role, Site, StaffProfile
 
@@ -94,30 +94,39 @@ def has_role(user, *roles: str) -> bool:
 
 
 def scope_of(user) -> StaffScope | None:
-    """Where the user may act (cached on the user object for the request)."""
+    """Where the user may act (computed once per request's user object)."""
     profile = profile_of(user)
-    if profile is None:
-        return None
+    return None if profile is None else scope_for_profile(profile)
+
+
+def scope_for_profile(profile: StaffProfile) -> StaffScope:
+    """Where this staff member may act, in one query (cached on the profile object)."""
     cached = getattr(profile, "_luukku_scope", None)
     if cached is not None:
         return cached
-    site_ids = frozenset(profile.sites.values_list("pk", flat=True))
-    on_site: frozenset[int] = site_ids
-    remote: frozenset[int] = frozenset()
+    agency = profile.agency_id
+    rows = Site.objects.filter(staff=profile).values_list("pk", flat=True)
     if profile.role == Role.OFFICIAL:
-        agency = profile.agency_id
-        on_site = frozenset(
-            Site.objects.filter(pk__in=site_ids, agencies_on_site=agency).values_list(
-                "pk", flat=True
-            )
+        on_site_through = Site.agencies_on_site.through.objects.filter(
+            site_id=OuterRef("pk"), agency_id=agency
         )
-        if profile.serves_remotely:
-            remote = frozenset(
-                Site.objects.filter(pk__in=site_ids)
-                .filter(Q(agencies_on_site=agency) | Q(agencies_remote=agency))
-                .values_list("pk", flat=True)
-            )
-    scope = StaffScope(profile.role, profile.agency_id, on_site, remote)
+        remote_through = Site.agencies_remote.through.objects.filter(
+            site_id=OuterRef("pk"), agency_id=agency
+        )
+        found = list(
+            Site.objects.filter(staff=profile)
+            .annotate(here=Exists(on_site_through), far=Exists(remote_through))
+            .values_list("pk", "here", "far")
+        )
+        on_site = frozenset(pk for pk, here, _far in found if here)
+        remote = (
+            frozenset(pk for pk, here, far in found if here or far)
+            if profile.serves_remotely
+            else frozenset()
+        )
+    else:
+        on_site, remote = frozenset(rows), frozenset()
+    scope = StaffScope(profile.role, agency, on_site, remote)
     profile._luukku_scope = scope
     return scope
 

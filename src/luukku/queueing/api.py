@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
+from luukku.access.policy import AccessDenied, access_ticket, profile_of
 from luukku.booking.api import ApiError
 from luukku.booking.services import Customer
 from luukku.queueing import selectors
@@ -236,7 +237,7 @@ class FollowUpOut(Schema):
 
 
 def _official(request: HttpRequest) -> StaffProfile:
-    profile = StaffProfile.objects.filter(user=request.user).first()
+    profile = profile_of(request.user)  # read once per request (the rules read it first)
     if profile is None:
         raise ApiError(403, ["auth"], "Only staff can use the desk.")
     return profile
@@ -249,11 +250,12 @@ def _scope(official: StaffProfile):
     return session_scope(session)
 
 
-def _my_ticket(ticket_id: int) -> Ticket:
-    ticket = Ticket.objects.filter(pk=ticket_id).first()
-    if ticket is None:
-        raise ApiError(404, ["path", "ticket_id"], "No such ticket.")
-    return ticket
+def _my_ticket(request: HttpRequest, ticket_id: int) -> Ticket:
+    """The ticket if the user may act on it; a missing and a foreign ticket answer alike."""
+    try:
+        return access_ticket(request.user, ticket_id)
+    except AccessDenied:
+        raise ApiError(404, ["path", "ticket_id"], "No such ticket.") from None
 
 
 @router.post("/desk/session", response={201: SessionOut}, auth=django_auth, summary="Start serving")
@@ -317,6 +319,7 @@ def call_next(request: HttpRequest):
 )
 def call_one(request: HttpRequest, ticket_id: int):
     official = _official(request)
+    _my_ticket(request, ticket_id)
     try:
         return _call_out(
             ticket_call(ticket_id=ticket_id, official=official, scope=_scope(official))
@@ -327,7 +330,7 @@ def call_one(request: HttpRequest, ticket_id: int):
 
 def _act(request: HttpRequest, ticket_id: int, fn, **kwargs) -> TicketOut:
     official = _official(request)
-    ticket = _my_ticket(ticket_id)
+    ticket = _my_ticket(request, ticket_id)
     try:
         done = fn(ticket=ticket, official=official, **kwargs)
     except QueueError as exc:
@@ -395,7 +398,7 @@ def finish(request: HttpRequest, ticket_id: int):
 )
 def follow_up(request: HttpRequest, ticket_id: int, payload: FollowUpIn):
     official = _official(request)
-    ticket = _my_ticket(ticket_id)
+    ticket = _my_ticket(request, ticket_id)
     try:
         booking = ticket_follow_up(
             ticket=ticket,

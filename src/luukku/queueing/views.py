@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from luukku.access.policy import AccessDenied, access_ticket, profile_of
 from luukku.booking.services import Customer
 from luukku.queueing import events, selectors
 from luukku.queueing.localtime import HELSINKI, local_hhmm
@@ -285,9 +286,7 @@ def display_events(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _official(request: HttpRequest) -> StaffProfile:
-    profile = (
-        StaffProfile.objects.filter(user=request.user).select_related("agency", "home_site").first()
-    )
+    profile = profile_of(request.user)  # read once per request (the rules read it first)
     if profile is None:
         raise Http404("staff profile")
     return profile
@@ -375,8 +374,12 @@ def desk_action(request: HttpRequest, action: str, ticket_id: int | None = None)
     scope = session_scope(session)
     ticket = None
     if ticket_id is not None:
-        ticket = Ticket.objects.filter(pk=ticket_id).first()
-        if ticket is None:
+        # One lookup and check (the policy): a missing and another agency's ticket look alike.
+        try:
+            ticket = access_ticket(
+                request.user, ticket_id, action="flag" if action == "safe-room" else "act"
+            )
+        except AccessDenied:
             return _panel(request, official, 404, error=_("No such ticket."))
     try:
         notice = _do(action, request, official, scope, ticket)

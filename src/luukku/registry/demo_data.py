@@ -1371,6 +1371,7 @@ DEMO_PASSWORD = "luukku-demo"
 DEMO_USERS = [
     ("admin", "admin", "Ylläpito", "Demo", None, ["pori"], False),
     ("esihenkilo", "site_manager", "Sirpa", "Salonen", None, ["pori"], False),
+    ("kela.paakayttaja", "agency_admin", "Kalle", "Kivinen", "KELA", [], False),
     ("suunnittelija", "planner", "Petri", "Peltonen", None, [], False),
     ("neuvoja", "advisor", "Nina", "Nurmi", None, ["pori"], False),
     ("kirjasto", "host_staff", "Kirsi", "Kallio", None, ["kankaanpaa"], False),

@@ -26,29 +26,37 @@ from luukku.registry.models import (
     StaffProfile,
 )
 
-#: Which model permissions each role's group gets in the admin (app_label.codename).
+#: Which model permissions each admin role's group gets (app_label.codename); the rows
+#: each may touch are narrowed further by ``luukku.access.policy`` in the admin. Roles
+#: that do not use the admin get no model permissions (and no ``is_staff``).
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SITE_MANAGER: [
+        "registry.view_site",
+        "registry.change_site",
         *[
             f"registry.{a}_{m}"
-            for m in ("site", "space", "openingexception", "busstop", "schedule", "openingperiod")
-            for a in ("view", "add", "change")
+            for m in ("space", "openingexception", "busstop", "schedule", "openingperiod")
+            for a in ("view", "add", "change", "delete")
         ],
         "registry.view_staffprofile",
-        "registry.change_staffprofile",
         "registry.view_interpreter",
         "registry.view_service",
         "registry.view_agency",
         "registry.view_equipment",
     ],
-    Role.PLANNER: [
-        f"registry.view_{m}" for m in ("site", "space", "agency", "service", "equipment")
-    ],
-    Role.ADVISOR: [f"registry.view_{m}" for m in ("site", "agency", "service", "interpreter")],
-    Role.HOST_STAFF: [f"registry.view_{m}" for m in ("site", "space", "busstop")]
-    + ["registry.view_openingexception"],
-    Role.OFFICIAL: [
-        f"registry.view_{m}" for m in ("site", "agency", "service", "space", "interpreter")
+    Role.AGENCY_ADMIN: [
+        *[
+            f"registry.{a}_{m}"
+            for m in ("staffprofile", "service")
+            for a in ("view", "add", "change", "delete")
+        ],
+        "registry.view_agency",
+        "registry.change_agency",
+        "registry.view_site",
+        "registry.view_equipment",
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
     ],
 }
 
@@ -95,10 +103,11 @@ def _user(
     )
     if created:
         user.password = password_hash
-    user.is_staff = True
+    # Admin access only for the roles that use the admin (luukku.access.policy.ADMIN_ROLES).
+    user.is_staff = role in (Role.SITE_MANAGER, Role.AGENCY_ADMIN, Role.ADMIN)
     user.is_superuser = role == Role.ADMIN
     user.save()
-    user.groups.add(groups[role])
+    user.groups.set([groups[role]])
     return user
 
 
@@ -241,7 +250,7 @@ def demo_region_seed() -> dict[str, int]:
         prof.full_clean()
         prof.save()
         prof.sites.set([sites[s] for s in site_slugs])
-        if agency:
+        if role == Role.OFFICIAL:
             prof.services.set(agencies[agency].services.all())
 
     for name, langs, mode in d.INTERPRETERS:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luukku.access.policy import scope_for_profile
 from luukku.queueing.models import ADVICE_SERVICE_ID, DeskSession
 from luukku.queueing.selectors import Scope
 from luukku.queueing.services.common import QueueError
@@ -29,11 +30,12 @@ def desk_session_start(
         raise QueueError("services", _("You can only serve services you are trained for."), 400)
     if not chosen and not advice:
         raise QueueError("services", _("Choose at least one service."), 400)
-    if remote and not official.serves_remotely:
+    where = scope_for_profile(official)  # the access policy: agency and sites
+    if remote and not where.remote:
         raise QueueError("remote", _("You do not serve remotely."), 400)
     if not remote:
         site = site or official.home_site
-        if site is None or not official.sites.filter(pk=site.pk).exists():
+        if site is None or site.pk not in where.on_site:
             raise QueueError("site", _("Choose a service point where you work."), 400)
     with transaction.atomic():
         DeskSession.objects.filter(official=official, ended_at__isnull=True).update(
@@ -57,7 +59,8 @@ def session_scope(session: DeskSession) -> Scope:
     if session.advice:
         services.add(ADVICE_SERVICE_ID)
     if session.remote:
-        sites = frozenset(session.official.sites.values_list("pk", flat=True))
+        # The sites the official's agency serves among theirs (the access policy).
+        sites = scope_for_profile(session.official).remote
     else:
         sites = frozenset({session.site_id})
     return Scope(frozenset(services), sites, session.remote)
