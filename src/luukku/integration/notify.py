@@ -4,20 +4,34 @@ The installation picks one with the ``LUUKKU_NOTIFIER`` setting (a dotted path).
 ``ConsoleNotifier`` is for development, ``EmailNotifier`` uses Django's mail
 backend, and ``CompositeNotifier`` sends e-mail and SMS to whichever contact the
 customer gave. An SMS gateway plugs in by subclassing :class:`SmsNotifier`.
+
+A message carries its delivery's ``key``: the same message sent again (a worker
+that crashed after handing it over) has the same key, so a gateway that takes an
+idempotency key can drop the repeat. Nothing here prints or logs a name, a phone
+number, an e-mail address or a manage-link token: the console shows a redacted
+summary, and the example SMS gateway logs only that a text went out.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 import sys
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger("luukku.notify")
+
+
+#: What a log may not show of a body: e-mail addresses and phone-number-like runs.
+_EMAIL_RE = re.compile(r"[^\s@]+@[^\s@]+")
+_PHONE_RE = re.compile(r"\+?\d[\d\s-]{6,}\d")
+REDACTED = "[…]"
 
 
 @dataclass(frozen=True)
@@ -27,6 +41,30 @@ class Message:
     subject: str
     body: str
     language: str
+    #: The delivery's key: the same for every attempt at this one message.
+    key: str = ""
+    #: Secrets in the body (a manage-link token) that no log may show.
+    redact: tuple[str, ...] = ()
+    #: Files for e-mail only, as (name, content, MIME type): the booking code's QR code.
+    attachments: tuple[tuple[str, bytes, str], ...] = ()
+
+    def keyed(self, key: str, *, redact: tuple[str, ...] = ()) -> Message:
+        return replace(self, key=key, redact=redact)
+
+    def redacted_body(self) -> str:
+        """The body with its secrets, e-mail addresses and phone numbers blanked out."""
+        body = self.body
+        for secret in self.redact:
+            if secret:
+                body = body.replace(secret, REDACTED)
+        return _PHONE_RE.sub(REDACTED, _EMAIL_RE.sub(REDACTED, body))
+
+    def summary(self) -> str:
+        """Who (by channel only), what and which message: safe for a log."""
+        channels = "+".join(
+            c for c, to in (("e-mail", self.to_email), ("SMS", self.to_phone)) if to
+        )
+        return f"message {self.key or '-'} by {channels or 'no channel'} [{self.language}]"
 
 
 class Notifier(ABC):
@@ -36,15 +74,16 @@ class Notifier(ABC):
 
 
 class ConsoleNotifier(Notifier):
-    """Log the message and print it; for development, so it never raises."""
+    """Log and print a redacted message; for development, so it never raises.
+
+    No address, phone number or token: the demo's customer sees the manage link on
+    the page right after booking, and the message shows where it would be.
+    """
 
     def send(self, message: Message) -> None:
-        text = (
-            f"To: {message.to_email or '-'} / {message.to_phone or '-'} [{message.language}]\n"
-            f"Subject: {message.subject}\n\n{message.body}\n"
-        )
+        text = f"{message.summary()}\nSubject: {message.subject}\n\n{message.redacted_body()}\n"
         try:
-            logger.info("%s", text)
+            logger.info("%s", message.summary())
             stream = sys.stdout
             encoding = getattr(stream, "encoding", None) or "utf-8"
             # A console that cannot show "ä" gets a replacement character, not an error.
@@ -60,13 +99,20 @@ class EmailNotifier(Notifier):
     def send(self, message: Message) -> None:
         if not message.to_email:
             return
-        send_mail(
+        headers = {}
+        if message.key:
+            # One Message-ID per message, the same on a repeat: mail systems can drop it.
+            digest = hashlib.sha256(message.key.encode()).hexdigest()[:32]
+            domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "luukku.invalid"
+            headers["Message-ID"] = f"<{digest}@{domain}>"
+        EmailMessage(
             message.subject,
             message.body,
             settings.DEFAULT_FROM_EMAIL,
             [message.to_email],
-            fail_silently=False,
-        )
+            headers=headers,
+            attachments=list(message.attachments),
+        ).send(fail_silently=False)
 
 
 class SmsNotifier(Notifier, ABC):
@@ -86,7 +132,7 @@ class LoggingSmsNotifier(SmsNotifier):
     """An example gateway that only logs; replace it with the operator's API client."""
 
     def send_sms(self, phone: str, text: str) -> None:
-        logger.info("SMS to %s: %s", phone, text)
+        logger.info("SMS of %d characters handed over", len(text))
 
 
 class CompositeNotifier(Notifier):

@@ -50,11 +50,34 @@ def test_notify__email__without_address_sends_nothing():
     assert mail.outbox == []
 
 
-def test_notify__console__logs_and_prints(caplog, capsys):
+def test_notify__console__logs_a_summary_and_prints_the_message(caplog, capsys):
     with caplog.at_level(logging.INFO, logger="luukku.notify"):
-        ConsoleNotifier().send(_message())
-    assert "Varaus vahvistettu" in caplog.text
-    assert "Käyntisi" in capsys.readouterr().out
+        ConsoleNotifier().send(_message(key="confirmation:1:ab"))
+    assert "confirmation:1:ab" in caplog.text
+    out = capsys.readouterr().out
+    assert "Varaus vahvistettu" in out and "Käyntisi" in out
+
+
+def test_notify__console__never_shows_contact_details_or_the_token(caplog, capsys):
+    token = "Tq0aX3e-VbU9_kLm2Np4Rs6Tu8Vw0Xy1"
+    message = _message(
+        body=f"Peru tai siirrä: https://luukku.example/book/manage/{token}/\n"
+        "Soita +358 40 123 4567 tai kirjoita muu@example.invalid",
+        redact=(token,),
+    )
+    with caplog.at_level(logging.DEBUG):
+        ConsoleNotifier().send(message)
+    shown = capsys.readouterr().out + caplog.text
+    for secret in (token, "+358401234567", "asiakas@example.invalid", "123 4567", "muu@example"):
+        assert secret not in shown
+    assert "https://luukku.example/book/manage/" in shown  # where the link would be
+
+
+def test_notify__email__carries_the_message_key_as_its_message_id():
+    EmailNotifier().send(_message(key="reminder:7:1700000000"))
+    EmailNotifier().send(_message(key="reminder:7:1700000000"))
+    first, again = (m.extra_headers["Message-ID"] for m in mail.outbox)
+    assert first == again
 
 
 def test_notify__console__never_raises(monkeypatch):
@@ -68,10 +91,11 @@ def test_notify__console__never_raises(monkeypatch):
     ConsoleNotifier().send(_message())
 
 
-def test_notify__sms__logging_example_logs(caplog):
+def test_notify__sms__logging_example_logs_neither_number_nor_text(caplog):
     with caplog.at_level(logging.INFO, logger="luukku.notify"):
         LoggingSmsNotifier().send(_message())
-    assert "+358401234567" in caplog.text
+    assert "SMS" in caplog.text
+    assert "+358401234567" not in caplog.text and "Käyntisi" not in caplog.text
 
 
 def test_notify__composite__uses_each_contact_given():
