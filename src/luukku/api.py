@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from luukku.booking.api import ApiError, error_response
 from luukku.booking.api import router as booking_router
+from luukku.booking.staff_api import router as staff_router
 from luukku.core.scheduling import SchedulingError
 from luukku.planning.api import router as planning_router
 from luukku.queueing.api import router as queueing_router
@@ -19,6 +20,7 @@ api = NinjaAPI(
 )
 api.add_router("/registry", registry_router)
 api.add_router("/booking", booking_router)
+api.add_router("/staff", staff_router)
 api.add_router("/queueing", queueing_router)
 api.add_router("/planning", planning_router)
 

@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "luukku.queueing",
     "luukku.planning",
     "luukku.web",
+    # The audit log: django-auditlog's change records, read events, retention (luukku.audit).
+    "auditlog",
+    "luukku.audit",
     # Staff sign-in and roles (luukku.access): TOTP second factor, lock-out after failures.
     "luukku.access",
     "django_otp",
@@ -109,6 +112,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who made a change, and from where, for django-auditlog's change records.
+    "auditlog.middleware.AuditlogMiddleware",
     # request.user.is_verified() for the second factor, then the role × endpoint rules.
     "django_otp.middleware.OTPMiddleware",
     "luukku.access.middleware.AccessMiddleware",
@@ -287,6 +292,13 @@ LUUKKU_CHAIN_MAX_GAP_MINUTES = 30
 LUUKKU_CHECKIN_EARLY_MINUTES = 30
 LUUKKU_CHECKIN_LATE_MINUTES = 10
 LUUKKU_NO_SHOW_AFTER_RECALLS = 2
+# Retention (luukku.audit.retention): a visit's name and contact, its tickets' phone
+# numbers and staff's cancel reasons are cleared this many days after the visit (or
+# after a cancellation); the audit log of who saw personal data is kept longer.
+LUUKKU_PERSONAL_DATA_RETENTION_DAYS = int(
+    os.environ.get("LUUKKU_PERSONAL_DATA_RETENTION_DAYS", "30")
+)
+LUUKKU_AUDIT_RETENTION_DAYS = int(os.environ.get("LUUKKU_AUDIT_RETENTION_DAYS", "365"))
 # The kiosk gives walk-in numbers only while the point is open (its hours, exceptions,
 # holidays; the bus at a stop). Off ("0") for load tests run at any hour.
 LUUKKU_KIOSK_OPENING_HOURS = os.environ.get("LUUKKU_KIOSK_OPENING_HOURS", "1") == "1"

@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("oidc/", include("luukku.access.urls_oidc")),
     path("staff/", include("luukku.access.urls")),
+    path("staff/", include("luukku.booking.staff_urls")),
+    path("audit/", include("luukku.audit.urls")),
     path("planning/", include("luukku.planning.urls")),
     path("", include("luukku.queueing.urls")),
     path("", include("luukku.booking.urls")),

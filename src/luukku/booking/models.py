@@ -55,6 +55,8 @@ class Visit(models.Model):
     needs_accessible = models.BooleanField(_("needs wheelchair access"), default=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    #: When retention cleared the name and contact (``luukku.audit.retention``).
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("visit")
@@ -136,6 +138,17 @@ class Booking(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when staff cancel for the customer (``booking.staff_services``); the reason is
+    # free text, so retention clears it with the visit's personal data.
+    cancelled_by = models.ForeignKey(
+        StaffProfile,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("booking")

@@ -44,7 +44,7 @@ from luukku.booking.tasks import schedule_reminders, send_cancellation, send_con
 from luukku.core.contact import NAME_MAX, InvalidPhone, contact_key, has_control_chars, phone_e164
 from luukku.core.scheduling.model import Slot
 from luukku.integration.video import get_video_provider
-from luukku.registry.models import Service, Site
+from luukku.registry.models import Service, Site, StaffProfile
 from luukku.registry.snapshot import RegistrySnapshot, registry_snapshot
 
 log = logging.getLogger(__name__)
@@ -469,6 +469,34 @@ def visit_cancel(*, visit: Visit, now: datetime | None = None) -> list[Booking]:
     return bookings
 
 
+def booking_cancel(
+    *,
+    booking: Booking,
+    reason: str = "",
+    cancelled_by: StaffProfile | None = None,
+    now: datetime | None = None,
+) -> Booking:
+    """Cancel one booking of a visit (staff, for the customer), by visit_cancel's rules.
+
+    The other bookings of a chain stay; the customer is told as after their own
+    cancellation. ``reason`` and ``cancelled_by`` are kept on the booking.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Booking.objects.select_for_update().filter(pk=booking.pk).first()
+        if locked is None or locked.state not in ACTIVE_STATES:
+            raise BookingError("code", _("This booking is no longer active."))
+        if locked.start <= now or locked.state != BookingState.BOOKED:
+            raise BookingError("code", _("A booking can no longer be cancelled once it has begun."))
+        booking.state = locked.state
+        booking_transition(booking=booking, to=BookingState.CANCELLED)
+        booking.cancel_reason, booking.cancelled_by = reason, cancelled_by
+        booking.save(update_fields=["cancel_reason", "cancelled_by"])
+    visit = booking.visit
+    transaction.on_commit(lambda: _after_cancel(visit, [booking]))
+    return booking
+
+
 def _after_cancel(visit: Visit, bookings: list[Booking]) -> None:
     for booking in bookings:
         if booking.video_url:
@@ -543,6 +571,7 @@ __all__ = [
     "BookingError",
     "Customer",
     "Leg",
+    "booking_cancel",
     "booking_reschedule",
     "booking_transition",
     "double_bookings",
