@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luukku.booking.models import Channel
 from luukku.booking.selectors import HELSINKI
-
-MAX_DAYS_AHEAD = 90
+from luukku.core.contact import EMAIL_MAX, NAME_MAX, PHONE_INPUT_MAX, InvalidPhone, phone_e164
 
 #: Interpreter languages, each named in itself so that a customer can find their own.
 INTERPRETER_LANGUAGES = [
@@ -32,6 +32,15 @@ MESSAGE_LANGUAGES = [("fi", "Suomi"), ("sv", "Svenska"), ("en", "English")]
 
 def today() -> date:
     return timezone.localdate(timezone=HELSINKI)
+
+
+def horizon_days() -> int:
+    """How many days ahead times are offered and booked (the published booking horizon)."""
+    return settings.LUUKKU_BOOKING_HORIZON_DAYS
+
+
+def last_bookable_day() -> date:
+    return today() + timedelta(days=horizon_days())
 
 
 class AccessibleErrorsMixin:
@@ -85,7 +94,7 @@ class SearchForm(AccessibleErrorsMixin, forms.Form):
             (s.slug, s.name) for s in sites
         ]
         self.fields["also"].choices = [(s.code, s.code) for s in services]
-        first, last = today(), today() + timedelta(days=MAX_DAYS_AHEAD)
+        first, last = today(), last_bookable_day()
         self.fields["day"].widget.attrs.update(min=first.isoformat(), max=last.isoformat())
 
     def clean_group_size(self) -> int:
@@ -95,9 +104,9 @@ class SearchForm(AccessibleErrorsMixin, forms.Form):
         day = self.cleaned_data["day"] or today()
         if day < today():
             raise forms.ValidationError(_("This day is in the past. Choose today or later."))
-        if day > today() + timedelta(days=MAX_DAYS_AHEAD):
+        if day > last_bookable_day():
             raise forms.ValidationError(
-                _("You can book at most %(n)s days ahead.") % {"n": MAX_DAYS_AHEAD}
+                _("You can book at most %(n)s days ahead.") % {"n": horizon_days()}
             )
         return day
 
@@ -113,19 +122,20 @@ class ContactForm(AccessibleErrorsMixin, forms.Form):
 
     name = forms.CharField(
         label=_("Your name"),
-        max_length=120,
+        max_length=NAME_MAX,
         error_messages={"required": _("Give a name for the booking.")},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     phone = forms.CharField(
         label=_("Phone number"),
         required=False,
-        max_length=30,
+        max_length=PHONE_INPUT_MAX,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     email = forms.EmailField(
         label=_("E-mail address"),
         required=False,
+        max_length=EMAIL_MAX,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     language = forms.ChoiceField(
@@ -133,6 +143,13 @@ class ContactForm(AccessibleErrorsMixin, forms.Form):
         choices=MESSAGE_LANGUAGES,
         widget=forms.RadioSelect,
     )
+
+    def clean_phone(self) -> str:
+        """Stored in E.164; a number without a country code is Finnish (040 123 4567)."""
+        try:
+            return phone_e164(self.cleaned_data["phone"])
+        except InvalidPhone:
+            raise forms.ValidationError(_("Type a phone number, e.g. 040 123 4567.")) from None
 
     def clean(self):
         data = super().clean()

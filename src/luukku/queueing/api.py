@@ -8,14 +8,15 @@ Desk actions need a signed-in official with an open desk session (session auth).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils.translation import get_language
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 from ninja.security import django_auth
 
 from luukku.access.policy import AccessDenied, access_ticket, profile_of
-from luukku.booking.api import ApiError
+from luukku.booking.api import ApiError, ContactIn
 from luukku.booking.services import Customer
 from luukku.queueing import selectors
 from luukku.queueing.models import Ticket
@@ -44,14 +45,22 @@ def _err(exc: QueueError, where: str = "body") -> ApiError:
     return ApiError(exc.status, [where, exc.field], exc.message)
 
 
+#: A ticket id in the path: a positive 64-bit integer (what both databases store).
+TicketId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The ticket's id")]
+
+
 class TicketIn(Schema):
-    site: str = Field(description="Site slug, e.g. pori")
-    service: str = Field(description='Service code, or "advice" to ask the info desk')
+    site: str = Field(description="Site slug, e.g. pori", max_length=60)
+    service: str = Field(
+        description='Service code, or "advice" to ask the info desk', max_length=60
+    )
 
 
 class CheckInIn(Schema):
-    site: str
-    code: str = Field(description="Booking code, or the URL from the confirmation's QR code")
+    site: str = Field(max_length=60)
+    code: str = Field(
+        description="Booking code, or the URL from the confirmation's QR code", max_length=200
+    )
 
 
 class EstimateOut(Schema):
@@ -189,9 +198,13 @@ def site_queue(request: HttpRequest, slug: str):
 
 
 class SessionIn(Schema):
-    services: list[str] = Field(description="Service codes the official serves now")
+    services: list[Annotated[str, Field(max_length=60)]] = Field(
+        description="Service codes the official serves now", max_length=100
+    )
     remote: bool = False
-    site: str | None = Field(None, description="Site slug for on-site service (default: home site)")
+    site: str | None = Field(
+        None, description="Site slug for on-site service (default: home site)", max_length=60
+    )
     advice: bool = False
 
 
@@ -216,16 +229,17 @@ class ParkIn(Schema):
 
 
 class TransferIn(Schema):
-    service: str
+    service: str = Field(max_length=60)
 
 
-class FollowUpIn(Schema):
-    service: str = Field(description="Code of the bookable service of the next visit")
-    name: str = Field(description="The customer's name for the booking")
-    phone: str = ""
-    email: str = ""
+class FollowUpIn(ContactIn):
+    """The next visit's service; the customer's name, phone (E.164) and e-mail as in booking."""
+
+    service: str = Field(
+        description="Code of the bookable service of the next visit", max_length=60
+    )
     after_days: int = Field(1, ge=0, le=365, description="Not before this many days from now")
-    channel: str = Field("", description="in_person, remote, or empty for either")
+    channel: str = Field("", description="in_person, remote, or empty for either", max_length=20)
 
 
 class FollowUpOut(Schema):
@@ -250,7 +264,7 @@ def _scope(official: StaffProfile):
     return session_scope(session)
 
 
-def _my_ticket(request: HttpRequest, ticket_id: int) -> Ticket:
+def _my_ticket(request: HttpRequest, ticket_id: TicketId) -> Ticket:
     """The ticket if the user may act on it; a missing and a foreign ticket answer alike."""
     try:
         return access_ticket(request.user, ticket_id)
@@ -317,7 +331,7 @@ def call_next(request: HttpRequest):
     auth=django_auth,
     summary="Call this customer",
 )
-def call_one(request: HttpRequest, ticket_id: int):
+def call_one(request: HttpRequest, ticket_id: TicketId):
     official = _official(request)
     _my_ticket(request, ticket_id)
     try:
@@ -328,7 +342,7 @@ def call_one(request: HttpRequest, ticket_id: int):
         raise _err(exc, "path") from None
 
 
-def _act(request: HttpRequest, ticket_id: int, fn, **kwargs) -> TicketOut:
+def _act(request: HttpRequest, ticket_id: TicketId, fn, **kwargs) -> TicketOut:
     official = _official(request)
     ticket = _my_ticket(request, ticket_id)
     try:
@@ -342,14 +356,14 @@ def _act(request: HttpRequest, ticket_id: int, fn, **kwargs) -> TicketOut:
 @router.post(
     "/desk/tickets/{ticket_id}/recall", response=TicketOut, auth=django_auth, summary="Recall"
 )
-def recall(request: HttpRequest, ticket_id: int):
+def recall(request: HttpRequest, ticket_id: TicketId):
     return _act(request, ticket_id, ticket_recall)
 
 
 @router.post(
     "/desk/tickets/{ticket_id}/no-show", response=TicketOut, auth=django_auth, summary="No-show"
 )
-def no_show(request: HttpRequest, ticket_id: int):
+def no_show(request: HttpRequest, ticket_id: TicketId):
     return _act(request, ticket_id, ticket_no_show)
 
 
@@ -359,7 +373,7 @@ def no_show(request: HttpRequest, ticket_id: int):
     auth=django_auth,
     summary="Park for a while",
 )
-def park(request: HttpRequest, ticket_id: int, payload: ParkIn):
+def park(request: HttpRequest, ticket_id: TicketId, payload: ParkIn):
     return _act(request, ticket_id, ticket_park, minutes=payload.minutes)
 
 
@@ -369,14 +383,14 @@ def park(request: HttpRequest, ticket_id: int, payload: ParkIn):
     auth=django_auth,
     summary="Pass on to another service's queue, keeping the customer's place",
 )
-def transfer(request: HttpRequest, ticket_id: int, payload: TransferIn):
+def transfer(request: HttpRequest, ticket_id: TicketId, payload: TransferIn):
     return _act(request, ticket_id, ticket_transfer, service_code=payload.service)
 
 
 @router.post(
     "/desk/tickets/{ticket_id}/start", response=TicketOut, auth=django_auth, summary="Start service"
 )
-def start(request: HttpRequest, ticket_id: int):
+def start(request: HttpRequest, ticket_id: TicketId):
     return _act(request, ticket_id, ticket_start)
 
 
@@ -386,7 +400,7 @@ def start(request: HttpRequest, ticket_id: int):
     auth=django_auth,
     summary="Finish service",
 )
-def finish(request: HttpRequest, ticket_id: int):
+def finish(request: HttpRequest, ticket_id: TicketId):
     return _act(request, ticket_id, ticket_finish)
 
 
@@ -396,7 +410,7 @@ def finish(request: HttpRequest, ticket_id: int):
     auth=django_auth,
     summary="Book the customer's next visit: the first free time at their point",
 )
-def follow_up(request: HttpRequest, ticket_id: int, payload: FollowUpIn):
+def follow_up(request: HttpRequest, ticket_id: TicketId, payload: FollowUpIn):
     official = _official(request)
     ticket = _my_ticket(request, ticket_id)
     try:
