@@ -1,35 +1,52 @@
-"""The planner page: a forecast in, a programme with charts out."""
+"""The planner page: a forecast (and the existing stock) in, a programme with charts out."""
 
 from __future__ import annotations
 
 from importlib import resources
 
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from luukku.core.planning.dimensioning import Scenario
-from luukku.core.planning.inputs import PlanningInputError, parse_forecast
+from luukku.core.planning.inputs import PlanningInputError, parse_forecast, parse_stock
 
 from . import services
-from .charts import bar_chart
-from .forms import PlanForm
+from .charts import column_chart, hbar_chart
+from .findings import finding_message
+from .forms import PlanForm, space_labels
+
+
+def _demo_text(name: str) -> str:
+    return resources.files("luukku.core.planning").joinpath(f"data/{name}").read_text("utf-8")
 
 
 def _demo_visits() -> dict[str, float]:
-    text = (
-        resources.files("luukku.core.planning")
-        .joinpath("data/demo-forecast-pori.csv")
-        .read_text("utf-8")
-    )
-    return {r.agency: r.annual_visits for r in parse_forecast(text)}
+    return {r.agency: r.annual_visits for r in parse_forecast(_demo_text("demo-forecast-pori.csv"))}
+
+
+def _demo_stock() -> dict[str, tuple[int, float]]:
+    return {
+        r.space_type: (r.count, r.area_m2) for r in parse_stock(_demo_text("demo-stock-pori.csv"))
+    }
 
 
 def planner(request):
-    """GET with no query shows the demo forecast; a submitted form is planned."""
+    """GET with no query shows the demo forecast and stock; a submitted form is planned.
+
+    ``export=xlsx`` (the form's second button) answers the same plan as the CLI's
+    ``--xlsx`` workbook. Bad input gets the page with its errors and a 400.
+    """
     submitted = "size" in request.GET
-    form = PlanForm(request.GET if submitted else None, initial_visits=_demo_visits())
+    form = PlanForm(
+        request.GET if submitted else None,
+        initial_visits=_demo_visits(),
+        initial_stock=_demo_stock(),
+    )
+    export = request.GET.get("export") == "xlsx"
     context = {"form": form}
-    if submitted and form.is_valid():
+    valid = submitted and form.is_valid()
+    if valid:
         d = form.cleaned_data
         scenario = None
         if d["forecast_change"] or d["remote_add"] or d["extra_hours"]:
@@ -40,36 +57,30 @@ def planner(request):
                 extra_hours=d["extra_hours"],
             )
         try:
-            results = services.plan_run(pairs=form.pairs(), size=d["size"], scenario=scenario)
+            results = services.plan_run(
+                pairs=form.pairs(), size=d["size"], scenario=scenario, stock=form.stock_rows()
+            )
         except PlanningInputError as exc:
             form.add_error(None, str(exc))
+            valid = False
         else:
+            if export:
+                response = HttpResponse(services.plan_xlsx(results), services.XLSX_TYPE)
+                name = services.xlsx_filename(results)
+                response["Content-Disposition"] = f'attachment; filename="{name}"'
+                return response
             context.update(_result_context(results))
-    return render(request, "planning/planner.html", context)
-
-
-def _space_labels() -> dict[str, str]:
-    """Planning's space-type codes in the reader's language."""
-    return {
-        "booth": _("screened service booth"),
-        "service_room": _("service room"),
-        "remote_room": _("remote-service room"),
-        "safe_room": _("safe room"),
-        "meeting_room": _("meeting room (up to 6)"),
-        "terminal": _("self-service terminal"),
-        "advice_point": _("advice point"),
-        "waiting_seat": _("waiting seats"),
-        "workstation": _("back-office workstation"),
-    }
+    status = 400 if submitted and not valid else 200
+    return render(request, "planning/planner.html", context, status=status)
 
 
 def _result_context(results) -> dict:
     base = results[0]
-    labels = _space_labels()
-    hours = [f"{h}" for h in base.hours]
+    labels = space_labels()
+    hours = [f"{h}–{h + 1}" for h in base.hours]
     load = [sum(v[i] for v in base.arrivals.values()) for i in range(len(hours))]
     staff = [sum(v[i] for v in base.officials_peak_day().values()) for i in range(len(hours))]
-    types = [labels.get(line.space_type, line.space_type) for line in base.pooled.lines]
+    types = [str(labels.get(line.space_type, line.space_type)) for line in base.pooled.lines]
     return {
         "results": results,
         "base": base,
@@ -77,13 +88,30 @@ def _result_context(results) -> dict:
             (labels.get(p.space_type, p.space_type), p, s)
             for p, s in zip(base.pooled.lines, base.separate.lines, strict=True)
         ],
-        "load_chart": bar_chart(
-            _("Visits per hour on the peak day"), hours, [(_("visits"), load)], _("visits")
+        "development": [
+            (labels.get(x.space_type, x.space_type), x) for x in base.development or ()
+        ],
+        "development_m2": sum(x.change_m2 for x in base.development or ()),
+        "findings": [
+            (_("Base") if i == 0 else r.scenario.name, [finding_message(f) for f in r.findings])
+            for i, r in enumerate(results)
+            if r.findings
+        ],
+        "load_chart": column_chart(
+            "chart-load",
+            _("Visits per hour on the peak day"),
+            hours,
+            [(_("visits"), load)],
+            _("visits"),
         ),
-        "staff_chart": bar_chart(
-            _("Officials on site per hour on the peak day"), hours, [(_("officials"), staff)]
+        "staff_chart": column_chart(
+            "chart-staff",
+            _("Officials on site per hour on the peak day"),
+            hours,
+            [(_("officials"), staff)],
         ),
-        "programme_chart": bar_chart(
+        "programme_chart": hbar_chart(
+            "chart-programme",
             _("Space programme in m², pooled and separate"),
             types,
             [
