@@ -168,7 +168,13 @@ class DisplayHub:
         self.listening = asyncio.Event()
         #: What the displays cost the database: statements of the hub's reader thread
         #: (counted by an execute wrapper) and of the listener, notices heard, reads.
-        self.stats = {"queries": 0, "listener_statements": 0, "notifications": 0, "reads": 0}
+        self.stats = {
+            "queries": 0,
+            "reads": 0,
+            "listener_connects": 0,
+            "listener_statements": 0,
+            "notifications": 0,
+        }
         self._stats_dir = os.environ.get("LUUKKU_DISPLAY_STATS")
 
     # -- displays come and go
@@ -268,6 +274,8 @@ class DisplayHub:
                 await task
             except (asyncio.CancelledError, Exception):
                 pass
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, connections.close_all)
         self._executor.shutdown(wait=False)
 
     async def _poll(self) -> None:
@@ -319,6 +327,7 @@ class DisplayHub:
                 continue
             try:
                 await conn.execute(f"LISTEN {CHANNEL}")
+                self.stats["listener_connects"] += 1
                 self.stats["listener_statements"] += 1
                 delay = 0.5
                 self.listening.set()
