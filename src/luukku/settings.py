@@ -273,6 +273,11 @@ LUUKKU_SCHEDULE = {
         "task": "luukku.booking.tasks.sweep_deliveries",
         "every": float(os.environ.get("LUUKKU_REMINDER_SWEEP_SECONDS", 300)),
     },
+    # Retention (luukku.audit.retention): personal data past its time, old audit entries.
+    "personal-data-purge": {
+        "task": "luukku.audit.tasks.purge_expired_personal_data",
+        "every": float(os.environ.get("LUUKKU_RETENTION_SWEEP_SECONDS", 3600)),
+    },
 }
 
 EMAIL_BACKEND = os.environ.get(

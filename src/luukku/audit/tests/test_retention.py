@@ -211,3 +211,9 @@ def test_retention__task_and_command_run_the_sweep(demo, capsys):
     assert not Visit.objects.filter(name="Vanha Asiakas").exists()
     call_command("purge_personal_data")
     assert "visits 0" in capsys.readouterr().out
+
+
+def test_retention__the_worker_schedules_the_sweep(demo):
+    from luukku.integration.worker import run_schedule
+
+    assert "personal-data-purge" in run_schedule(now=timezone.now())
