@@ -379,5 +379,5 @@ def start_url(user) -> str:
         Role.SITE_MANAGER: "/admin/",
         Role.AGENCY_ADMIN: "/admin/",
         Role.ADMIN: "/admin/",
-        Role.HOST_STAFF: "/access/host/",
+        Role.HOST_STAFF: "/staff/host/",
     }.get(role, "/")

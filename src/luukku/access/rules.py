@@ -47,6 +47,9 @@ PAGES: dict[str, frozenset[str]] = {
     "api:openapi-json": EVERYONE,
     "api:openapi-view": EVERYONE,
     "api:api-root": EVERYONE,
+    # The load balancer's health checks (no data).
+    "web:healthz": EVERYONE,
+    "web:readyz": EVERYONE,
     # Signing in and out.
     "login": EVERYONE,
     "logout": EVERYONE,
