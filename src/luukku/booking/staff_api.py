@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.security import django_auth
 
@@ -106,7 +107,7 @@ def _booking(request: HttpRequest, code: str) -> Booking:
     try:
         return staff_booking_get(request.user, parse_booking_code(code))
     except (AccessDenied, QueueError):
-        raise ApiError(404, ["path", "code"], "None of your bookings has this code.") from None
+        raise ApiError(404, ["path", "code"], _("None of your bookings has this code.")) from None
 
 
 @router.get("/bookings", response=list[StaffBookingOut], summary="My customers' bookings")
@@ -114,9 +115,9 @@ def list_bookings(request: HttpRequest, query: Query[ListQuery]):
     first = query.from_date or timezone.localtime(timezone.now(), HELSINKI).date()
     today = timezone.localtime(timezone.now(), HELSINKI).date()
     if first < today:
-        raise ApiError(422, ["query", "from"], "The list starts today or later.")
+        raise ApiError(422, ["query", "from"], _("The list starts today or later."))
     if (first - today).days > 366:
-        raise ApiError(422, ["query", "from"], "At most a year ahead.")
+        raise ApiError(422, ["query", "from"], _("At most a year ahead."))
     bookings = staff_booking_list(request.user, first_day=first, days=query.days)
     access_record(actor=actor_of(request), action=AccessAction.LIST, bookings=bookings)
     return [_out(b) for b in bookings]
