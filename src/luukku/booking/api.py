@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 from pydantic import field_validator
 
 from luukku.booking.ics import booking_ics
@@ -380,6 +380,8 @@ def _booking_error(exc: BookingError, loc_prefix: str = "body") -> ApiError:
             exc.message,
             {"next_slots": [_slot_out(s, sites, snap).dict() for s in slots]},
         )
+    if exc.field == "idempotency_key":
+        return ApiError(422, ["header", "Idempotency-Key"], exc.message)
     return ApiError(422, [loc_prefix, exc.field], exc.message)
 
 
@@ -477,7 +479,16 @@ def chain_availability_get(request: HttpRequest, q: Query[ChainQueryIn]):
     response={201: VisitOut, 409: ConflictOut, 422: ErrorOut},
     summary="Book one service, or a chain of several at one site (all or none)",
 )
-def booking_create(request: HttpRequest, data: BookingIn):
+def booking_create(
+    request: HttpRequest,
+    data: BookingIn,
+    idempotency_key: str | None = Header(
+        None,
+        alias="Idempotency-Key",
+        description="A fresh random key per booking (e.g. a UUID); a retry with the same key "
+        "and request returns the booking the first request made, not a second one",
+    ),
+):
     site = Site.objects.filter(slug=data.site).first()
     if site is None:
         raise ApiError(
@@ -513,7 +524,9 @@ def booking_create(request: HttpRequest, data: BookingIn):
         needs_accessible=data.needs_accessible,
     )
     try:
-        visit, _bookings, token = visit_book(site=site, legs=legs, customer=customer)
+        visit, _bookings, token = visit_book(
+            site=site, legs=legs, customer=customer, idempotency_key=idempotency_key or ""
+        )
     except BookingError as exc:
         raise _booking_error(exc) from None
     return Status(201, _visit_out(visit, token))

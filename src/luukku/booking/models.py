@@ -65,9 +65,12 @@ class Visit(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk}"
 
-    def issue_token(self) -> str:
-        """A fresh unguessable token for the customer's cancel / reschedule link."""
-        token = secrets.token_urlsafe(24)
+    def issue_token(self, token: str | None = None) -> str:
+        """A fresh unguessable token for the customer's cancel / reschedule link.
+
+        Only its digest is kept; ``token`` is one derived from an idempotency key.
+        """
+        token = token or secrets.token_urlsafe(24)
         self.token_hash = token_digest(token)
         return token
 
@@ -251,15 +254,40 @@ class BookingPolicy(models.Model):
             )
 
 
-class Notification(models.Model):
-    """What was sent to a customer, so a reminder is never sent twice."""
+class Delivery(models.Model):
+    """One message to a customer, by key: written with the booking that asks for it.
 
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="notifications")
+    ``key`` names the message (``reminder:<booking>:<start>``, a fresh one per
+    confirmation), and the unique constraint makes it one row however many tasks or
+    sweeps ask for it. A run claims the row (``claimed_by``) before it sends and
+    records ``sent_at`` right after, so a second run does not send it again; see
+    ``booking/tasks.py`` for the one window in which a crash can repeat a message.
+    ``secret`` holds a confirmation's raw manage-link token only until the message
+    is out: then it is cleared, and only the visit's digest of it remains.
+    """
+
+    key = models.CharField(max_length=120, unique=True)
     kind = models.CharField(max_length=20)
-    channel = models.CharField(max_length=10)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="deliveries")
+    #: The bookings the message is about.
+    booking_ids = models.JSONField(default=list)
+    secret = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_by = models.CharField(max_length=64, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    #: "" while pending, "sent", or why it was not sent ("skipped: ...").
+    outcome = models.CharField(max_length=40, blank=True)
+    channel = models.CharField(max_length=10, blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["booking", "kind"], name="one_notification_per_kind")
+        verbose_name = _("message to a customer")
+        verbose_name_plural = _("messages to customers")
+        indexes = [
+            # The sweep's "pending and not claimed" look-up.
+            models.Index(fields=["created_at"], condition=Q(outcome=""), name="delivery_pending")
         ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -40,9 +40,15 @@ from luukku.booking.models import (
     token_digest,
 )
 from luukku.booking.selectors import SearchFilters, availability, buffer, bus_stop_at, slot_at
-from luukku.booking.tasks import schedule_reminders, send_cancellation, send_confirmation
+from luukku.booking.tasks import (
+    queue_confirmation,
+    schedule_reminders,
+    send_cancellation,
+    send_confirmation,
+)
 from luukku.core.contact import NAME_MAX, InvalidPhone, contact_key, has_control_chars, phone_e164
 from luukku.core.scheduling.model import Slot
+from luukku.integration import idempotency
 from luukku.integration.video import get_video_provider
 from luukku.registry.models import Service, Site, StaffProfile
 from luukku.registry.snapshot import RegistrySnapshot, registry_snapshot
@@ -339,14 +345,26 @@ def visit_book(
     customer: Customer,
     official_id: int | None = None,
     now: datetime | None = None,
+    idempotency_key: str = "",
 ) -> tuple[Visit, list[Booking], str]:
-    """Book one service or a chain of several at one site, all or none; return the link token."""
+    """Book one service or a chain of several at one site, all or none; return the link token.
+
+    With an ``idempotency_key`` a retry of the same request returns the visit the
+    first one made, with the same token (see ``integration/idempotency.py``).
+    """
     now = now or timezone.now()
     customer = _validate_customer(customer)
     _validate_legs(legs, now)
     bookings: list[Booking] = []
     try:
         with transaction.atomic():
+            key_row = None
+            if idempotency_key:
+                # First, so that a retry is neither refused by the limits nor booked twice.
+                made, key_row = _claim_key(idempotency_key, site, legs, customer, official_id)
+                if made is not None:
+                    token = idempotency.derived_token("booking", idempotency_key)
+                    return made, list(made.bookings.order_by("position")), token
             _refuse_hoarding(customer, legs, now)
             snap = registry_snapshot()  # one registry version for the whole visit
             visit = Visit(
@@ -358,7 +376,9 @@ def visit_book(
                 group_size=customer.group_size,
                 needs_accessible=customer.needs_accessible,
             )
-            token = visit.issue_token()
+            token = visit.issue_token(
+                idempotency.derived_token("booking", idempotency_key) if idempotency_key else None
+            )
             for position, leg in enumerate(legs):
                 _lock_policy(snap, leg.service, site)
                 slot = _slot_at(snap, leg, site, customer, official_id if position == 0 else None)
@@ -370,6 +390,9 @@ def visit_book(
                 if booking.channel == Channel.REMOTE:
                     booking.video_url = _video_link(booking)  # cancelled below if this fails
                 _save_booking(visit, booking, slot)
+            if key_row is not None:
+                key_row.visit = visit
+                key_row.save(update_fields=["visit"])
             _queue_after_booking(visit, bookings, token)
     except (_Taken, IntegrityError, OperationalError) as exc:
         if not _taken(exc):
@@ -380,6 +403,28 @@ def visit_book(
             _next_slots(legs[0], site, customer),
         ) from None
     return visit, bookings, token
+
+
+def _claim_key(
+    key: str, site: Site, legs: list[Leg], customer: Customer, official_id: int | None
+) -> tuple[Visit | None, object]:
+    """The visit this key made before, or a claim on it (inside the booking's transaction)."""
+    if not idempotency.valid(key):
+        raise BookingError(
+            "idempotency_key", _("The idempotency key must be 16 to 128 printable characters.")
+        )
+    print_ = idempotency.fingerprint(
+        site.pk,
+        [(leg.service.pk, leg.start.timestamp(), leg.channel) for leg in legs],
+        customer,
+        official_id,
+    )
+    try:
+        return idempotency.claim("booking", key, print_, "visit")
+    except idempotency.IdempotencyError:
+        raise BookingError(
+            "idempotency_key", _("This idempotency key was used for a different request.")
+        ) from None
 
 
 def _cancel_video(bookings: list[Booking]) -> None:
@@ -421,7 +466,8 @@ def _queue_after_booking(visit: Visit, bookings: list[Booking], token: str | Non
 def _after_booking(visit: Visit, bookings: list[Booking], token: str | None) -> None:
     """One task confirms the visit and then queues the reminders of its new bookings."""
     if token:
-        send_confirmation.enqueue(visit.pk, manage_url(token), [b.pk for b in bookings])
+        # The token waits in the confirmation's delivery row until it is sent, never in a task.
+        queue_confirmation(visit, bookings, token)
         return
     with transaction.atomic():  # one commit for all the queued work, not one per task
         for booking in bookings:
@@ -545,7 +591,7 @@ def booking_reschedule(
             _apply_slot(snap, booking, slot, booking.site)
             booking.save()
             _reserve(booking, slot)
-            booking.notifications.filter(kind="reminder").delete()
+            # The moved booking's reminder has a new key (its new start): no clean-up needed.
             _queue_after_booking(visit, [booking], token)
     except (_Taken, IntegrityError, OperationalError) as exc:
         if not _taken(exc):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -34,10 +35,15 @@ from luukku.booking.services import (
     visit_cancel,
 )
 from luukku.core.scheduling import Slot
+from luukku.integration import idempotency
 from luukku.registry.models import Service, Site
 from luukku.registry.snapshot import RegistrySnapshot, registry_snapshot
 
-SESSION_TOKEN = "booking_token"
+#: The page right after booking shows the manage link: its token rides in a signed,
+#: short-lived cookie for that page only, never in the session table or a URL.
+DONE_COOKIE = "luukku_booked"
+DONE_COOKIE_SALT = "luukku.booking.done"
+DONE_COOKIE_SECONDS = 3600
 SEARCH_DAYS = 28
 CONTACT_FIELDS = ("name", "phone", "email")
 
@@ -281,12 +287,16 @@ def confirm(request: HttpRequest) -> HttpResponse:
         return redirect(search_url)
     opts = options_form.cleaned_data
     lang = (get_language() or "fi")[:2]
+    posted_key = request.POST.get(idempotency.FIELD, "") if request.method == "POST" else ""
+    key = posted_key if idempotency.valid(posted_key) else ""
     ctx = {
         "site": site,
         "legs": legs,
         "options": _options(opts),
         "hidden_legs": data.getlist("leg"),
         "search_url": search_url,
+        # One key per form shown: sending it again (a retry, a double click) books once.
+        "idempotency_key": key or idempotency.new_key(),
     }
     if request.method == "GET":
         form = ContactForm(initial={"language": lang if lang in ("fi", "sv", "en") else "fi"})
@@ -306,7 +316,9 @@ def confirm(request: HttpRequest) -> HttpResponse:
         needs_accessible=bool(opts.get("accessible")),
     )
     try:
-        _visit, _bookings, token = visit_book(site=site, legs=legs, customer=customer)
+        _visit, _bookings, token = visit_book(
+            site=site, legs=legs, customer=customer, idempotency_key=key
+        )
     except BookingConflict as exc:
         service = legs[0].service
         ctx["conflict"] = exc.message
@@ -316,17 +328,30 @@ def confirm(request: HttpRequest) -> HttpResponse:
             if len(legs) > 1
             else _slot_rows(registry_snapshot(), service, exc.next_slots, ctx["options"])
         )
+        ctx["idempotency_key"] = idempotency.new_key()  # another time is another request
         return render(request, "booking/conflict.html", ctx, status=409)
     except BookingError as exc:
         form.add_error(exc.field if exc.field in CONTACT_FIELDS else None, exc.message)
         return render(request, "booking/confirm.html", {**ctx, "form": form}, status=422)
-    request.session[SESSION_TOKEN] = token
-    return redirect("booking:done")
+    response = redirect("booking:done")
+    response.set_signed_cookie(
+        DONE_COOKIE,
+        token,
+        salt=DONE_COOKIE_SALT,
+        max_age=DONE_COOKIE_SECONDS,
+        path=reverse("booking:done"),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def done(request: HttpRequest) -> HttpResponse:
     """Step 4: the booking code, where and when, and links to the calendar and to manage."""
-    token = request.session.get(SESSION_TOKEN, "")
+    token = request.get_signed_cookie(
+        DONE_COOKIE, default="", salt=DONE_COOKIE_SALT, max_age=DONE_COOKIE_SECONDS
+    )
     visit = _visit_or_none(token) if token else None
     if visit is None:
         return redirect("booking:search")

@@ -79,14 +79,12 @@ def claim(scope: str, key: str, print_: str, attr: str):
     transaction. ``attr`` is ``"visit"`` or ``"ticket"``.
     """
     digest = _digest(scope, key)
-    row = IdempotencyKey.objects.select_related(attr).filter(digest=digest).first()
-    if row is not None:
-        return _found(row, print_, attr), None
     try:
+        # Insert first: a new key (the usual case) costs no look-up, and a concurrent
+        # request with the same key waits here until the first one commits.
         with transaction.atomic():
             row = IdempotencyKey.objects.create(digest=digest, scope=scope, fingerprint=print_)
     except IntegrityError:
-        # A concurrent request with this key committed first (we waited for it).
         row = IdempotencyKey.objects.select_related(attr).get(digest=digest)
         return _found(row, print_, attr), None
     return None, row

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -170,6 +171,13 @@ def schedule() -> dict[str, dict]:
     return getattr(settings, "LUUKKU_SCHEDULE", DEFAULT_SCHEDULE)
 
 
+def _task(path: str):
+    try:
+        return import_string(path)
+    except ImportError as exc:  # a configuration error: say so, but keep the worker up
+        raise ImproperlyConfigured(f"LUUKKU_SCHEDULE names no task {path!r}") from exc
+
+
 def run_schedule(*, now: datetime | None = None) -> list[str]:
     """Enqueue each periodic task that is due, once across all workers; return their names."""
     now = now or timezone.now()
@@ -183,7 +191,7 @@ def run_schedule(*, now: datetime | None = None) -> list[str]:
             )
             if won:
                 # In the same transaction: the period and its task commit together.
-                import_string(entry["task"]).enqueue()
+                _task(entry["task"]).enqueue()
                 enqueued.append(name)
     return enqueued
 
@@ -205,7 +213,10 @@ class CrashSafeWorker(Worker):
     def tick(self, *, at_start: bool = False) -> None:
         beat(worker_id=self.worker_id, started_at=self.started_at)
         recover_tasks(worker_id=self.worker_id, backend_name=self.backend_name, at_start=at_start)
-        run_schedule()
+        try:
+            run_schedule()
+        except ImproperlyConfigured:
+            logger.exception("periodic tasks not scheduled")
 
     def _beat_loop(self) -> None:
         while not self._stop.wait(heartbeat_seconds()):

@@ -84,7 +84,8 @@ def test_booking_page__post__query_count(
     for key, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page):
         data.setdefault(key, []).append(unescape(value))
     data.update({k: [v] for k, v in contact().items()})
-    # + the new session that carries the token to the done page: key check, save (3)
+    # + the form's idempotency key: its claim (SAVEPOINT, INSERT, RELEASE) and its visit (4);
+    # the token goes to the done page in a signed cookie, not in a session row.
     with django_assert_num_queries(BOOKING + CHANGE_RECORDS + _overlap_check() + 4):
         resp = client.post(reverse("booking:confirm"), data)
     assert resp.status_code == 302, resp.content

@@ -6,17 +6,19 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from luukku.booking.models import Booking, BookingState, Channel, Notification, Visit
+from luukku.booking.models import Booking, BookingState, Channel, Delivery, Visit
 from luukku.booking.tasks import (
+    deliver,
+    queue_confirmation,
+    reminder_key,
     schedule_reminders,
     send_cancellation,
-    send_confirmation,
     send_reminder,
+    sweep,
 )
 from luukku.registry.models import Service
 
@@ -26,17 +28,17 @@ def _email_notifier(settings):
     settings.LUUKKU_NOTIFIER = "luukku.integration.notify.EmailNotifier"
 
 
-def _visit(language: str = "fi") -> Visit:
+def _visit(language: str = "fi") -> tuple[Visit, str]:
     visit = Visit(name="Testi Asiakas", email="asiakas@example.invalid", language=language)
-    visit.issue_token()
+    token = visit.issue_token()
     visit.save()
-    return visit
+    return visit, token
 
 
 def _book(site, *, in_hours: float, visit=None, **extra) -> Booking:
     start = (timezone.now() + timedelta(hours=in_hours)).replace(microsecond=0)
     return Booking.objects.create(
-        visit=visit or _visit(),
+        visit=visit or _visit()[0],
         service=Service.objects.get(code="passport"),
         site=site,
         channel=Channel.IN_PERSON,
@@ -46,20 +48,62 @@ def _book(site, *, in_hours: float, visit=None, **extra) -> Booking:
     )
 
 
-def _kinds(booking: Booking) -> list[str]:
-    return list(booking.notifications.values_list("kind", flat=True))
+def _sent(booking: Booking) -> list[str]:
+    return [
+        d.kind
+        for d in Delivery.objects.filter(visit=booking.visit, outcome="sent")
+        if booking.pk in d.booking_ids
+    ]
 
 
-def test_send_confirmation__mails_the_visit_once_and_records_it(demo):
-    visit = _visit()
+def test_send_confirmation__mails_the_visit_once_records_it_and_forgets_the_token(demo):
+    visit, token = _visit()
     first = _book(demo["pori"], in_hours=48, visit=visit)
     second = _book(demo["pori"], in_hours=49, visit=visit, position=1)
-    result = send_confirmation.enqueue(visit.id, "https://luukku.example/v/tok")
-    assert result.status == TaskResultStatus.SUCCESSFUL
-    assert result.return_value == "sent"
+    delivery = queue_confirmation(visit, [first, second], token)
     assert len(mail.outbox) == 1
-    assert first.code in mail.outbox[0].body and second.code in mail.outbox[0].body
-    assert _kinds(first) == _kinds(second) == ["confirmation"]
+    body = mail.outbox[0].body
+    assert first.code in body and second.code in body
+    assert token in body  # the manage link is in the message ...
+    delivery.refresh_from_db()
+    assert (delivery.outcome, delivery.secret) == ("sent", "")  # ... and nowhere else
+    assert delivery.sent_at is not None
+    assert _sent(first) == _sent(second) == ["confirmation"]
+    # Run again (a task rerun after a crash): nothing more is sent.
+    assert deliver(delivery.pk, "another-run") == "skipped: already sent"
+    assert len(mail.outbox) == 1
+
+
+def test_send_confirmation__task_arguments_hold_ids_not_the_token(demo, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    visit, token = _visit()
+    booking = _book(demo["pori"], in_hours=48, visit=visit)
+    queue_confirmation(visit, [booking], token)
+    row = DBTaskResult.objects.get(task_path__endswith="send_confirmation")
+    assert token not in str(row.args_kwargs)
+    assert row.args_kwargs["args"][1] == [booking.pk]
+
+
+def test_deliver__claimed_by_a_live_run__is_not_sent_by_another(demo, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    visit, token = _visit()
+    booking = _book(demo["pori"], in_hours=48, visit=visit)
+    delivery = queue_confirmation(visit, [booking], token)
+    Delivery.objects.filter(pk=delivery.pk).update(claimed_by="run-1", claimed_at=timezone.now())
+    assert deliver(delivery.pk, "run-2") == "skipped: in progress"
+    assert mail.outbox == []
+    # The same run again (its task re-run after its worker died) takes it up.
+    assert deliver(delivery.pk, "run-1") == "sent"
+    assert len(mail.outbox) == 1
+
+
+def test_deliver__abandoned_claim__is_taken_over_after_the_lease(demo, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    visit, token = _visit()
+    delivery = queue_confirmation(visit, [_book(demo["pori"], in_hours=48, visit=visit)], token)
+    long_ago = timezone.now() - timedelta(hours=1)
+    Delivery.objects.filter(pk=delivery.pk).update(claimed_by="dead", claimed_at=long_ago)
+    assert deliver(delivery.pk, "sweep") == "sent"
 
 
 def test_send_reminder__twice__sends_once(demo):
@@ -67,16 +111,17 @@ def test_send_reminder__twice__sends_once(demo):
     assert send_reminder.enqueue(booking.id).return_value == "sent"
     assert send_reminder.enqueue(booking.id).return_value == "skipped: already sent"
     assert len(mail.outbox) == 1
-    assert Notification.objects.filter(booking=booking, kind="reminder").count() == 1
+    assert Delivery.objects.filter(key=reminder_key(booking), outcome="sent").count() == 1
 
 
-def test_send_reminder__race__unique_constraint_makes_it_a_no_op(demo, monkeypatch):
+def test_send_reminder__rescheduled__is_reminded_again_at_the_new_time(demo):
     booking = _book(demo["pori"], in_hours=20)
-    Notification.objects.create(booking=booking, kind="reminder", channel="email")
-    # The other run wrote its row after this run looked.
-    monkeypatch.setattr(QuerySet, "exists", lambda self: False)
-    assert send_reminder.call(booking.id) == "skipped: already sent"
-    assert mail.outbox == []
+    assert send_reminder.enqueue(booking.id).return_value == "sent"
+    Booking.objects.filter(pk=booking.pk).update(
+        start=booking.start + timedelta(hours=1), end=booking.end + timedelta(hours=1)
+    )
+    assert send_reminder.enqueue(booking.id).return_value == "sent"
+    assert len(mail.outbox) == 2
 
 
 @pytest.mark.parametrize("state", [BookingState.CANCELLED, BookingState.NO_SHOW])
@@ -84,21 +129,26 @@ def test_send_reminder__booking_no_longer_active__is_skipped(demo, state):
     booking = _book(demo["pori"], in_hours=20, state=state)
     assert send_reminder.enqueue(booking.id).return_value == "skipped: not active"
     assert mail.outbox == []
-    assert _kinds(booking) == []
+    assert _sent(booking) == []
 
 
 def test_send_reminder__booking_moved_later__is_not_due(demo):
     booking = _book(demo["pori"], in_hours=72)
-    assert send_reminder.call(booking.id) == "skipped: not due"
+    assert send_reminder.call(None, booking.id) == "skipped: not due"
     assert mail.outbox == []
 
 
-def test_send_reminder__send_fails__nothing_recorded_so_it_can_retry(demo, settings):
+def test_send_reminder__send_fails__stays_pending_for_a_retry(demo, settings):
     settings.LUUKKU_NOTIFIER = "luukku.booking.tests.test_tasks.FailingNotifier"
     booking = _book(demo["pori"], in_hours=20)
     result = send_reminder.enqueue(booking.id)
     assert result.status == TaskResultStatus.FAILED
-    assert _kinds(booking) == []
+    # The failure names the message, not its content.
+    assert "gateway down" not in result.errors[0].traceback
+    delivery = Delivery.objects.get(key=reminder_key(booking))
+    assert (delivery.outcome, delivery.claimed_by, delivery.attempts) == ("", "", 1)
+    settings.LUUKKU_NOTIFIER = "luukku.integration.notify.EmailNotifier"
+    assert deliver(delivery.pk, "retry") == "sent"
 
 
 class FailingNotifier:
@@ -107,7 +157,7 @@ class FailingNotifier:
 
 
 def test_send_cancellation__tells_once_of_cancelled_bookings_only(demo):
-    visit = _visit("en")
+    visit, _token = _visit("en")
     cancelled = _book(demo["pori"], in_hours=48, visit=visit, state=BookingState.CANCELLED)
     kept = _book(demo["pori"], in_hours=49, visit=visit, position=1)
     assert send_cancellation.enqueue(visit.id).return_value == "sent"
@@ -147,9 +197,36 @@ def test_send_due_reminders__sweeps_the_next_24_hours_once(demo):
     first, second = StringIO(), StringIO()
     call_command("send_due_reminders", stdout=first)
     call_command("send_due_reminders", stdout=second)
-    assert "1 reminder(s) sent" in first.getvalue()
-    assert "0 reminder(s) sent" in second.getvalue()
+    assert "1 message(s) sent" in first.getvalue()
+    assert "0 message(s) sent" in second.getvalue()
     assert len(mail.outbox) == 1
     assert due.code in mail.outbox[0].body
-    assert _kinds(due) == ["reminder"]
-    assert _kinds(later) == _kinds(cancelled) == []
+    assert _sent(due) == ["reminder"]
+    assert _sent(later) == _sent(cancelled) == []
+
+
+def test_sweep__retries_a_failed_message_and_gives_up_after_the_last_attempt(demo, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    visit, token = _visit()
+    delivery = queue_confirmation(visit, [_book(demo["pori"], in_hours=48, visit=visit)], token)
+    later = timezone.now() + timedelta(minutes=5)
+    settings.LUUKKU_NOTIFIER = "luukku.booking.tests.test_tasks.FailingNotifier"
+    assert sweep("s1", now=later)["failed"] == 1
+    Delivery.objects.filter(pk=delivery.pk).update(attempts=5)
+    assert sweep("s2", now=later)["given_up"] == 1
+    delivery.refresh_from_db()
+    assert (delivery.outcome, delivery.secret) == ("failed", "")
+    settings.LUUKKU_NOTIFIER = "luukku.integration.notify.EmailNotifier"
+    assert sweep("s3", now=later)["sent"] == 0
+    assert mail.outbox == []
+
+
+def test_sweep__sends_a_pending_confirmation_whose_task_never_ran(demo, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    visit, token = _visit()
+    delivery = queue_confirmation(visit, [_book(demo["pori"], in_hours=48, visit=visit)], token)
+    assert sweep("s1")["sent"] == 0  # too fresh: its task is about to run
+    assert sweep("s2", now=timezone.now() + timedelta(minutes=3))["sent"] == 1
+    assert len(mail.outbox) == 1
+    # The task itself, when it runs at last, sends nothing more.
+    assert deliver(delivery.pk, "the-task") == "skipped: already sent"

@@ -1,53 +1,47 @@
-"""Send the reminders that are due and not yet sent: a fallback sweep for cron.
+"""Send the reminders that are due and not yet sent, and retry failed messages, now.
 
-Safe to run as often as you like: ``send_reminder`` records each reminder and
-sends it once. It catches reminders a non-deferring backend could not queue and
-any a worker outage left behind.
+The worker runs the same sweep by itself every ``LUUKKU_REMINDER_SWEEP_SECONDS``
+(``LUUKKU_SCHEDULE``); this command is for running it by hand or from cron on an
+installation without a worker. Safe to run as often as you like and beside the
+worker: every message is a delivery with a unique key, sent once.
 """
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from luukku.booking.models import Booking
-from luukku.booking.tasks import REMINDABLE_STATES, REMINDER, send_reminder
+from luukku.booking.tasks import REMINDABLE_STATES, sweep
 
 
 class Command(BaseCommand):
-    help = "Send reminders for active bookings starting within the next hours that have none."
+    help = "Send due reminders not yet sent and retry messages whose sending failed."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
             "--hours", type=int, default=24, help="How far ahead to remind (default 24)."
         )
         parser.add_argument(
-            "--dry-run", action="store_true", help="List the bookings without sending."
+            "--dry-run", action="store_true", help="List the bookings due without sending."
         )
 
     def handle(self, *args, hours: int, dry_run: bool, **options) -> None:
-        now = timezone.now()
-        due = (
-            Booking.objects.filter(
+        if dry_run:
+            now = timezone.now()
+            due = Booking.objects.filter(
                 state__in=REMINDABLE_STATES, start__gt=now, start__lte=now + timedelta(hours=hours)
-            )
-            .exclude(notifications__kind=REMINDER)
-            .order_by("start")
-            .values_list("id", "code")
-        )
-        sent = skipped = 0
-        for booking_id, code in due:
-            if dry_run:
+            ).order_by("start")
+            for code in due.values_list("code", flat=True):
                 self.stdout.write(f"{code} due")
-                continue
-            # Run in this process: the sweep must work even when no worker is running.
-            outcome = send_reminder.call(booking_id, hours)
-            if outcome == "sent":
-                sent += 1
-            else:
-                skipped += 1
-                self.stdout.write(f"{code} {outcome}")
-        if not dry_run:
-            self.stdout.write(f"{sent} reminder(s) sent, {skipped} skipped.")
+            return
+        # Run in this process: the sweep must work even when no worker is running.
+        counts = sweep(f"sweep-{secrets.token_hex(8)}", hours=hours)
+        self.stdout.write(
+            "{sent} message(s) sent, {skipped} skipped, {failed} failed, {given_up} given up.".format(
+                **counts
+            )
+        )
