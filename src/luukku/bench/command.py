@@ -1,4 +1,4 @@
-"""``luukku bench booking|queue|simulate``: run a benchmark, print its figures as JSON.
+"""``luukku bench booking|queue|http|simulate``: run a benchmark, print its figures as JSON.
 
 ``booking`` and ``queue`` each get a database of their own (``--db sqlite|postgres``)
 and run with DEBUG off; Django is configured here, before the benchmark modules (which
@@ -42,6 +42,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_parser("booking", parents=[django_bench], help="national-scale search and booking")
     sub.add_parser("queue", parents=[django_bench], help="call-next under concurrent officials")
+    d = sub.add_parser("display", help="N open displays on luukku serve: call -> display latency")
+    d.add_argument("--db", choices=["sqlite", "postgres"], default="postgres")
+    d.add_argument("--displays", type=int, default=1000, help="open display streams")
+    d.add_argument("--calls", type=int, default=100, help="calls made, one after another")
+    d.add_argument("--workers", type=int, default=2, help="server worker processes")
+    d.add_argument("--json", dest="json_path", help="write the figures to this file")
+    h = sub.add_parser(
+        "http",
+        help="GET /api/v1/booking/availability through luukku serve under wrk (national data set)",
+    )
+    h.add_argument("--db", choices=["sqlite", "postgres"], default="postgres")
+    h.add_argument("--scale", choices=["national", "small"], default="national")
+    h.add_argument("--fresh", action="store_true", help="regenerate the data set even if it exists")
+    h.add_argument("--seed", type=int, default=2026)
+    h.add_argument("--connections", type=int, default=32, help="concurrent clients (wrk -c)")
+    h.add_argument("--seconds", type=int, default=30, help="measured run (wrk -d)")
+    h.add_argument("--warmup", type=int, default=5, help="seconds of load before measuring")
+    h.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="uvicorn workers")
+    h.add_argument("--urls", type=int, default=2000, help="distinct addresses in the mix")
+    h.add_argument("--wrk-threads", type=int, default=1)
+    h.add_argument("--json", dest="json_path", help="write the figures to this file")
     s = sub.add_parser("simulate", help="Luukku vs Ciw on M/M/3 at 90 %% load")
     s.add_argument("--customers", type=int, default=20_000)
     s.add_argument("--replications", type=int, default=10)
@@ -55,7 +76,8 @@ def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     if args.what == "simulate":
         return _simulate(args)
-    _bench_database(args.what, args.db)
+    # http measures the booking benchmark's national data set, in its database.
+    _bench_database("booking" if args.what == "http" else args.what, args.db)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luukku.settings")
     import django
 
@@ -69,8 +91,37 @@ def main(argv: list[str]) -> int:
         )
         return 2
     call_command("migrate", verbosity=0, interactive=False)
+    if args.what == "display":
+        from luukku.bench import display
+
+        call_command("seed_demo", verbosity=0, stdout=sys.stderr)
+        result = display.run(
+            db=args.db,
+            displays=args.displays,
+            calls=args.calls,
+            workers=args.workers,
+            json_path=args.json_path,
+        )
+        print(json.dumps(result, indent=2, default=str))
+        print(display.summary(result), file=sys.stderr)
+        return 0
     # Imported only now: they use the models, which need django.setup() first.
-    if args.what == "booking":
+    if args.what == "http":
+        from luukku.bench import http
+
+        result = http.run(
+            scale_name=args.scale,
+            fresh=args.fresh,
+            seed=args.seed,
+            connections=args.connections,
+            seconds=args.seconds,
+            warmup=args.warmup,
+            workers=args.workers,
+            urls=args.urls,
+            wrk_threads=args.wrk_threads,
+            json_path=args.json_path,
+        )
+    elif args.what == "booking":
         from luukku.bench import booking
 
         result = booking.run(
