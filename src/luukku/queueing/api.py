@@ -12,7 +12,7 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils.translation import get_language
-from ninja import Field, Path, Router, Schema, Status
+from ninja import Field, Header, Path, Router, Schema, Status
 from ninja.security import django_auth
 
 from luukku.access.policy import AccessDenied, access_ticket, profile_of
@@ -42,6 +42,8 @@ router = Router(tags=["queueing"])
 
 
 def _err(exc: QueueError, where: str = "body") -> ApiError:
+    if exc.field == "idempotency_key":
+        return ApiError(exc.status, ["header", "Idempotency-Key"], exc.message)
     return ApiError(exc.status, [where, exc.field], exc.message)
 
 
@@ -117,7 +119,16 @@ def _site(slug: str, where: str = "body") -> Site:
 
 
 @router.post("/tickets", response={201: TicketOut}, summary="Take a queue number")
-def create_ticket(request: HttpRequest, payload: TicketIn):
+def create_ticket(
+    request: HttpRequest,
+    payload: TicketIn,
+    idempotency_key: str | None = Header(
+        None,
+        alias="Idempotency-Key",
+        description="A fresh random key per number taken (e.g. a UUID); a retry with the same "
+        "key and request returns the ticket the first request made, not a second number",
+    ),
+):
     site = _site(payload.site)
     service = None
     if payload.service != "advice":
@@ -125,7 +136,12 @@ def create_ticket(request: HttpRequest, payload: TicketIn):
         if service is None:
             raise ApiError(404, ["body", "service"], "No service with this code.")
     try:
-        ticket = ticket_create(site=site, service=service, language=get_language() or "fi")
+        ticket = ticket_create(
+            site=site,
+            service=service,
+            language=get_language() or "fi",
+            idempotency_key=idempotency_key or "",
+        )
     except QueueError as exc:
         raise _err(exc) from None
     return Status(201, _ticket_out(ticket))

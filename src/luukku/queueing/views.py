@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from luukku.access.policy import AccessDenied, access_ticket, profile_of
 from luukku.booking.services import Customer
+from luukku.integration import idempotency
 from luukku.queueing import events, selectors
 from luukku.queueing.localtime import HELSINKI, local_hhmm
 from luukku.queueing.models import Ticket, TicketState
@@ -73,6 +74,12 @@ def kiosk(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "queueing/kiosk.html", _kiosk_context(site, request.GET.get("agency")))
 
 
+def _form_key(request: HttpRequest) -> str:
+    """The form's idempotency key (``{% idempotency_field %}``); a malformed one counts as none."""
+    key = request.POST.get(idempotency.FIELD, "")
+    return key if idempotency.valid(key) else ""
+
+
 @require_POST
 def kiosk_take(request: HttpRequest, slug: str) -> HttpResponse:
     site = _site(slug)
@@ -85,7 +92,12 @@ def kiosk_take(request: HttpRequest, slug: str) -> HttpResponse:
             ctx["error"] = _("Choose a service.")
             return render(request, "queueing/kiosk.html", ctx, status=400)
     try:
-        ticket = ticket_create(site=site, service=service, language=get_language() or "fi")
+        ticket = ticket_create(
+            site=site,
+            service=service,
+            language=get_language() or "fi",
+            idempotency_key=_form_key(request),
+        )
     except QueueError as exc:
         ctx = _kiosk_context(site, None)
         ctx["error"] = exc.message

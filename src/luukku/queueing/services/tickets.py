@@ -11,8 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from luukku.audit.changes import change_record
 from luukku.booking.models import Booking, BookingState, Channel
 from luukku.booking.services import booking_transition
+from luukku.integration import idempotency
 from luukku.integration.notify import Message, get_notifier
 from luukku.queueing.events import display_changed
 from luukku.queueing.localtime import HELSINKI, local_day, local_hhmm
@@ -110,8 +112,13 @@ def ticket_create(
     kind: str = Kind.WALK_IN,
     booking: Booking | None = None,
     due_at: datetime | None = None,
+    idempotency_key: str = "",
 ) -> Ticket:
-    """Give a number in the service's agency queue (None: ask the info desk)."""
+    """Give a number in the service's agency queue (None: ask the info desk).
+
+    With an ``idempotency_key`` a retry of the same request (a kiosk that lost the
+    answer) gets the ticket the first one made (``integration/idempotency.py``).
+    """
     now = now or timezone.now()
     if service is not None and not service.walk_in and booking is None:
         raise QueueError(
@@ -121,6 +128,11 @@ def ticket_create(
     if booking is not None and booking.channel == Channel.REMOTE:
         remote_ok, remote_only = True, True
     with transaction.atomic():
+        key_row = None
+        if idempotency_key:
+            made, key_row = _claim_key(idempotency_key, site, service, kind, booking)
+            if made is not None:
+                return made
         queue = queue_for(site=site, agency=service.agency if service else None)
         day = local_day(now)
         ticket = Ticket.objects.create(
@@ -138,12 +150,34 @@ def ticket_create(
             video_url=booking.video_url if booking else "",
             language=language[:8],
         )
+        if key_row is not None:
+            key_row.ticket = ticket
+            key_row.save(update_fields=["ticket"])
         display_changed(site.pk)  # the counts waiting
         estimate = ticket_estimate(ticket, now=now)
         if estimate.known:
             ticket.estimate_minutes = estimate.minutes
             ticket.save(update_fields=["estimate_minutes"])
     return ticket
+
+
+def _claim_key(
+    key: str, site: Site, service: Service | None, kind: str, booking: Booking | None
+) -> tuple[Ticket | None, object]:
+    """The ticket this key made before, or a claim on it (inside the ticket's transaction)."""
+    if not idempotency.valid(key):
+        raise QueueError(
+            "idempotency_key", _("The idempotency key must be 16 to 128 printable characters."), 422
+        )
+    print_ = idempotency.fingerprint(
+        site.pk, service.pk if service else None, kind, booking.pk if booking else None
+    )
+    try:
+        return idempotency.claim("ticket", key, print_, "ticket")
+    except idempotency.IdempotencyError:
+        raise QueueError(
+            "idempotency_key", _("This idempotency key was used for a different request."), 422
+        ) from None
 
 
 def parse_booking_code(text: str) -> str:
@@ -255,6 +289,7 @@ def ticket_flag_safe_room(*, ticket: Ticket, needs: bool) -> Ticket:
     """Staff mark a customer as needing a safe room (never shown to anyone else)."""
     Ticket.objects.filter(pk=ticket.pk).update(needs_safe_room=needs)
     ticket.needs_safe_room = needs
+    change_record(ticket, ["needs_safe_room"])
     return ticket
 
 
@@ -266,6 +301,7 @@ def ticket_sms(*, ticket: Ticket, phone: str) -> None:
     if ticket.state not in (TicketState.WAITING, TicketState.CALLED):
         raise QueueError("ticket", _("This number is no longer in the queue."))
     Ticket.objects.filter(pk=ticket.pk).update(phone=cleaned)
+    change_record(ticket, ["phone"])
     ticket.phone = cleaned
     est = ticket_estimate(ticket)
     body = _("Your number is %(number)s.") % {"number": ticket.number}
