@@ -1,8 +1,8 @@
 """Reads of the audit log, narrowed to the reader's scope by the access policy.
 
 The log has two parts: read events (:class:`AccessEvent`, with their site and agency)
-and django-auditlog's change records of visits and bookings, which are scoped
-through the booking they belong to (bookings are anonymised, never deleted, so the
+and django-auditlog's change records of visits, bookings and tickets, which are
+scoped through the booking or ticket they belong to (bookings are anonymised, never deleted, so the
 scope holds for as long as the record is kept).
 """
 
@@ -18,6 +18,7 @@ from django.db.models import Q
 from luukku.access.policy import audit_scope
 from luukku.audit.models import AccessAction, AccessEvent
 from luukku.booking.models import Booking, Visit
+from luukku.queueing.models import Ticket
 
 #: Most rows one page of the log shows.
 PAGE = 200
@@ -73,10 +74,13 @@ def _events(scope: dict, before: datetime | None) -> list[LogRow]:
 
 
 def _changes(scope: dict, before: datetime | None) -> list[LogRow]:
-    bookings = Booking.objects.filter(_scope_q(scope, site="site_id", agency="service__agency_id"))
-    types = ContentType.objects.get_for_models(Booking, Visit)
-    q = Q(content_type=types[Booking], object_id__in=bookings.values("pk")) | Q(
-        content_type=types[Visit], object_id__in=bookings.values("visit_id")
+    where = _scope_q(scope, site="site_id", agency="service__agency_id")
+    bookings = Booking.objects.filter(where)
+    types = ContentType.objects.get_for_models(Booking, Visit, Ticket)
+    q = (
+        Q(content_type=types[Booking], object_id__in=bookings.values("pk"))
+        | Q(content_type=types[Visit], object_id__in=bookings.values("visit_id"))
+        | Q(content_type=types[Ticket], object_id__in=Ticket.objects.filter(where).values("pk"))
     )
     if scope["sites"] is None or scope["agencies"] is None:
         q = Q(content_type__in=list(types.values()))

@@ -45,3 +45,18 @@ def test_changes__staff_cancel__recorded_with_who_and_where(client, demo):
     changed = {k for e in entries for k in e.changes_dict}
     assert {"state", "cancel_reason"} <= changed
     assert all("Asiakas soitti" not in str(e.changes) for e in entries)
+
+
+def test_changes__ticket_sms_and_safe_room__recorded_masked(demo):
+    from luukku.queueing.models import Ticket
+    from luukku.queueing.services import ticket_create, ticket_flag_safe_room, ticket_sms
+    from luukku.registry.models import Service
+
+    ticket = ticket_create(site=demo["pori"], service=Service.objects.get(code="housing-allowance"))
+    ticket_sms(ticket=ticket, phone="040 765 9999")
+    ticket_flag_safe_room(ticket=ticket, needs=True)
+    entries = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Ticket), object_id=ticket.pk
+    )
+    assert {k for e in entries for k in e.changes_dict} == {"phone", "needs_safe_room"}
+    assert all("7659999" not in str(e.changes) for e in entries)

@@ -78,3 +78,22 @@ def test_log__officials_and_others__refused(client, events):
         assert status in (403, 404), username
     client.logout()
     assert client.get(reverse("audit:log")).status_code == 302
+
+
+def test_log__change_records__in_scope_only(demo):
+    from luukku.audit.selectors import audit_log
+
+    soon = timezone.now() + timedelta(hours=1)
+    pori = make_booking(demo["pori"], "benefit-advice", soon)
+    rauma = make_booking(demo["rauma"], "benefit-advice", soon)
+    users = get_user_model().objects
+
+    def seen(username):
+        return {(r.kind, r.object_id) for r in audit_log(users.get(username=username))}
+
+    manager = seen("esihenkilo")  # manages Pori
+    assert {("booking", pori.pk), ("visit", pori.visit_id)} <= manager
+    assert ("booking", rauma.pk) not in manager and ("visit", rauma.visit_id) not in manager
+    kela = seen("kela.paakayttaja")
+    assert {("booking", pori.pk), ("booking", rauma.pk)} <= kela
+    assert audit_log(users.get(username="kela.pori1")) is None
