@@ -207,6 +207,7 @@ class DisplayHub:
         channel = self._channels.get(slug)
         if channel is None:
             channel = self._channels[slug] = SiteChannel(site_id, slug, board)
+        self._write_stats()
         return channel
 
     # -- reading the boards
@@ -248,7 +249,12 @@ class DisplayHub:
             return
         path = Path(self._stats_dir) / f"{os.getpid()}.json"
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"pid": os.getpid(), "vendor": self.vendor, **self.stats}))
+        displays = sum(c.subscribers for c in self._channels.values())
+        tmp.write_text(
+            json.dumps(
+                {"pid": os.getpid(), "vendor": self.vendor, "displays": displays, **self.stats}
+            )
+        )
         tmp.replace(path)
 
     # -- what wakes the hub
@@ -329,6 +335,7 @@ class DisplayHub:
                 await conn.execute(f"LISTEN {CHANNEL}")
                 self.stats["listener_connects"] += 1
                 self.stats["listener_statements"] += 1
+                self._write_stats()
                 delay = 0.5
                 self.listening.set()
                 self._mark(None)  # whatever changed while nobody listened
