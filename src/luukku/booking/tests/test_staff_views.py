@@ -153,3 +153,29 @@ def test_staff_pages__other_roles_refused(client, demo, soon):
             404,
         ), username
     assert not AccessEvent.objects.exists()
+
+
+def test_staff_list__queries_do_not_grow_with_the_bookings(client, demo, soon):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, "kela.pori1")
+    client.get(reverse("staff:bookings"))  # the session and the profile, once
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("staff:bookings")).status_code == 200
+        return len(ctx.captured_queries)
+
+    make_booking(demo["pori"], "benefit-advice", soon)
+    few = count()
+    for i in range(5):
+        make_booking(
+            demo["pori"], "housing-allowance", soon + timedelta(minutes=i), accessible=True
+        )
+    assert count() == few
+
+
+def test_desk__links_an_official_to_their_bookings(client, demo):
+    login(client, "kela.pori1")
+    assert reverse("staff:bookings") in client.get(reverse("queueing:desk")).content.decode()
