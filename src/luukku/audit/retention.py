@@ -5,9 +5,10 @@ booking (or from its cancellation, for a cancelled or missed booking), the visit
 *anonymised*: its name, phone and e-mail are emptied and its manage-link digest is
 replaced, so no link opens it again. Its bookings stay with service, site, agency,
 channel, times and state (counts, waiting and service times stay computable), and
-lose the free-text reason staff gave for cancelling. Tickets keep their times and
-service and lose the phone number typed for an SMS. Finished background tasks and
-expired sessions of that age go too (a task's arguments and a session name a visit).
+lose the free-text reason staff gave for cancelling; a message never sent loses the
+manage-link token it held. Tickets keep their times and service and lose the phone
+number typed for an SMS. Finished background tasks and expired sessions of that age
+go too (a task's arguments and a session name a visit).
 
 The audit log — read events and auditlog's change records, which hold ids and masked
 values only — is kept for ``LUUKKU_AUDIT_RETENTION_DAYS`` (default 365), then deleted
@@ -34,7 +35,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from luukku.audit.models import AccessEvent
-from luukku.booking.models import Booking, BookingState, Visit
+from luukku.booking.models import Booking, BookingState, Delivery, Visit
 from luukku.queueing.models import Ticket
 
 #: Rows changed per statement (and per transaction): short write locks on SQLite.
@@ -92,6 +93,8 @@ def _in_batches(queryset, action) -> int:
 
 
 def _anonymise_visits(ids: list, now: datetime) -> int:
+    # A message never sent may still hold its manage-link token: it opens nothing now.
+    Delivery.objects.filter(visit_id__in=ids).exclude(secret="").update(secret="")
     # The digest must stay unique: "-<id>" is no SHA-256 hex digest, so no token matches.
     return Visit.objects.filter(pk__in=ids).update(
         name="",

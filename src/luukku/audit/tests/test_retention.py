@@ -217,3 +217,12 @@ def test_retention__the_worker_schedules_the_sweep(demo):
     from luukku.integration.worker import run_schedule
 
     assert "personal-data-purge" in run_schedule(now=timezone.now())
+
+
+def test_retention__an_unsent_message_loses_its_token(demo):
+    from luukku.booking.models import Delivery
+
+    visit, booking, token = _book(demo["pori"], "benefit-advice")
+    Delivery.objects.create(key=f"test:{visit.pk}", kind="confirmation", visit=visit, secret=token)
+    personal_data_purge(now=booking.end + timedelta(days=31))
+    assert not Delivery.objects.filter(secret=token).exists()
