@@ -97,3 +97,10 @@ def test_log__change_records__in_scope_only(demo):
     kela = seen("kela.paakayttaja")
     assert {("booking", pori.pk), ("booking", rauma.pk)} <= kela
     assert audit_log(users.get(username="kela.pori1")) is None
+
+
+def test_log__linked_from_the_admin(client, demo, settings):
+    settings.LUUKKU_ADMIN_OTP = False
+    login(client, "esihenkilo")
+    resp = client.get(reverse("admin:index"))
+    assert resp.status_code == 200 and reverse("audit:log") in resp.content.decode()
