@@ -160,6 +160,10 @@ def _database() -> dict:
                 "max_size": int(os.environ.get("LUUKKU_DB_POOL_SIZE", "10")),
                 "timeout": 10,
             }
+        if db["ENGINE"].endswith("postgresql") and _env_flag("LUUKKU_PGBOUNCER", False):
+            # Behind PgBouncer in transaction mode no cursor may outlive its transaction
+            # (docs/deploy.md); Django binds parameters client-side, so nothing is prepared.
+            db["DISABLE_SERVER_SIDE_CURSORS"] = True
         if db["ENGINE"].endswith("postgresql"):
             db.setdefault("TEST", {})["NAME"] = os.environ.get(
                 "LUUKKU_TEST_DB", f"test_luukku_{os.getpid()}"
