@@ -244,3 +244,11 @@ def test_oidc__check__names_a_missing_endpoint(oidc):
     errors = oidc_complete()
     assert [e.id for e in errors] == ["luukku.access.E002"]
     assert "LUUKKU_OIDC_USERINFO_ENDPOINT" in errors[0].msg
+
+
+def test_otp__national_admin_hands_a_device_over_with_its_qr_code(client, demo):
+    sign_in(client, "admin")
+    person = get_user_model().objects.get(username="esihenkilo")
+    device = TOTPDevice.objects.create(user=person, name="phone", confirmed=True)
+    r = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/")
+    assert r.status_code == 200 and r["Content-Type"].startswith("image/svg+xml")

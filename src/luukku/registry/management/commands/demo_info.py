@@ -24,7 +24,9 @@ class Command(BaseCommand):
         pages = [
             ("Landing page", "web:landing", {}),
             ("Admin", "admin:index", {}),
+            ("Staff start page", "access:start", {}),
             ("Official's desk", "queueing:desk", {}),
+            ("Host staff's day", "access:host", {}),
             ("Planner", "planning:planner", {}),
             ("Booking", "booking:search", {}),
             ("API documentation", "api:openapi-view", {}),
@@ -47,4 +49,6 @@ class Command(BaseCommand):
         for username, role, *_ in DEMO_USERS:
             out(f"  {role:<14} {username}")
         out("  (every agency also has officials such as kela.pori1, vero.pori1, poliisi.eta1)")
+        out("  Each role lands on its own page after signing in. The admin's second factor")
+        out("  is skipped in the demo (DEBUG on); LUUKKU_ADMIN_OTP=1 turns it on (docs/sign-in.md).")
         out("")
