@@ -318,7 +318,8 @@ def sweep(run_id: str, *, hours: int = 24, now: datetime | None = None) -> dict[
             created_at__gte=now - GIVE_UP_AFTER,
             attempts__lt=MAX_ATTEMPTS,
         )
-        .filter(Q(claimed_by="") | Q(claimed_at__lt=now - CLAIM_LEASE))
+        # Its own claims too: a sweep re-run after its worker died picks up where it was.
+        .filter(Q(claimed_by="") | Q(claimed_by=run_id) | Q(claimed_at__lt=now - CLAIM_LEASE))
         .order_by("created_at")
         .values_list("pk", flat=True)
     )
