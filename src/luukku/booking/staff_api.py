@@ -19,7 +19,7 @@ from ninja.security import django_auth
 from luukku.access.policy import AccessDenied
 from luukku.audit.models import AccessAction
 from luukku.audit.services import access_record, actor_of
-from luukku.booking.api import ApiError
+from luukku.booking.api import ApiError, ErrorOut
 from luukku.booking.models import Booking
 from luukku.booking.selectors import HELSINKI
 from luukku.booking.services import BookingError
@@ -32,6 +32,10 @@ from luukku.booking.staff_services import (
 from luukku.queueing.services import QueueError, parse_booking_code
 
 router = Router(tags=["staff"], auth=django_auth)
+
+#: The refusals every operation may answer: bad input (400, 422), not signed in (401),
+#: a role without access (403), a booking outside one's scope or none (404).
+_REFUSALS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 #: A booking code as the path takes it (parse_booking_code then normalises it).
 CODE_PATH = r"^[A-Za-z0-9-]{1,20}$"
@@ -110,7 +114,11 @@ def _booking(request: HttpRequest, code: str) -> Booking:
         raise ApiError(404, ["path", "code"], _("None of your bookings has this code.")) from None
 
 
-@router.get("/bookings", response=list[StaffBookingOut], summary="My customers' bookings")
+@router.get(
+    "/bookings",
+    response={200: list[StaffBookingOut], **_REFUSALS},
+    summary="My customers' bookings",
+)
 def list_bookings(request: HttpRequest, query: Query[ListQuery]):
     first = query.from_date or timezone.localtime(timezone.now(), HELSINKI).date()
     today = timezone.localtime(timezone.now(), HELSINKI).date()
@@ -123,7 +131,11 @@ def list_bookings(request: HttpRequest, query: Query[ListQuery]):
     return [_out(b) for b in bookings]
 
 
-@router.get("/bookings/{code}", response=StaffBookingOut, summary="One booking, by its code")
+@router.get(
+    "/bookings/{code}",
+    response={200: StaffBookingOut, **_REFUSALS},
+    summary="One booking, by its code",
+)
 def get_booking(request: HttpRequest, code: str = Path(..., pattern=CODE_PATH)):
     booking = _booking(request, code)
     access_record(actor=actor_of(request), action=AccessAction.OPEN, bookings=[booking])
@@ -132,7 +144,7 @@ def get_booking(request: HttpRequest, code: str = Path(..., pattern=CODE_PATH)):
 
 @router.get(
     "/bookings/{code}/contact",
-    response=ContactOut,
+    response={200: ContactOut, **_REFUSALS},
     summary="The customer's phone and e-mail (the read is audited)",
 )
 def get_contact(request: HttpRequest, code: str = Path(..., pattern=CODE_PATH)):
@@ -143,7 +155,7 @@ def get_contact(request: HttpRequest, code: str = Path(..., pattern=CODE_PATH)):
 
 @router.post(
     "/bookings/{code}/check-in",
-    response={201: CheckInOut},
+    response={201: CheckInOut, 409: ErrorOut, **_REFUSALS},
     summary="Check the customer in, as the kiosk would",
 )
 def check_in(request: HttpRequest, code: str = Path(..., pattern=CODE_PATH)):
@@ -165,7 +177,7 @@ def check_in(request: HttpRequest, code: str = Path(..., pattern=CODE_PATH)):
 
 @router.post(
     "/bookings/{code}/cancel",
-    response=StaffBookingOut,
+    response={200: StaffBookingOut, 409: ErrorOut, **_REFUSALS},
     summary="Cancel for the customer, with a reason; the customer is told",
 )
 def cancel(request: HttpRequest, payload: CancelIn, code: str = Path(..., pattern=CODE_PATH)):
