@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from luukku.access.policy import AccessDenied, access_ticket, profile_of
+from luukku.access.policy import AccessDenied, access_ticket, profile_of, scope_for_profile
 from luukku.booking.services import Customer
 from luukku.integration import idempotency
 from luukku.queueing import events, selectors
@@ -309,7 +309,8 @@ def _desk_context(official: StaffProfile, **extra) -> dict:
     ctx = {"official": official, "session": session, **extra}
     if session is None:
         ctx["my_services"] = list(official.services.select_related("agency"))
-        ctx["my_sites"] = list(official.sites.all())
+        # Only the points where the official may serve face to face (the access policy).
+        ctx["my_sites"] = list(Site.objects.filter(pk__in=scope_for_profile(official).on_site))
         return ctx
     scope = session_scope(session)
     ctx["scope"] = scope

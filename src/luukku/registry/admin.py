@@ -72,7 +72,9 @@ class SiteScoped:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == self.site_path:
             ids = policy.managed_site_ids(request.user)
-            qs = kwargs.get("queryset") or db_field.remote_field.model._default_manager.all()
+            qs = kwargs.get("queryset")
+            if qs is None:
+                qs = db_field.remote_field.model._default_manager.all()
             kwargs["queryset"] = qs if ids is None else qs.filter(pk__in=sorted(ids))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

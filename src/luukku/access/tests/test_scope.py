@@ -101,6 +101,31 @@ def test_scope__desk_session__not_at_a_site_one_does_not_work_at(client, demo):
     assert r.status_code == 400 and r.json()["detail"][0]["loc"][-1] == "site"
 
 
+def test_scope__staff_booking__own_agency_and_site_only__missing_answers_alike(client, demo):
+    soon = timezone.now() + timedelta(hours=2)
+    own = booking(demo["pori"], "housing-allowance", soon)
+    other_agency = booking(demo["pori"], "passport", soon)
+    other_site = booking(demo["rauma"], "housing-allowance", soon)
+    sign_in(client, "kela.pori1", verified=False)
+    assert client.get(f"/api/v1/staff/bookings/{own.code}").status_code == 200
+    refused = [
+        client.get(f"/api/v1/staff/bookings/{code}")
+        for code in (other_agency.code, other_site.code, "ZZZZ2222")
+    ]
+    assert [r.status_code for r in refused] == [404, 404, 404]
+    assert refused[0].json() == refused[1].json() == refused[2].json()
+    assert policy.can_view_booking(
+        _user("kirjasto"), booking(demo["kankaanpaa"], "tax-card", soon, channel="remote")
+    )
+    assert not policy.can_view_booking_details(_user("kirjasto"), own)
+
+
+def _user(username):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
+
+
 # -- the admin ---------------------------------------------------------------------
 
 
