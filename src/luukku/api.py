@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
 from luukku.booking.api import ApiError, error_response
 from luukku.booking.api import router as booking_router
 from luukku.booking.staff_api import router as staff_router
@@ -11,8 +9,10 @@ from luukku.core.scheduling import SchedulingError
 from luukku.planning.api import router as planning_router
 from luukku.queueing.api import router as queueing_router
 from luukku.registry.api import router as registry_router
+from luukku.web.openapi import LuukkuAPI
 
-api = NinjaAPI(
+# LuukkuAPI: the document also declares the error answers every operation can give.
+api = LuukkuAPI(
     title="Luukku API",
     version="1",
     description="Shared booking, queueing and planning for joint public customer service points.",
