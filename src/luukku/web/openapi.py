@@ -57,7 +57,7 @@ def declare_errors(schema: dict[str, Any]) -> dict[str, Any]:
     schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM
     limited = _limited_operation_ids()
     for path, item in schema.get("paths", {}).items():
-        for method, operation in item.items():
+        for _method, operation in item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             # 401/403: signing in and the access policy may refuse any operation (the
