@@ -377,7 +377,7 @@ def run(*, db: str, displays: int = 1000, calls: int = 100, workers: int = 2, js
             "queries counted from just before each call until QUIET after every display "
             "had it (taking the number and finishing it, outside that window, each cost "
             "one notice and one read per process too). On SQLite the hubs poll every "
-            "0.5 s whatever happens, so its count is reads in that window, not per call."
+            "0.25 s whatever happens, so its count is reads in that window, not per call."
         ),
     }
     if json_path:

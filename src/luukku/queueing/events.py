@@ -40,7 +40,7 @@ CHANNEL = "luukku_display"
 #: A comment line this often keeps proxies from closing an idle stream.
 HEARTBEAT_SECONDS = 15.0
 #: SQLite: how often the hub reads the boards while displays are open.
-POLL_SECONDS = 0.5
+POLL_SECONDS = 0.25
 #: PostgreSQL: an idle listener checks its connection this often.
 HEALTH_SECONDS = 60.0
 
