@@ -3,12 +3,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from luukku.access.views import StaffLoginView
 from luukku.api import api
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    # The sign-in form with the identity provider's button (luukku.access), then the rest.
+    path("accounts/login/", StaffLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("oidc/", include("luukku.access.urls_oidc")),
     path("staff/", include("luukku.access.urls")),

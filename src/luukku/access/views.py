@@ -4,6 +4,7 @@ the administrators' second factor."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,6 +13,13 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from luukku.access import policy, selectors
+
+
+class StaffLoginView(LoginView):
+    """Django's sign-in form, with the identity provider's button when OpenID Connect is on."""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "oidc": settings.LUUKKU_OIDC_ENABLED}
 
 
 def start(request: HttpRequest) -> HttpResponse:

@@ -252,3 +252,10 @@ def test_otp__national_admin_hands_a_device_over_with_its_qr_code(client, demo):
     device = TOTPDevice.objects.create(user=person, name="phone", confirmed=True)
     r = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/")
     assert r.status_code == 200 and r["Content-Type"].startswith("image/svg+xml")
+
+
+def test_oidc__sign_in_page_offers_the_provider_only_when_on(client, demo, settings):
+    assert "/oidc/authenticate/" not in client.get("/accounts/login/").content.decode()
+    settings.LUUKKU_OIDC_ENABLED = True
+    page = client.get("/accounts/login/?next=/desk/").content.decode()
+    assert 'href="/oidc/authenticate/?next=/desk/"' in page
