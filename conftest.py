@@ -16,6 +16,9 @@ FAST = {
     "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
     "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+    # Tests take kiosk numbers at whatever hour they run; the opening-hours tests turn
+    # this back on with a fixed clock (queueing/tests/test_kiosk_hours.py).
+    "LUUKKU_KIOSK_OPENING_HOURS": False,
     # Rate limits (web/middleware.py) off, but in the tests of the limits themselves.
     "RATELIMIT_ENABLE": False,
 }

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from luukku.booking.models import Booking, Channel, Visit
+from luukku.booking.place import place_text, qr_png, remote_note
 from luukku.integration.notify import Message
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -47,31 +48,26 @@ def format_local(dt: datetime, language: str) -> str:
     )
 
 
-def _place(booking: Booking) -> str:
-    if booking.channel == Channel.REMOTE:
-        return _("Remote video session")
-    parts = [booking.site.name, booking.site.address]
-    if booking.bus_stop_id:
-        parts += [booking.bus_stop.place, booking.bus_stop.address]
-    return ", ".join(p for p in parts if p)
-
-
 def _booking_lines(booking: Booking, language: str, *, details: bool) -> list[str]:
+    # The place is named for every channel: a remote booking is taken in a room there too.
     lines = [
         f"{format_local(booking.start, language)}: {booking.service.name}",
-        _("Place: %(place)s") % {"place": _place(booking)},
+        _("Place: %(place)s") % {"place": place_text(booking, language)},
         _("Booking code: %(code)s") % {"code": booking.code},
     ]
     if not details:
         return lines
     if booking.channel == Channel.REMOTE:
+        lines.append(remote_note(booking))
         if booking.video_url:
-            lines.append(_("Video link: %(url)s") % {"url": booking.video_url})
-        lines.append(_("Open the link a few minutes before the start."))
-    else:
-        if booking.space_id:
-            lines.append(_("Room: %(room)s") % {"room": booking.space.customer_label})
-        lines.append(_("Check in at the kiosk or the info desk with your booking code."))
+            lines.append(
+                _("Video link (opened for you in the room): %(url)s") % {"url": booking.video_url}
+            )
+    elif booking.space_id:
+        lines.append(_("Room: %(room)s") % {"room": booking.space.customer_label})
+    lines.append(
+        _("Check in at the kiosk with your booking code or the QR code of this confirmation.")
+    )
     return lines
 
 
@@ -83,14 +79,24 @@ def _body(intro: str, bookings: Sequence[Booking], language: str, **kwargs) -> l
     return body
 
 
-def _message(visit: Visit, subject: str, body: list[str]) -> Message:
+def _message(visit: Visit, subject: str, body: list[str], qr_of: Sequence[Booking] = ()) -> Message:
     return Message(
         to_phone=visit.phone,
         to_email=visit.email,
         subject=subject,
         body="\n".join(body).rstrip() + "\n",
         language=visit.language,
+        attachments=_qr_attachments(qr_of),
     )
+
+
+def _qr_attachments(bookings: Sequence[Booking]) -> tuple[tuple[str, bytes, str], ...]:
+    """The QR code of each booking code as a PNG, for e-mail (an SMS carries the code as text).
+
+    An attachment rather than an inline data image: mail programs show attached images
+    but many block ``data:`` images in a message body, and the body stays plain text.
+    """
+    return tuple((f"{b.code}.png", qr_png(b.code), "image/png") for b in bookings)
 
 
 def _manage(manage_url: str | None) -> list[str]:
@@ -107,7 +113,7 @@ def confirmation_message(
         body = _body(_("Your booking is confirmed."), bookings, visit.language, details=True)
         body += _manage(manage_url)
         body.append(_("Luukku – joint public customer service"))
-        return _message(visit, _("Booking confirmed"), body)
+        return _message(visit, _("Booking confirmed"), body, qr_of=bookings)
 
 
 def reminder_message(
@@ -120,7 +126,9 @@ def reminder_message(
         body = _body(_("A reminder of your booking."), bookings, visit.language, details=True)
         body += _manage(manage_url)
         body.append(_("Luukku – joint public customer service"))
-        return _message(visit, _("Reminder: booking %(when)s") % {"when": when}, body)
+        return _message(
+            visit, _("Reminder: booking %(when)s") % {"when": when}, body, qr_of=bookings
+        )
 
 
 def cancellation_message(

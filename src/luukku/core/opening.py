@@ -149,3 +149,32 @@ def overlapping_rules(rules: Iterable[WeeklyRule]) -> list[tuple[WeeklyRule, Wee
         if a.weekday == b.weekday and b.opens < a.closes:
             clashes.append((a, b))
     return clashes
+
+
+@dataclass(frozen=True, slots=True)
+class OpenState:
+    """Whether a place is open at a moment: the interval it is in, and the next one after it.
+
+    Each interval is ``(opens, closes, ref)`` in UTC; ``ref`` is a bus stop or ``None``.
+    """
+
+    current: tuple[datetime, datetime, object] | None
+    upcoming: tuple[datetime, datetime, object] | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.current is not None
+
+
+def open_state(intervals: Iterable[tuple], at: datetime) -> OpenState:
+    """The interval that holds ``at`` (opens <= at < closes), and the first to start after it."""
+    current = upcoming = None
+    for interval in sorted(intervals, key=lambda i: (i[0], i[1])):
+        opens, closes = interval[0], interval[1]
+        ref = interval[2] if len(interval) > 2 else None
+        if current is None and opens <= at < closes:
+            current = (opens, closes, ref)
+        elif opens > at:
+            upcoming = (opens, closes, ref)
+            break
+    return OpenState(current, upcoming)

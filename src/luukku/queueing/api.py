@@ -27,7 +27,6 @@ from luukku.queueing.services import (
     session_scope,
     ticket_call,
     ticket_call_next,
-    ticket_create,
     ticket_finish,
     ticket_follow_up,
     ticket_no_show,
@@ -36,6 +35,7 @@ from luukku.queueing.services import (
     ticket_start,
     ticket_transfer,
 )
+from luukku.queueing.services.kiosk import kiosk_ticket_take
 from luukku.registry.models import Service, Site, StaffProfile
 
 router = Router(tags=["queueing"])
@@ -136,7 +136,7 @@ def create_ticket(
         if service is None:
             raise ApiError(404, ["body", "service"], "No service with this code.")
     try:
-        ticket = ticket_create(
+        ticket = kiosk_ticket_take(
             site=site,
             service=service,
             language=get_language() or "fi",

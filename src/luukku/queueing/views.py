@@ -21,6 +21,7 @@ from luukku.integration import idempotency
 from luukku.queueing import events, selectors
 from luukku.queueing.localtime import HELSINKI, local_hhmm
 from luukku.queueing.models import Ticket, TicketState
+from luukku.queueing.opening import kiosk_hours
 from luukku.queueing.services import (
     QueueError,
     booking_check_in,
@@ -29,7 +30,6 @@ from luukku.queueing.services import (
     session_scope,
     ticket_call,
     ticket_call_next,
-    ticket_create,
     ticket_finish,
     ticket_flag_safe_room,
     ticket_follow_up,
@@ -40,6 +40,7 @@ from luukku.queueing.services import (
     ticket_start,
     ticket_transfer,
 )
+from luukku.queueing.services.kiosk import KioskClosed, kiosk_ticket_take
 from luukku.queueing.stream import BadParameter, parse_stream_params
 from luukku.registry.models import Service, Site, StaffProfile
 
@@ -65,7 +66,19 @@ def _kiosk_context(site: Site, agency_code: str | None) -> dict:
                 ]
         if chosen is None:
             raise Http404("agency")
-    return {"site": site, "groups": groups, "agency": chosen, "services": services}
+    hours = kiosk_hours(site)
+    lang = get_language() or "fi"
+    return {
+        "site": site,
+        "groups": groups,
+        "agency": chosen,
+        "services": services,
+        "hours": hours,
+        "closed_message": "" if hours.is_open else hours.closed_message(lang),
+        "next_when": hours.next_when(lang),
+        "until": hours.until(lang),
+        "book_url": reverse("booking:search") + "?site=" + site.slug,
+    }
 
 
 @require_GET
@@ -92,12 +105,16 @@ def kiosk_take(request: HttpRequest, slug: str) -> HttpResponse:
             ctx["error"] = _("Choose a service.")
             return render(request, "queueing/kiosk.html", ctx, status=400)
     try:
-        ticket = ticket_create(
+        ticket = kiosk_ticket_take(
             site=site,
             service=service,
             language=get_language() or "fi",
             idempotency_key=_form_key(request),
         )
+    except KioskClosed as exc:
+        # The kiosk page itself shows the closed state: when it opens, and a booking link.
+        ctx = _kiosk_context(site, None)
+        return render(request, "queueing/kiosk.html", ctx, status=exc.status)
     except QueueError as exc:
         ctx = _kiosk_context(site, None)
         ctx["error"] = exc.message

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from luukku.core.opening import DayException, WeeklyRule, opening_intervals, overlapping_rules
+import pytest
+
+from luukku.core.opening import (
+    DayException,
+    WeeklyRule,
+    open_state,
+    opening_intervals,
+    overlapping_rules,
+)
 
 WEEKDAYS_8_16 = [WeeklyRule(d, time(8), time(16)) for d in range(5)]
 
@@ -71,3 +79,39 @@ def test_opening__exception__wins_over_holiday_and_rule():
 def test_overlapping_rules__found():
     a, b = WeeklyRule(0, time(8), time(12)), WeeklyRule(0, time(11), time(16))
     assert overlapping_rules([b, a, WeeklyRule(1, time(9), time(10))]) == [(a, b)]
+
+
+# -- open_state: open now, and when next -----------------------------------------
+
+
+def _iv(day: int, a: int, b: int, ref=None):
+    return (
+        datetime(2026, 3, day, a, tzinfo=UTC),
+        datetime(2026, 3, day, b, tzinfo=UTC),
+        ref,
+    )
+
+
+@pytest.mark.parametrize(
+    ("at", "current", "upcoming"),
+    [
+        pytest.param(datetime(2026, 3, 2, 5, tzinfo=UTC), None, 0, id="before-opening"),
+        pytest.param(datetime(2026, 3, 2, 6, tzinfo=UTC), 0, 1, id="at-opening"),
+        pytest.param(datetime(2026, 3, 2, 9, 59, tzinfo=UTC), 0, 1, id="just-before-closing"),
+        pytest.param(datetime(2026, 3, 2, 10, tzinfo=UTC), None, 1, id="at-closing"),
+        pytest.param(datetime(2026, 3, 3, 12, tzinfo=UTC), 1, 2, id="second-day"),
+        pytest.param(datetime(2026, 3, 9, 0, tzinfo=UTC), None, None, id="after-all"),
+    ],
+)
+def test_open_state__current_and_upcoming(at, current, upcoming):
+    ivs = [_iv(3, 11, 13, "b"), _iv(2, 6, 10, "a"), _iv(4, 6, 10, "c")]
+    ordered = sorted(ivs)
+    state = open_state(ivs, at)
+    assert state.current == (None if current is None else ordered[current])
+    assert state.upcoming == (None if upcoming is None else ordered[upcoming])
+    assert state.is_open is (current is not None)
+
+
+def test_open_state__two_part_tuples_get_no_ref():
+    a, b, _ = _iv(2, 6, 10)
+    assert open_state([(a, b)], a).current == (a, b, None)
