@@ -41,7 +41,7 @@ CHANNEL = "luukku_display"
 HEARTBEAT_SECONDS = 15.0
 #: SQLite: how often the hub reads the boards while displays are open.
 POLL_SECONDS = 0.25
-#: PostgreSQL: an idle listener checks its connection this often.
+#: PostgreSQL: an idle listener checks its connection (and reads every board) this often.
 HEALTH_SECONDS = 60.0
 
 
@@ -351,6 +351,10 @@ class DisplayHub:
                     if not heard:  # quiet: is the connection still there?
                         await conn.execute("SELECT 1")
                         self.stats["listener_statements"] += 1
+                        # And read every board once: heals a notice lost to a crash
+                        # between a writer's commit and its notify, or a change made
+                        # without one (the admin, a script).
+                        self._mark(None)
             except (psycopg.Error, OSError) as exc:
                 log.warning("display listener lost its connection (%s); reconnecting", exc)
             finally:

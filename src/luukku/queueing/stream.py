@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import math
 import re
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from django.http.request import split_domain_port, validate_host
 from django.utils.translation import gettext as _
 
 from luukku.queueing import events
+
+log = logging.getLogger(__name__)
 
 #: The address of the stream: ``queueing.urls``' ``display_events`` (a test checks
 #: that the two agree); the slug as Django's ``slug`` converter takes it.
@@ -162,7 +165,11 @@ class DisplayEvents:
         if self.hub is None:
             self.hub = self.hub_factory()
         hub = self.hub
-        channel = await hub.subscribe(slug)
+        try:
+            channel = await hub.subscribe(slug)
+        except Exception:  # the database is unreachable: the display retries in a second
+            log.warning("display stream: cannot read the board", exc_info=True)
+            return await self._answer(send, 503, {"message": "Service Unavailable"})
         if channel is None:
             return await self._answer(send, 404, {"field": "slug", "message": "Not Found"})
         try:

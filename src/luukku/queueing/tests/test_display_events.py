@@ -314,3 +314,21 @@ def test_display_changed__notifies_after_commit_only(demo):
         assert got == ["42"]
     finally:
         listener.close()
+
+
+@pytest.mark.django_db
+def test_stream__database_unreachable_is_a_503_not_a_500():
+    class Down(events.DisplayHub):
+        async def subscribe(self, slug):
+            raise OSError("the database is down")
+
+    async def main():
+        app = DisplayEvents(_not_django, hub_factory=Down)
+        try:
+            d = Display(app).open()
+            await asyncio.wait_for(d.task, PATIENCE)
+            return d.status
+        finally:
+            await app.close()
+
+    assert asyncio.run(main()) == 503
