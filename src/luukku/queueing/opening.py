@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from luukku.booking.messages import format_local
 from luukku.core.opening import open_state
+from luukku.queueing.kiosk_i18n import KIOSK_ONLY
 from luukku.queueing.localtime import HELSINKI, local_day
 from luukku.registry.models import BusStop, Site
 from luukku.registry.snapshot import registry_snapshot
@@ -51,7 +52,12 @@ class KioskHours:
 
     def next_when(self, language: str) -> str:
         """When it opens next, the way the language writes a date and time."""
-        return format_local(self.next_opens, language) if self.next_opens else ""
+        if self.next_opens is None:
+            return ""
+        if language.split("-")[0] in KIOSK_ONLY:  # no weekday names there: numbers only
+            t = timezone.localtime(self.next_opens, HELSINKI)
+            return f"{t.day}.{t.month}.{t.year} {clock_time(self.next_opens, language)}"
+        return format_local(self.next_opens, language)
 
     def next_until(self, language: str) -> str:
         return clock_time(self.next_closes, language) if self.next_closes else ""

@@ -19,6 +19,7 @@ from luukku.access.policy import AccessDenied, access_ticket, profile_of, scope_
 from luukku.booking.services import Customer
 from luukku.integration import idempotency
 from luukku.queueing import events, selectors
+from luukku.queueing.kiosk_i18n import kiosk_language
 from luukku.queueing.localtime import HELSINKI, local_hhmm
 from luukku.queueing.models import Ticket, TicketState
 from luukku.queueing.opening import kiosk_hours
@@ -82,6 +83,7 @@ def _kiosk_context(site: Site, agency_code: str | None) -> dict:
 
 
 @require_GET
+@kiosk_language
 def kiosk(request: HttpRequest, slug: str) -> HttpResponse:
     site = _site(slug)
     return render(request, "queueing/kiosk.html", _kiosk_context(site, request.GET.get("agency")))
@@ -94,6 +96,7 @@ def _form_key(request: HttpRequest) -> str:
 
 
 @require_POST
+@kiosk_language
 def kiosk_take(request: HttpRequest, slug: str) -> HttpResponse:
     site = _site(slug)
     code = request.POST.get("service", "")
@@ -123,6 +126,7 @@ def kiosk_take(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
+@kiosk_language
 def kiosk_check_in(request: HttpRequest, slug: str) -> HttpResponse:
     site = _site(slug)
     try:
@@ -138,6 +142,7 @@ def kiosk_check_in(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(url + ("?late=1" if result.late else "?checked_in=1"))
 
 
+@kiosk_language
 def kiosk_ticket(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     site = _site(slug)
     ticket = selectors.ticket_get_by_token(token)

@@ -1,0 +1,30 @@
+"""Kiosk language helpers for templates: the language list, names and the ``lang`` field."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+
+from luukku.queueing.kiosk_i18n import KIOSK_LANGUAGES, kiosk_only_language
+
+register = template.Library()
+
+
+@register.simple_tag
+def kiosk_languages() -> tuple[tuple[str, str], ...]:
+    return KIOSK_LANGUAGES
+
+
+@register.filter
+def kiosk_name(obj) -> str:
+    """A registry name in the kiosk's language: English in a kiosk-only language."""
+    if kiosk_only_language():
+        return getattr(obj, "name_en", "") or obj.name
+    return obj.name
+
+
+@register.simple_tag(takes_context=True)
+def kiosk_lang_field(context) -> str:
+    """The chosen kiosk language as a hidden form field ('' when none was chosen)."""
+    lang = getattr(context.get("request"), "kiosk_lang", "")
+    return format_html('<input type="hidden" name="lang" value="{}">', lang) if lang else ""
