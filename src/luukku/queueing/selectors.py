@@ -28,7 +28,7 @@ from django.utils import timezone
 from luukku.booking.models import Booking, BookingState
 from luukku.core.queueing import estimate as core_estimate
 from luukku.core.queueing import policy as core_policy
-from luukku.queueing.localtime import local_hhmm
+from luukku.queueing.localtime import local_day, local_hhmm
 from luukku.queueing.models import (
     ADVICE_SERVICE_ID,
     HOLDING_STATES,
@@ -435,7 +435,7 @@ DISPLAY_CALLS = 8
 _DISPLAY_STATES = (TicketState.WAITING, *HOLDING_STATES)
 
 
-def display_boards(site_ids) -> dict[int, dict]:
+def display_boards(site_ids, now: datetime | None = None) -> dict[int, dict]:
     """What the displays of each site show, in one query for all the sites.
 
     Per site: the last ``DISPLAY_CALLS`` customers called and not finished, newest
@@ -444,11 +444,17 @@ def display_boards(site_ids) -> dict[int, dict]:
     language and the time of the last call. Nothing else: no agency (it tells the
     waiting room why someone is there), no name. And how many wait in each queue,
     by letter. ``last`` is the newest call id shown, the event id of the stream.
+    Today's numbers only: the series start again each day, and yesterday's K-001 left
+    unfinished must not stand beside today's.
     """
     languages = [code for code, _name in settings.LANGUAGES]
     labels = [f"space__customer_label_{code}" for code in languages]
     rows = (
-        Ticket.objects.filter(site_id__in=list(site_ids), state__in=_DISPLAY_STATES)
+        Ticket.objects.filter(
+            site_id__in=list(site_ids),
+            state__in=_DISPLAY_STATES,
+            day=local_day(now or timezone.now()),
+        )
         .values("site_id", "id", "state", "number", "recalls", "queue__letter", *labels)
         .annotate(last_call=Max("calls__id"), last_at=Max("calls__created_at"))
         .order_by()

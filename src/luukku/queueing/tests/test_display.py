@@ -226,3 +226,15 @@ def test_status__counts_without_agency(client, demo):
     ticket_create(site=_pori(), service=service("passport"))
     html = client.get("/sites/pori/display/status/").content.decode()
     assert 'class="count">1<' in html and "POLIISI" not in html.upper()
+
+
+def test_board__yesterdays_numbers_are_not_shown(demo):
+    from datetime import timedelta
+
+    from luukku.queueing.models import Ticket
+
+    old, _me = called()
+    waiting = ticket_create(site=_pori(), service=service("passport"))
+    Ticket.objects.filter(pk__in=[old.pk, waiting.pk]).update(day=old.day - timedelta(days=1))
+    b = board()
+    assert b["calls"] == [] and b["queues"] == []
