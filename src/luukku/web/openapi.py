@@ -71,18 +71,30 @@ def declare_errors(schema: dict[str, Any]) -> dict[str, Any]:
                 codes.add(429)
             responses = operation["responses"]
             for code in sorted(codes):
-                if str(code) not in responses:
-                    responses[str(code)] = {
-                        "description": REASONS[code],
-                        "content": {"application/json": {"schema": REF}},
-                    }
-                    if code == 429:
-                        responses[str(code)]["headers"] = {
-                            "Retry-After": {
-                                "description": "Seconds until the client may ask again",
-                                "schema": {"type": "integer"},
-                            }
+                # Django Ninja keys an operation's own answers by int: "422" beside 422
+                # would be a duplicated key in the JSON, which Swagger UI refuses to
+                # read. An answer the operation declares itself may also come from the
+                # layers in front of it, so its body may be either.
+                own = responses.get(code, responses.get(str(code)))
+                if own is not None:
+                    body = own.setdefault("content", {}).setdefault("application/json", {})
+                    mine = body.get("schema")
+                    if mine is None:
+                        body["schema"] = REF
+                    elif mine != REF and REF not in mine.get("anyOf", []):
+                        body["schema"] = {"anyOf": [mine, REF]}
+                    continue
+                responses[str(code)] = {
+                    "description": REASONS[code],
+                    "content": {"application/json": {"schema": REF}},
+                }
+                if code == 429:
+                    responses[str(code)]["headers"] = {
+                        "Retry-After": {
+                            "description": "Seconds until the client may ask again",
+                            "schema": {"type": "integer"},
                         }
+                    }
     return schema
 
 
