@@ -36,6 +36,8 @@ class AccessMiddleware:
         if match is None:
             return None
         allowed = rules.allowed_roles(match.view_name, match.route, request.method)
+        if allowed == rules.EVERYONE:
+            return None  # a public endpoint: no need to read the session or the profile
         requester = who(request.user)
         if allowed is not None and requester in allowed:
             if self._needs_second_factor(request, match.view_name, requester):
