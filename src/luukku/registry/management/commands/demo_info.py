@@ -50,5 +50,7 @@ class Command(BaseCommand):
             out(f"  {role:<14} {username}")
         out("  (every agency also has officials such as kela.pori1, vero.pori1, poliisi.eta1)")
         out("  Each role lands on its own page after signing in. The admin's second factor")
-        out("  is skipped in the demo (DEBUG on); LUUKKU_ADMIN_OTP=1 turns it on (docs/sign-in.md).")
+        out(
+            "  is skipped in the demo (DEBUG on); LUUKKU_ADMIN_OTP=1 turns it on (docs/sign-in.md)."
+        )
         out("")
