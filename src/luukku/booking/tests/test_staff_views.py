@@ -179,3 +179,11 @@ def test_staff_list__queries_do_not_grow_with_the_bookings(client, demo, soon):
 def test_desk__links_an_official_to_their_bookings(client, demo):
     login(client, "kela.pori1")
     assert reverse("staff:bookings") in client.get(reverse("queueing:desk")).content.decode()
+
+
+def test_staff_pages__in_finnish_and_swedish(client, demo, soon):
+    b = make_booking(demo["pori"], "benefit-advice", soon)
+    login(client, "kela.pori1")
+    assert "Asiakkaideni varaukset" in client.get(reverse("staff:bookings")).content.decode()
+    page = client.get(reverse("staff:booking", kwargs={"code": b.code}), HTTP_ACCEPT_LANGUAGE="sv")
+    assert "Visa kontaktuppgifter" in page.content.decode()
