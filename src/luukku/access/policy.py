@@ -284,6 +284,15 @@ def can_view_site_statistics(user, site) -> bool:
     return can_manage_site(user, site)
 
 
+def access_site(user, slug: str, *, action: str = "statistics"):
+    """The site with this slug if the user may ``manage`` it or see its ``statistics``."""
+    site = Site.objects.filter(slug=str(slug or "")[:50]).first()
+    check = {"manage": can_manage_site, "statistics": can_view_site_statistics}[action]
+    if site is None or not check(user, site):
+        raise AccessDenied("slug")
+    return site
+
+
 def managed_site_ids(user) -> frozenset[int] | None:
     """Sites the user manages; None means every site (national administrator)."""
     role = role_of(user)

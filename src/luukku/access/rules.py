@@ -65,6 +65,7 @@ PAGES: dict[str, frozenset[str]] = {
     "access:otp": frozenset(ADMIN_ROLES),
     # Staff.
     "access:host": frozenset({Role.HOST_STAFF}),
+    "access:site_statistics": frozenset({Role.SITE_MANAGER, Role.ADMIN}),
     "queueing:desk": DESK_ROLES,
     "queueing:desk_session": DESK_ROLES,
     "queueing:desk_action": DESK_ROLES,

@@ -9,4 +9,5 @@ urlpatterns = [
     path("start/", views.start, name="start"),
     path("host/", views.host_day, name="host"),
     path("verify/", views.otp_verify, name="otp"),
+    path("sites/<slug:slug>/statistics/", views.site_statistics, name="site_statistics"),
 ]

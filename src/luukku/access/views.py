@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.views import LoginView
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -30,6 +30,15 @@ def start(request: HttpRequest) -> HttpResponse:
 def host_day(request: HttpRequest) -> HttpResponse:
     """Host staff at an S point: the point's queues and the day's bookings, no names."""
     return render(request, "access/host.html", {"sites": selectors.host_day(request.user)})
+
+
+def site_statistics(request: HttpRequest, slug: str) -> HttpResponse:
+    """A site manager's own site (the national administrator's any): counts and waits."""
+    try:
+        site = policy.access_site(request.user, slug)
+    except policy.AccessDenied:
+        raise Http404("site") from None
+    return render(request, "access/statistics.html", selectors.site_statistics(site))
 
 
 def _next(request: HttpRequest) -> str:

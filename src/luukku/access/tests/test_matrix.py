@@ -267,6 +267,7 @@ def test_matrix__only_the_public_endpoints_are_open_to_anonymous():
         ("queueing:desk", {Role.OFFICIAL, Role.ADVISOR}),
         ("POST /api/v1/queueing/desk/call-next", {Role.OFFICIAL, Role.ADVISOR}),
         ("access:host", {Role.HOST_STAFF}),
+        ("access:site_statistics", {Role.SITE_MANAGER, Role.ADMIN}),
         ("staff:bookings", {Role.OFFICIAL}),
         ("GET /api/v1/staff/bookings/{code}/contact", {Role.OFFICIAL}),
         ("audit:log", {Role.SITE_MANAGER, Role.AGENCY_ADMIN, Role.ADMIN}),

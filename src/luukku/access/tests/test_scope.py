@@ -231,3 +231,16 @@ def test_host__day_without_personal_data(client, demo):
     assert b.service.name in page and b.visit.name not in page
     assert len(r.context["sites"]) == 1 and r.context["sites"][0]["bookings"] == [b]
     assert other not in r.context["sites"][0]["bookings"]
+
+
+def test_statistics__site_manager__own_site_only(client, demo, tickets):
+    sign_in(client, "esihenkilo")
+    r = client.get("/staff/sites/pori/statistics/")
+    assert r.status_code == 200
+    rows = {row["agency"]: row for row in r.context["rows"]}
+    assert rows["KELA"]["tickets"] == 1 and rows["POLIISI"]["tickets"] == 1
+    assert client.get("/staff/sites/rauma/statistics/").status_code == 404
+    assert client.get("/staff/sites/no-such-site/statistics/").status_code == 404
+    national = Client()
+    sign_in(national, "admin")
+    assert national.get("/staff/sites/rauma/statistics/").status_code == 200
