@@ -182,3 +182,65 @@ def test_serve__pages_static_files_health_and_a_log_without_tokens(served):
     assert {"method": "GET", "path": "/book/manage/:token/", "status": 404} in [
         {k: line[k] for k in ("method", "path", "status")} for line in access
     ]
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+    return [int(p) for p in out.stdout.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A child that has exited but not been reaped yet is a zombie: not running.
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.slow
+def test_serve__web_server_and_task_worker_stop_together(tmp_path):
+    port = _free_port()
+    env = _env(
+        tmp_path,
+        LUUKKU_DEBUG="0",
+        LUUKKU_SECRET_KEY=PRODUCTION["LUUKKU_SECRET_KEY"],
+        LUUKKU_SQLITE=str(tmp_path / "serve.sqlite3"),
+    )
+    with open(tmp_path / "serve.log", "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "luukku.cli", "serve", "--workers", "2", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                if _get(f"http://127.0.0.1:{port}/readyz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, (
+                tmp_path / "serve.log"
+            ).read_text()
+            time.sleep(0.3)
+        children = _children(proc.pid)
+        workers = [
+            pid for pid in children if "db_worker" in Path(f"/proc/{pid}/cmdline").read_text()
+        ]
+        assert len(workers) == 1  # the task worker runs beside the web server
+        proc.terminate()
+        assert proc.wait(timeout=60) == 0
+        deadline = time.monotonic() + 30
+        while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert [pid for pid in children if _alive(pid)] == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
