@@ -289,6 +289,15 @@ EMAIL_BACKEND = os.environ.get(
 )
 DEFAULT_FROM_EMAIL = "luukku@example.invalid"
 
+# The accessibility statement (/accessibility/, Act 306/2019): where feedback on
+# accessibility goes, and when the statement was last reviewed. Set both per deployment.
+LUUKKU_ACCESSIBILITY_FEEDBACK_EMAIL = os.environ.get(
+    "LUUKKU_ACCESSIBILITY_FEEDBACK_EMAIL", "saavutettavuus@example.invalid"
+)
+LUUKKU_ACCESSIBILITY_STATEMENT_DATE = os.environ.get(
+    "LUUKKU_ACCESSIBILITY_STATEMENT_DATE", "2026-12-02"
+)
+
 # Pluggable pieces: dotted paths, replaceable per installation.
 LUUKKU_NOTIFIER = os.environ.get("LUUKKU_NOTIFIER", "luukku.integration.notify.ConsoleNotifier")
 LUUKKU_VIDEO_PROVIDER = "luukku.integration.video.UrlTemplateVideoProvider"

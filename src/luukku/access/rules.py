@@ -30,6 +30,9 @@ SIGNED_IN = frozenset({NO_ROLE, *STAFF})
 PAGES: dict[str, frozenset[str]] = {
     # Public pages: the citizen's, the kiosk's and the display's.
     "web:landing": EVERYONE,
+    "web:site_list": EVERYONE,
+    "web:site_detail": EVERYONE,
+    "web:accessibility": EVERYONE,
     "set_language": EVERYONE,
     "booking:search": EVERYONE,
     "booking:confirm": EVERYONE,

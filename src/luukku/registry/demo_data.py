@@ -844,6 +844,80 @@ SITES = [
     ),
 ]
 
+# What each point's public page says (assumptions for the demo, not surveyed facts):
+# slug -> (how to get there (fi, sv, en), accessibility (fi, sv, en),
+#          step-free entrance, accessible toilet, induction loop, accessible parking)
+SITE_INFO = {
+    "pori": (
+        (
+            "Kauppatorin laidalla. Paikallisbussit pysähtyvät Valtakadulla 100 metrin päässä;"
+            " pysäköinti Puuvillan pysäköintitalossa.",
+            "Vid torget. Lokalbussarna stannar på Valtakatu 100 meter bort;"
+            " parkering i Puuvilla parkeringshus.",
+            "By the market square. Local buses stop on Valtakatu 100 metres away;"
+            " parking in the Puuvilla car park.",
+        ),
+        (
+            "Sisäänkäynti katutasossa, automaattiovet. Hissi kaikkiin kerroksiin."
+            " Asiointihuoneissa induktiosilmukka; pyörätuolilla pääsee kaikkiin asiointitiloihin.",
+            "Ingång i gatuplan med automatiska dörrar. Hiss till alla våningar."
+            " Hörslinga i servicerummen; alla servicerum nås med rullstol.",
+            "Street-level entrance with automatic doors. Lift to every floor."
+            " Induction loops in the service rooms; every service room is wheelchair accessible.",
+        ),
+        (True, True, True, True),
+    ),
+    "rauma": (
+        (
+            "Kauppakadulla, vanhan Rauman laidalla. Linja-autoasemalta noin 5 minuutin kävely.",
+            "På Kauppakatu, vid Gamla Raumo. Cirka 5 minuters promenad från busstationen.",
+            "On Kauppakatu at the edge of Old Rauma, about 5 minutes' walk from the bus station.",
+        ),
+        (
+            "Sisäänkäynti luiskan kautta pihan puolelta. Esteetön wc ensimmäisessä kerroksessa.",
+            "Ingång via en ramp från gården. Tillgänglig toalett på första våningen.",
+            "Entrance by a ramp from the courtyard. Accessible toilet on the ground floor.",
+        ),
+        (True, True, False, True),
+    ),
+    "kankaanpaa": (
+        (
+            "Kaupunginkirjastossa, kirjaston aukioloaikoina. Etäpalveluhuone on lehtilukusalin"
+            " vieressä; kirjaston henkilökunta neuvoo.",
+            "I stadsbiblioteket under bibliotekets öppettider. Distansservicerummet ligger"
+            " bredvid tidningsläsesalen; bibliotekets personal hjälper.",
+            "In the city library, during the library's opening hours. The remote-service room"
+            " is next to the newspaper reading room; the library staff will help.",
+        ),
+        (
+            "Kirjastoon pääsee pyörätuolilla. Etäpalveluhuoneessa on säädettävä pöytä ja"
+            " kuulokkeet.",
+            "Biblioteket nås med rullstol. I distansservicerummet finns ett höj- och sänkbart"
+            " bord och hörlurar.",
+            "The library is wheelchair accessible. The remote-service room has an adjustable"
+            " desk and headphones.",
+        ),
+        (True, True, False, False),
+    ),
+    "satakunta-bus": (
+        (
+            "Bussi seisoo pysäkin osoitteessa aikataulun mukaisesti; katso pysäkit ja ajat alta.",
+            "Bussen står vid hållplatsens adress enligt tidtabellen; se hållplatserna och"
+            " tiderna nedan.",
+            "The bus stands at the stop's address as timetabled; see the stops and times below.",
+        ),
+        (
+            "Bussissa on pyörätuolihissi. Bussissa ei ole wc:tä. Palvelu on etäpalvelua"
+            " videoyhteydellä bussin asiointihuoneessa.",
+            "Bussen har en rullstolslyft. Bussen har ingen toalett. Servicen ges på distans"
+            " via video i bussens servicerum.",
+            "The bus has a wheelchair lift. There is no toilet on the bus. Service is by"
+            " remote video in the bus's service room.",
+        ),
+        (True, False, False, False),
+    ),
+}
+
 # space name, (fi, sv, en label), type, zone, security area, capacity, equipment, accessible, earmark
 _STD = ("semi_public", "controlled")
 PORI_SPACES = (

@@ -339,6 +339,21 @@ class Site(models.Model):
         related_name="sites_remote",
         verbose_name=_("agencies serving only remotely"),
     )
+    # What the point's public page tells a visitor before they come (translated fields).
+    directions = models.TextField(
+        _("how to get there"),
+        blank=True,
+        help_text=_("Public transport, parking, the entrance: shown on the point's public page."),
+    )
+    accessibility = models.TextField(
+        _("accessibility information"),
+        blank=True,
+        help_text=_("Anything a visitor with a disability should know, shown on the public page."),
+    )
+    step_free_access = models.BooleanField(_("step-free entrance"), default=False)
+    accessible_toilet = models.BooleanField(_("accessible toilet"), default=False)
+    induction_loop = models.BooleanField(_("induction loop"), default=False)
+    accessible_parking = models.BooleanField(_("accessible parking nearby"), default=False)
     # Bus routes (XS): the weekdays the route runs; stops must fall on them.
     route_weekdays = models.JSONField(
         _("route weekdays"),

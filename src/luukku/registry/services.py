@@ -167,6 +167,15 @@ def demo_region_seed() -> dict[str, int]:
         site.size, site.municipality, site.address = size, municipality, address
         site.schedule = pori_hours if slug == "pori" else None
         site.host_organisation = host if size == "S" else None
+        directions, access, flags = d.SITE_INFO[slug]
+        _tr(site, "directions", directions)
+        _tr(site, "accessibility", access)
+        (
+            site.step_free_access,
+            site.accessible_toilet,
+            site.induction_loop,
+            site.accessible_parking,
+        ) = flags
         if size == "XS":
             site.route_weekdays = d.BUS_WEEKDAYS
         site.full_clean()

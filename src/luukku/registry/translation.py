@@ -17,7 +17,7 @@ class ServiceTranslation(TranslationOptions):
 
 @register(Site)
 class SiteTranslation(TranslationOptions):
-    fields = ("name",)
+    fields = ("name", "directions", "accessibility")
 
 
 @register(Space)

@@ -221,6 +221,10 @@ def test_matrix__admin_roles__need_the_second_factor(demo, settings):
 #: anonymous visitors (the citizen's, the kiosk's and display's, signing in, the docs).
 PUBLIC_PAGES = {
     "web:landing",
+    # The service points' public pages and the accessibility statement.
+    "web:site_list",
+    "web:site_detail",
+    "web:accessibility",
     "web:healthz",
     "web:readyz",
     "set_language",
