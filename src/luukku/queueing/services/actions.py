@@ -230,6 +230,8 @@ def ticket_follow_up(
             "ticket", _("This customer is not yours: another official called them."), 403
         )
     service = _service(service_code, _("Choose a bookable service."), bookable=True)
+    if not 0 <= after_days <= 365:
+        raise QueueError("after_days", _("Give the days as a number from 0 to 365."), 400)
     if not customer.name.strip():
         raise QueueError("name", _("Give the customer's name for the booking."), 400)
     not_before = now + timedelta(days=max(after_days, 0))

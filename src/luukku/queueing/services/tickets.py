@@ -15,6 +15,7 @@ from luukku.audit.changes import change_record
 from luukku.audit.changes import change_record
 from luukku.booking.models import Booking, BookingState, Channel
 from luukku.booking.services import booking_transition
+from luukku.core.contact import InvalidPhone, phone_e164
 from luukku.integration import idempotency
 from luukku.integration.notify import Message, get_notifier
 from luukku.queueing.events import display_changed
@@ -297,8 +298,11 @@ def ticket_flag_safe_room(*, ticket: Ticket, needs: bool) -> Ticket:
 
 def ticket_sms(*, ticket: Ticket, phone: str) -> None:
     """Send the number to the customer's phone; keep the number only to tell them when called."""
-    cleaned = re.sub(r"[\s()-]", "", phone or "")
-    if not re.fullmatch(r"\+?[0-9]{6,15}", cleaned):
+    try:
+        cleaned = phone_e164(phone)  # E.164; a number without a country code is Finnish
+    except InvalidPhone:
+        cleaned = ""
+    if not cleaned:
         raise QueueError("phone", _("Type a phone number, e.g. 040 123 4567."), 400)
     if ticket.state not in (TicketState.WAITING, TicketState.CALLED):
         raise QueueError("ticket", _("This number is no longer in the queue."))

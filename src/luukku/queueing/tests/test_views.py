@@ -58,7 +58,7 @@ def test_kiosk__sms__sends_through_notifier(client, demo, caplog):
     assert client.post(url, {"phone": "abc"}).status_code == 400
     assert client.post(url, {"phone": "040 123 4567"}).status_code == 302
     t.refresh_from_db()
-    assert t.phone == "0401234567"
+    assert t.phone == "+358401234567"  # stored in E.164
 
 
 def test_display_events__yield_a_call_with_id_and_retry(client, demo):

@@ -308,3 +308,41 @@ def test_horizon__search_offers_nothing_beyond_it(client, demo, settings):
         {"service": "benefit-advice", "from": (last + timedelta(days=1)).isoformat()},
     )
     assert resp.status_code == 422 and loc(resp)[-1] == "from"
+
+
+def test_follow_up__days_out_of_range__400_naming_after_days(demo):
+    """The desk page parses any integer; the service bounds it (a huge one overflowed)."""
+    from luukku.booking.services import Customer
+    from luukku.queueing.services import (
+        QueueError,
+        ticket_call_next,
+        ticket_create,
+        ticket_follow_up,
+    )
+    from luukku.queueing.tests.helpers import serve, service
+
+    me, scope = serve("kela.pori1")
+    ticket_create(site=demo["pori"], service=service("benefit-advice"))
+    called = ticket_call_next(official=me, scope=scope).ticket
+    with pytest.raises(QueueError) as err:
+        ticket_follow_up(
+            ticket=called,
+            official=me,
+            service_code="benefit-advice",
+            customer=Customer(name="Matti", phone="040 123 4567"),
+            after_days=10**10,
+        )
+    assert err.value.field == "after_days" and err.value.status == 400
+
+
+def test_kiosk_sms__phone_stored_in_e164_and_bad_one_refused(client, demo):
+    from luukku.queueing.services import ticket_create
+    from luukku.queueing.tests.helpers import service
+
+    t = ticket_create(site=demo["pori"], service=service("tax-card"))
+    url = f"/sites/pori/kiosk/t/{t.token}/"
+    assert client.post(url, {"phone": "040"}).status_code == 400
+    assert client.post(url, {"phone": "0" * 40}).status_code == 400
+    assert client.post(url, {"phone": "+46 70 123 45 67"}).status_code == 302
+    t.refresh_from_db()
+    assert t.phone == "+46701234567"
