@@ -6,7 +6,8 @@ JSON access log to a file), and runs wrk — an established HTTP load generator 
 32 connections over a seeded mix of ``GET /api/v1/booking/availability`` addresses:
 a service in the points of one region (most searches), in one point, or anywhere in
 the country, over the next two to eight weeks, some remote-only. Reports wrk's
-latency percentiles, requests per second, errors and non-2xx answers as JSON.
+latency percentiles, requests per second, errors and non-2xx answers, and the CPU
+the server processes and the database backends spent per request, as JSON.
 """
 
 from __future__ import annotations
@@ -128,6 +129,58 @@ def _wait_ready(base: str, proc: subprocess.Popen, timeout: float = 300) -> None
     raise RuntimeError("luukku serve did not become ready")
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process so far (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _descendants(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True)
+    children: dict[int, list[int]] = {}
+    for line in out.stdout.splitlines():
+        child, parent = (int(x) for x in line.split())
+        children.setdefault(parent, []).append(child)
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _cpu_sample(server_pid: int) -> dict[str, dict[int, float]]:
+    """CPU so far of the server's processes and of this database's backends."""
+    backends: list[int] = []
+    if connection.vendor == "postgresql":  # SQLite runs inside the server's processes
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid()"
+            )
+            backends = [row[0] for row in cur.fetchall()]
+    return {
+        "server": {p: _cpu_seconds(p) for p in [server_pid, *_descendants(server_pid)]},
+        "postgres": {p: _cpu_seconds(p) for p in backends},
+    }
+
+
+def _cpu_ms_per_request(before: dict, after: dict, requests: int) -> dict[str, float]:
+    return {
+        f"{side}_cpu_ms_per_request": round(
+            sum(cpu - before[side].get(pid, 0.0) for pid, cpu in after[side].items())
+            / max(requests, 1)
+            * 1000,
+            1,
+        )
+        for side in ("server", "postgres")
+    }
+
+
 def _wrk(base: str, script: Path, connections: int, seconds: int, threads: int) -> dict:
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
            "-s", str(script), base]  # fmt: skip
@@ -194,7 +247,9 @@ def run(
         if warmup:
             _wrk(base, script, connections, warmup, wrk_threads)
         load_before = os.getloadavg()
+        cpu_before = _cpu_sample(server.pid)
         result = _wrk(base, script, connections, seconds, wrk_threads)
+        cpu_after = _cpu_sample(server.pid)
         load_after = os.getloadavg()
     finally:
         server.terminate()
@@ -220,6 +275,9 @@ def run(
         "max_ms": round(result["max_us"] / 1000, 1),
         "errors": errors,
         "non_2xx": result["non_2xx"],
+        # CPU per answered request, of the server's processes and of the database's
+        # backends: on this many cores, requests_per_s cannot exceed what these allow.
+        **_cpu_ms_per_request(cpu_before, cpu_after, result["requests"]),
         "loadavg_before": [round(x, 2) for x in load_before],
         "loadavg_after": [round(x, 2) for x in load_after],
         "cpus": os.cpu_count(),
