@@ -278,6 +278,21 @@ class DeskSession(models.Model):
     services = models.ManyToManyField(Service, blank=True, verbose_name=_("services"))
     advice = models.BooleanField(_("serves the info desk queue"), default=False)
     remote = models.BooleanField(_("serving remotely"), default=False)
+    # The booth the official took for the session: call-next gives it while it is free.
+    space = models.ForeignKey(
+        Space,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("own booth"),
+    )
+    paused_at = models.DateTimeField(
+        _("on a break since"),
+        null=True,
+        blank=True,
+        help_text=_("Set while the official is on a break: no customer is called."),
+    )
     started_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 
@@ -287,5 +302,11 @@ class DeskSession(models.Model):
                 fields=["official"],
                 condition=Q(ended_at__isnull=True),
                 name="one_open_desk_session",
-            )
+            ),
+            # One official per booth at a time.
+            models.UniqueConstraint(
+                fields=["space"],
+                condition=Q(ended_at__isnull=True, space__isnull=False),
+                name="one_open_session_per_space",
+            ),
         ]

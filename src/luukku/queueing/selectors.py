@@ -5,8 +5,8 @@ Waiting-time estimate (ticket, kiosk and display), with ``core.queueing.estimate
 - **Position**: the ticket's place in the call order (``order_queue``) of every
   waiting ticket for the services that the same officials serve.
 - **Servers**: officials with an open desk session for the service (on site at
-  this site, or remotely for a site they serve and a ticket that can go by video).
-  When nobody has signed in yet, the officials rostered for the service at the
+  this site, or remotely for a site they serve and a ticket that can go by video),
+  not on a break. When nobody has signed in yet, the officials rostered for the service at the
   site are counted instead (basis ``rostered``), so the kiosk can still give a
   number before the first official starts; with none of either, no estimate.
 - **Service time**: the trimmed mean of the last 20 finished services; fewer
@@ -54,6 +54,10 @@ class Scope:
     services: frozenset[int]
     sites: frozenset[int]
     remote: bool
+    #: The booth the official took for the session (call-next gives it while it is free).
+    space: int | None = None
+    #: On a break: nobody is called.
+    on_break: bool = False
 
 
 #: The ticket fields the core policy reads, in ``to_waiting``'s order.
@@ -230,15 +234,18 @@ def service_estimate(
         s.service_ids = {x.pk for x in s.services.all()} | (
             {ADVICE_SERVICE_ID} if s.advice else set()
         )
-    servers = [
+    signed_in = [
         s for s in sessions if _session_serves(s, {service_id}, site.pk, remote_ok, sites_of)
     ]
+    # An official on a break serves nobody: not a server, and not "nobody signed in yet"
+    # either (that would count the rostered staff as if they were serving).
+    servers = [s for s in signed_in if s.paused_at is None]
     pool = {service_id}
     for s in servers:
         pool |= s.service_ids
     basis_override = None
     n_servers = len(servers)
-    if n_servers == 0:
+    if n_servers == 0 and not signed_in:
         if service is None:
             n_servers = StaffProfile.objects.filter(role="advisor", sites=site).count()
         else:

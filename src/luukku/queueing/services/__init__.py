@@ -23,7 +23,14 @@ from luukku.queueing.services.actions import (
 )
 from luukku.queueing.services.calling import CallResult, ticket_call, ticket_call_next
 from luukku.queueing.services.common import QueueError
-from luukku.queueing.services.desk import desk_session_end, desk_session_start, session_scope
+from luukku.queueing.services.desk import (
+    desk_session_end,
+    desk_session_pause,
+    desk_session_resume,
+    desk_session_start,
+    desk_session_take_space,
+    session_scope,
+)
 from luukku.queueing.services.tickets import (
     CheckIn,
     booking_check_in,
@@ -43,7 +50,10 @@ __all__ = [
     "booking_check_in",
     "demo_seed",
     "desk_session_end",
+    "desk_session_pause",
+    "desk_session_resume",
     "desk_session_start",
+    "desk_session_take_space",
     "parse_booking_code",
     "queue_for",
     "session_scope",

@@ -8,7 +8,9 @@ given twice, even when twenty officials press at the same moment:
   together get different customers without waiting for each other. On SQLite every
   transaction begins with ``BEGIN IMMEDIATE`` (settings), so calls are serialized and
   Django leaves the lock clause out.
-- The best free space in the core's rank order is locked the same way.
+- The best free space is locked the same way: the official's own booth if they took
+  one and it suits the customer, then the core's rank order (booths other officials
+  took last).
 - The ticket is marked called by a conditional ``UPDATE … WHERE state = 'waiting'``,
   and a partial unique index lets a space hold only one called or in-service ticket.
   Should a PostgreSQL snapshot taken a moment before another call's commit still
@@ -35,7 +37,7 @@ from luukku.integration.notify import Message, get_notifier
 from luukku.integration.video import get_video_provider
 from luukku.queueing import selectors
 from luukku.queueing.events import display_changed
-from luukku.queueing.models import HOLDING_STATES, Call, Ticket, TicketState
+from luukku.queueing.models import HOLDING_STATES, Call, DeskSession, Ticket, TicketState
 from luukku.queueing.selectors import Scope
 from luukku.queueing.services.common import QueueError
 from luukku.registry.models import Space, SpaceType, StaffProfile
@@ -69,11 +71,11 @@ def ticket_call_next(
     snap = registry_snapshot()
 
     def call() -> CallResult:
-        _refuse_while_holding(official)
+        _refuse_while_holding(official, scope)
         ticket = _locked(selectors.callable_tickets(scope, now)).first()
         if ticket is None:
             return CallResult(None, "empty")
-        return _call(snap, ticket, official, scope.remote, now)
+        return _call(snap, ticket, official, scope, now)
 
     return _retrying(call)
 
@@ -86,10 +88,10 @@ def ticket_call(
     snap = registry_snapshot()
 
     def call() -> CallResult:
-        _refuse_while_holding(official)
+        _refuse_while_holding(official, scope)
         ticket = _locked(selectors.waiting_rows(scope).filter(pk=ticket_id)).first()
         if ticket is not None:
-            return _call(snap, ticket, official, scope.remote, now)
+            return _call(snap, ticket, official, scope, now)
         if not Ticket.objects.filter(pk=ticket_id).exists():
             raise QueueError("ticket", _("No such ticket."), 404)
         if selectors.waiting_rows(scope).filter(pk=ticket_id).exists():
@@ -104,8 +106,10 @@ def _locked(tickets):
     return tickets.select_for_update(skip_locked=True)
 
 
-def _refuse_while_holding(official: StaffProfile) -> None:
-    """Nobody is called while the official still has a called or in-service customer."""
+def _refuse_while_holding(official: StaffProfile, scope: Scope) -> None:
+    """Nobody is called while the official is on a break or still has a customer."""
+    if scope.on_break:
+        raise QueueError("session", _("You are on a break: end the break to call customers."))
     if Ticket.objects.filter(called_by=official, state__in=HOLDING_STATES).exists():
         raise QueueError("official", _("Finish or park your current customer first."))
 
@@ -123,13 +127,15 @@ def _retrying(action):
 
 
 def _call(
-    snap: RegistrySnapshot, ticket: Ticket, official: StaffProfile, remote: bool, now: datetime
+    snap: RegistrySnapshot, ticket: Ticket, official: StaffProfile, scope: Scope, now: datetime
 ) -> CallResult:
     """Give ``ticket`` (locked by the caller) the best free space and mark it called.
 
     No suitable space free: the customer stays first in line (``no_space``).
     """
-    space = _free_space(_ranked(snap, ticket.site_id, _need(snap, ticket, remote)), ticket, now)
+    remote = scope.remote
+    ranked = _ranked(snap, ticket.site_id, _need(snap, ticket, remote))
+    space = _free_space(ranked, ticket, now, official, None if remote else scope.space)
     if space is None:
         return CallResult(None, "no_space", first_in_line=ticket)
     video = _video_link(snap, ticket, now) if remote else ticket.video_url
@@ -163,15 +169,25 @@ def _call(
     return CallResult(ticket, "called")
 
 
-def _free_space(ranked: _Ranking, ticket: Ticket, now: datetime) -> SpaceInfo | None:
+def _free_space(
+    ranked: _Ranking,
+    ticket: Ticket,
+    now: datetime,
+    official: StaffProfile,
+    own: int | None,
+) -> SpaceInfo | None:
     """Lock the best space of the ranking that nobody holds now, or None.
 
-    One statement: the free spaces in the core's rank order (its groups of equal
-    preference, then id), the first that no other official is giving out right now
-    locked with ``SKIP LOCKED``. A space is held by a called or in-service ticket, or by
-    a booking running now other than this customer's own (bookings looked at start
-    within the last ``LONGEST_RESERVATION``, so the (site, start) index reads a day's
-    bookings, not the site's history).
+    One statement: the free spaces, the official's own booth ``own`` first (if it
+    suits this customer: the ranking holds only spaces that do), then the booths that
+    no other official took for their session, each part in the core's rank order (its
+    groups of equal preference, then id); the first that no other official is giving
+    out right now locked with ``SKIP LOCKED``. So an official keeps their booth while
+    it is free, and another's booth is given only when nothing else is. A space is
+    held by a called or in-service ticket, or by a booking running now other than
+    this customer's own (bookings looked at start within the last
+    ``LONGEST_RESERVATION``, so the (site, start) index reads a day's bookings, not
+    the site's history).
     """
     if not ranked.spaces:
         return None
@@ -187,11 +203,21 @@ def _free_space(ranked: _Ranking, ticket: Ticket, now: datetime) -> SpaceInfo | 
     if ticket.booking_id:
         held_by_booking = held_by_booking.exclude(pk=ticket.booking_id)
     group = Case(*(When(pk__in=ids, then=Value(i)) for i, ids in enumerate(ranked.groups)))
+    taken_by_another = DeskSession.objects.filter(
+        space=OuterRef("pk"), ended_at__isnull=True
+    ).exclude(official=official)
+    order = ["another", "group", "id"]
+    if own is not None:
+        order.insert(0, "mine")
     free = (
         Space.objects.filter(pk__in=[s.id for s in ranked.spaces])
         .filter(~Exists(held_by_ticket), ~Exists(held_by_booking))
-        .alias(group=group)
-        .order_by("group", "id")
+        .alias(
+            mine=Case(When(pk=own, then=Value(0)), default=Value(1)),
+            another=Exists(taken_by_another),
+            group=group,
+        )
+        .order_by(*order)
         .select_for_update(skip_locked=True)
         .values_list("pk", flat=True)
         .first()
