@@ -103,6 +103,8 @@ API: dict[str, frozenset[str]] = {
     "GET /api/v1/queueing/tickets/{token}": EVERYONE,
     "GET /api/v1/queueing/sites/{slug}": EVERYONE,
     "POST /api/v1/queueing/desk/session": DESK_ROLES,
+    "POST /api/v1/queueing/desk/session/pause": DESK_ROLES,
+    "POST /api/v1/queueing/desk/session/resume": DESK_ROLES,
     "POST /api/v1/queueing/desk/call-next": DESK_ROLES,
     "POST /api/v1/queueing/desk/tickets/{ticket_id}/call": DESK_ROLES,
     "POST /api/v1/queueing/desk/tickets/{ticket_id}/recall": DESK_ROLES,

@@ -23,6 +23,8 @@ from luukku.queueing.models import Ticket
 from luukku.queueing.services import (
     QueueError,
     booking_check_in,
+    desk_session_pause,
+    desk_session_resume,
     desk_session_start,
     session_scope,
     ticket_call,
@@ -36,7 +38,7 @@ from luukku.queueing.services import (
     ticket_transfer,
 )
 from luukku.queueing.services.kiosk import kiosk_ticket_take
-from luukku.registry.models import Service, Site, StaffProfile
+from luukku.registry.models import Service, Site, Space, StaffProfile
 
 router = Router(tags=["queueing"])
 
@@ -222,6 +224,13 @@ class SessionIn(Schema):
         None, description="Site slug for on-site service (default: home site)", max_length=60
     )
     advice: bool = False
+    space: int | None = Field(
+        None,
+        ge=1,
+        le=2**63 - 1,
+        description="Id of the booth the official takes for the session (on site only): "
+        "call-next gives it while it is free",
+    )
 
 
 class SessionOut(Schema):
@@ -229,6 +238,8 @@ class SessionOut(Schema):
     remote: bool
     services: list[str]
     advice: bool
+    space: int | None = Field(None, description="The official's booth, if they took one")
+    on_break: bool = False
 
 
 class DeskCallOut(Schema):
@@ -295,6 +306,11 @@ def start_session(request: HttpRequest, payload: SessionIn):
     if len(services) != len(set(payload.services)):
         raise ApiError(400, ["body", "services"], "Unknown service code.")
     site = _site(payload.site) if payload.site else None
+    space = None
+    if payload.space is not None:
+        space = Space.objects.filter(pk=payload.space).first()
+        if space is None:
+            raise ApiError(400, ["body", "space"], "No space with this id.")
     try:
         s = desk_session_start(
             official=official,
@@ -302,18 +318,43 @@ def start_session(request: HttpRequest, payload: SessionIn):
             remote=payload.remote,
             site=site,
             advice=payload.advice,
+            space=space,
         )
     except QueueError as exc:
         raise _err(exc) from None
-    return Status(
-        201,
-        SessionOut(
-            site=s.site.slug if s.site else None,
-            remote=s.remote,
-            services=[x.code for x in s.services.all()],
-            advice=s.advice,
-        ),
+    return Status(201, _session_out(s))
+
+
+def _session_out(s) -> SessionOut:
+    return SessionOut(
+        site=s.site.slug if s.site else None,
+        remote=s.remote,
+        services=[x.code for x in s.services.all()],
+        advice=s.advice,
+        space=s.space_id,
+        on_break=s.paused_at is not None,
     )
+
+
+@router.post(
+    "/desk/session/pause",
+    response=SessionOut,
+    auth=django_auth,
+    summary="Go on a break: nobody is called to you until you resume",
+)
+def pause_session(request: HttpRequest):
+    try:
+        return _session_out(desk_session_pause(official=_official(request)))
+    except QueueError as exc:
+        raise _err(exc, "desk") from None
+
+
+@router.post("/desk/session/resume", response=SessionOut, auth=django_auth, summary="End the break")
+def resume_session(request: HttpRequest):
+    try:
+        return _session_out(desk_session_resume(official=_official(request)))
+    except QueueError as exc:
+        raise _err(exc, "desk") from None
 
 
 def _call_out(result) -> DeskCallOut:

@@ -27,7 +27,10 @@ from luukku.queueing.services import (
     QueueError,
     booking_check_in,
     desk_session_end,
+    desk_session_pause,
+    desk_session_resume,
     desk_session_start,
+    desk_session_take_space,
     session_scope,
     ticket_call,
     ticket_call_next,
@@ -43,7 +46,7 @@ from luukku.queueing.services import (
 )
 from luukku.queueing.services.kiosk import KioskClosed, kiosk_ticket_take
 from luukku.queueing.stream import BadParameter, parse_stream_params
-from luukku.registry.models import Service, Site, StaffProfile
+from luukku.registry.models import Service, Site, Space, StaffProfile
 
 
 def _site(slug: str) -> Site:
@@ -326,15 +329,30 @@ def _official(request: HttpRequest) -> StaffProfile:
     return profile
 
 
+def _booths(site_ids) -> list[Space]:
+    """The spaces an official may take as their booth at these sites, by site and label."""
+    return list(
+        Space.objects.filter(site_id__in=site_ids, active=True)
+        .select_related("site")
+        .order_by("site__name", "customer_label", "id")
+    )
+
+
 def _desk_context(official: StaffProfile, **extra) -> dict:
     session = selectors.desk_session_get(official)
     ctx = {"official": official, "session": session, **extra}
     if session is None:
         ctx["my_services"] = list(official.services.select_related("agency"))
         # Only the points where the official may serve face to face (the access policy).
-        ctx["my_sites"] = list(Site.objects.filter(pk__in=scope_for_profile(official).on_site))
+        on_site = scope_for_profile(official).on_site
+        ctx["my_sites"] = list(Site.objects.filter(pk__in=on_site))
+        ctx["booths"] = _booths(on_site)
+        # A remote official starts remote: they serve every point by video.
+        ctx["starts_remote"] = official.serves_remotely or not on_site
         return ctx
     scope = session_scope(session)
+    if not session.remote:
+        ctx["booths"] = _booths([session.site_id])
     ctx["scope"] = scope
     ctx["session_services"] = list(session.services.all())
     ctx["current"] = selectors.current_ticket(official)
@@ -379,11 +397,23 @@ def desk_session(request: HttpRequest) -> HttpResponse:
             remote=remote,
             site=site,
             advice=bool(request.POST.get("advice")),
+            space=None if remote else _posted_space(request),
         )
     except QueueError as exc:
         ctx = _desk_context(official, error=exc.message)
         return render(request, "queueing/desk.html", ctx, status=exc.status)
     return redirect("queueing:desk")
+
+
+def _posted_space(request: HttpRequest) -> Space | None:
+    """The booth chosen in the form (``space``: an id, empty for any free space)."""
+    raw = request.POST.get("space", "").strip()
+    if not raw:
+        return None
+    space = Space.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 12 else None
+    if space is None:
+        raise QueueError("space", _("Choose a booth from the list."), 400)
+    return space
 
 
 def _panel(
@@ -417,10 +447,62 @@ def desk_action(request: HttpRequest, action: str, ticket_id: int | None = None)
         except AccessDenied:
             return _panel(request, official, 404, error=_("No such ticket."))
     try:
+        if _needs_confirmation(action, request, ticket):
+            return _confirm(request, official, action, ticket)
         notice = _do(action, request, official, scope, ticket)
     except QueueError as exc:
         return _panel(request, official, exc.status, error=exc.message)
     return _panel(request, official, **notice)
+
+
+#: Actions that cannot be undone: the desk asks once more before doing them.
+CONFIRMED_ACTIONS = frozenset({"no-show", "finish", "transfer"})
+
+
+def _needs_confirmation(action: str, request: HttpRequest, ticket: Ticket | None) -> bool:
+    if action not in CONFIRMED_ACTIONS or ticket is None or request.POST.get("confirm") == "1":
+        return False
+    if action == "no-show" and ticket.recalls < settings.LUUKKU_NO_SHOW_AFTER_RECALLS:
+        return False  # refused anyway ("recall first"): say so at once, do not ask
+    return True
+
+
+def _confirm(
+    request: HttpRequest, official: StaffProfile, action: str, ticket: Ticket
+) -> HttpResponse:
+    """Ask before an action that cannot be undone; the answer posts the same form again."""
+    number = ticket.number
+    service = None
+    if action == "transfer":
+        code = request.POST.get("service", "")
+        service = Service.objects.select_related("agency").filter(code=code).first()
+        if service is None:
+            raise QueueError("service", _("Choose the service to pass the customer to."), 400)
+        question = _("Transfer %(number)s to %(service)s? This cannot be undone.") % {
+            "number": number,
+            "service": f"{service.agency.code} – {service.name}",
+        }
+        button = _("Yes, transfer")
+    elif action == "no-show":
+        question = _(
+            "Mark %(number)s as a no-show? The number leaves the queue; this cannot be undone."
+        ) % {"number": number}
+        button = _("Yes, mark as a no-show")
+    else:
+        question = _(
+            "Finish the service of %(number)s? The space is freed; this cannot be undone."
+        ) % {"number": number}
+        button = _("Yes, finish")
+    ctx = {
+        "ticket": ticket,
+        "action": action,
+        "question": question,
+        "button": button,
+        "service": service,
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "queueing/_desk_confirm.html", ctx)
+    return render(request, "queueing/desk_confirm.html", {**ctx, "official": official})
 
 
 def _do(
@@ -441,6 +523,21 @@ def _do(
                 % {"number": result.first_in_line.number}
             }
         return {"notice": _("Called %(number)s.") % {"number": result.ticket.number}}
+    if action == "pause":
+        desk_session_pause(official=official)
+        return {"notice": _("You are on a break: nobody is called to you.")}
+    if action == "resume":
+        desk_session_resume(official=official)
+        return {"notice": _("Break over: you can call customers again.")}
+    if action == "booth":
+        space = _posted_space(request)
+        desk_session_take_space(official=official, space=space)
+        if space is None:
+            return {"notice": _("Customers are called to any suitable free space.")}
+        return {
+            "notice": _("%(space)s is your booth for this session.")
+            % {"space": space.customer_label}
+        }
     if ticket is None:
         raise QueueError("ticket", _("No such ticket."), 404)
     number = ticket.number

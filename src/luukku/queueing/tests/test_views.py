@@ -114,7 +114,7 @@ def test_desk__session_then_call_next_with_htmx(client, demo):
     assert r.status_code == 200 and t.number in r.content.decode()
     t.refresh_from_db()
     assert t.state == TicketState.CALLED
-    r = client.post(f"/desk/tickets/{t.pk}/finish/")
+    r = client.post(f"/desk/tickets/{t.pk}/finish/", {"confirm": "1"})
     assert r.status_code == 302
     t.refresh_from_db()
     assert t.state == TicketState.DONE
@@ -144,7 +144,7 @@ def test_desk__each_action_says_what_it_did(client, demo, settings):
     assert f"{first.number} waits aside until " in html and "keeps their place" in html
     act("/desk/call-next/")  # the parked customer waits aside: the second is called
     assert f"{second.number} is passed on to VERO – " in act(
-        f"/desk/tickets/{second.pk}/transfer/", {"service": "tax-card"}
+        f"/desk/tickets/{second.pk}/transfer/", {"service": "tax-card", "confirm": "1"}
     )
     assert f"{first.number} will be called to a safe room." in act(
         f"/desk/tickets/{first.pk}/safe-room/", {"needs": "1"}
@@ -153,12 +153,12 @@ def test_desk__each_action_says_what_it_did(client, demo, settings):
     act("/desk/call-next/")
     act(f"/desk/tickets/{first.pk}/recall/")
     assert f"{first.number} did not come: marked as a no-show." in act(
-        f"/desk/tickets/{first.pk}/no-show/"
+        f"/desk/tickets/{first.pk}/no-show/", {"confirm": "1"}
     )
     third = ticket_create(site=demo["pori"], service=service("housing-allowance"))
     act("/desk/call-next/")
     assert f"{third.number} finished: the space is free again." in act(
-        f"/desk/tickets/{third.pk}/finish/"
+        f"/desk/tickets/{third.pk}/finish/", {"confirm": "1"}
     )
 
 

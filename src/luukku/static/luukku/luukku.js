@@ -12,7 +12,7 @@
   });
 
   // The desk panel refreshes itself every few seconds, but not while the official is
-  // typing or has a section open in it.
+  // typing, has a section open in it or is asked to confirm an action.
   document.addEventListener("htmx:beforeRequest", function (event) {
     var panel = event.detail.elt;
     if (!panel || !panel.matches || !panel.matches("[data-pause-while-busy]")) return;
@@ -20,7 +20,7 @@
         event.detail.requestConfig.triggeringEvent.type !== "every") {
       return;
     }
-    if (panel.querySelector(":focus-within, details[open]")) event.preventDefault();
+    if (panel.querySelector(":focus-within, details[open], [data-busy]")) event.preventDefault();
   });
 
   // A refused action (4xx: "recall the number first", "not your customer") answers with
