@@ -482,9 +482,14 @@ def test_worker_killed_mid_send__each_confirmation_sent_once_no_token_kept(site)
                 "SELECT COUNT(*) FROM django_tasks_database_dbtaskresult"
                 " WHERE status IN ('READY', 'RUNNING') AND task_path LIKE '%send_confirmation'"
             )[0][0]
-            return pending == 0 and busy == 0
+            # The reminder sweep the worker scheduled by itself when it started.
+            swept = site.db.rows(
+                "SELECT COUNT(*) FROM django_tasks_database_dbtaskresult"
+                " WHERE status = 'SUCCESSFUL' AND task_path LIKE '%sweep_deliveries'"
+            )[0][0]
+            return pending == 0 and busy == 0 and swept >= 1
 
-        wait_for(all_sent, "every confirmation to be sent")
+        wait_for(all_sent, "every confirmation to be sent and the scheduled sweep to run")
         stop(worker)
 
         lines = _outbox(outbox)
