@@ -12,8 +12,15 @@ CHROMIUM = os.environ.get("LUUKKU_CHROMIUM", shutil.which("chromium") or "/usr/b
 AXE = Path(__file__).with_name("axe-4.14.1.min.js")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one test module, closed after it (with its event loop).
+
+    Not for the whole session: pytest-django runs the live-server tests before the
+    tests without a database, and Playwright's sync API keeps an asyncio loop running
+    in this thread while it is open, which those later tests (async views, asyncio.run,
+    `check --deploy`) would inherit along with DJANGO_ALLOW_ASYNC_UNSAFE.
+    """
     if not Path(CHROMIUM).exists():
         pytest.fail(
             f"Chromium not found at {CHROMIUM}: install Debian's chromium package (.ci/run does)."
@@ -22,7 +29,18 @@ def browser():
 
     # Playwright's sync API runs an event loop in this thread; Django must not refuse
     # database access from it.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield from _launch(sync_playwright)
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _launch(sync_playwright):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
