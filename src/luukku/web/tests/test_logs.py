@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -105,8 +106,9 @@ def test_access_log__method_redacted_path_status_no_query_no_client(caplog):
         "client": ("192.0.2.7", 50123),
         "headers": [(b"user-agent", b"test")],
     }
-    with caplog.at_level(logging.INFO, logger="luukku.access"):
-        asyncio.run(AccessLogMiddleware(app)(scope, receive, send))
+    with caplog.at_level(logging.INFO, logger="luukku.access"), ThreadPoolExecutor(1) as pool:
+        # In a thread of its own: the browser tests leave an event loop in this one.
+        pool.submit(asyncio.run, AccessLogMiddleware(app)(scope, receive, send)).result()
     assert [m["type"] for m in sent] == ["http.response.start", "http.response.body"]
     (record,) = [r for r in caplog.records if r.name == "luukku.access"]
     assert record.path == "/book/manage/:token/"

@@ -28,6 +28,8 @@ PRODUCTION = {
 def _env(tmp_path: Path, **changes: str | None) -> dict[str, str]:
     env = {**os.environ, "PYTHONPATH": SRC, "LUUKKU_VAR": str(tmp_path)}
     env.pop("DATABASE_URL", None)  # these checks and servers never touch the test database
+    # The browser tests' Playwright needs this in the test process; production never has it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     for key, value in changes.items():
         if value is None:
             env.pop(key, None)
