@@ -120,7 +120,16 @@ def _site(slug: str, where: str = "body") -> Site:
     return site
 
 
-@router.post("/tickets", response={201: TicketOut}, summary="Take a queue number")
+@router.post(
+    "/tickets",
+    response={201: TicketOut},
+    summary="Take a queue number",
+    description=(
+        "A walk-in number, only while the point is open (its hours, exceptions and"
+        " holidays; the bus while it stands at a stop): otherwise 409 with loc"
+        " [body, site] and a message that says when (and for the bus where) it opens next."
+    ),
+)
 def create_ticket(
     request: HttpRequest,
     payload: TicketIn,
