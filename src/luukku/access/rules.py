@@ -114,6 +114,7 @@ API: dict[str, frozenset[str]] = {
     "POST /api/v1/queueing/desk/tickets/{ticket_id}/start": DESK_ROLES,
     "POST /api/v1/queueing/desk/tickets/{ticket_id}/finish": DESK_ROLES,
     "POST /api/v1/queueing/desk/tickets/{ticket_id}/follow-up": DESK_ROLES,
+    "GET /api/v1/queueing/desk/tickets/{ticket_id}/follow-up/times": DESK_ROLES,
     "POST /api/v1/planning/plan": PLANNER_ROLES,
     "GET /api/v1/staff/bookings": frozenset({Role.OFFICIAL}),
     "GET /api/v1/staff/bookings/{code}": frozenset({Role.OFFICIAL}),

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils.translation import get_language
-from ninja import Field, Header, Path, Router, Schema, Status
+from ninja import Field, Header, Path, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from luukku.access.policy import AccessDenied, access_ticket, profile_of
@@ -26,11 +26,13 @@ from luukku.queueing.services import (
     desk_session_pause,
     desk_session_resume,
     desk_session_start,
+    follow_up_needs,
     session_scope,
     ticket_call,
     ticket_call_next,
     ticket_finish,
     ticket_follow_up,
+    ticket_follow_up_times,
     ticket_no_show,
     ticket_park,
     ticket_recall,
@@ -269,13 +271,30 @@ class TransferIn(Schema):
 
 
 class FollowUpIn(ContactIn):
-    """The next visit's service; the customer's name, phone (E.164) and e-mail as in booking."""
+    """The time the customer chose (one of ``follow-up/times``), and their contact details.
+
+    The name, phone (E.164) and e-mail as in booking; the interpreter's language and the
+    accessibility need are those of the customer's booking unless given here.
+    """
 
     service: str = Field(
         description="Code of the bookable service of the next visit", max_length=60
     )
-    after_days: int = Field(1, ge=0, le=365, description="Not before this many days from now")
-    channel: str = Field("", description="in_person, remote, or empty for either", max_length=20)
+    site: str = Field(description="Slug of the chosen time's service point", max_length=60)
+    start: datetime = Field(description="The chosen time's start, with its UTC offset")
+    channel: str = Field(
+        description="The chosen time's channel: in_person or remote", max_length=20
+    )
+    interpreter_language: str | None = Field(None, max_length=8)
+    needs_accessible: bool | None = None
+
+
+class FollowUpTimeOut(Schema):
+    site: str
+    site_name: str
+    start: datetime
+    end: datetime
+    channel: str
 
 
 class FollowUpOut(Schema):
@@ -470,15 +489,61 @@ def finish(request: HttpRequest, ticket_id: TicketId):
     return _act(request, ticket_id, ticket_finish)
 
 
+@router.get(
+    "/desk/tickets/{ticket_id}/follow-up/times",
+    response=list[FollowUpTimeOut],
+    auth=django_auth,
+    summary="The next suitable times of the customer's follow-up visit, at any point",
+)
+def follow_up_times(
+    request: HttpRequest,
+    ticket_id: TicketId,
+    service: Annotated[str, Query(max_length=60)],
+    after_days: Annotated[int, Query(ge=0, le=365)] = 1,
+    channel: Annotated[str, Query(max_length=20)] = "",
+    interpreter_language: Annotated[str | None, Query(max_length=8)] = None,
+    needs_accessible: bool | None = None,
+):
+    official = _official(request)
+    ticket = _my_ticket(request, ticket_id)
+    try:
+        slots = ticket_follow_up_times(
+            ticket=ticket,
+            official=official,
+            service_code=service,
+            needs=follow_up_needs(
+                ticket,
+                interpreter_language=interpreter_language,
+                needs_accessible=needs_accessible,
+            ),
+            after_days=after_days,
+            channel=channel,
+        )
+    except QueueError as exc:
+        raise _err(exc, "path" if exc.field == "ticket" else "query") from None
+    sites = Site.objects.in_bulk({s.site_id for s in slots})
+    return [
+        FollowUpTimeOut(
+            site=sites[s.site_id].slug,
+            site_name=sites[s.site_id].name,
+            start=s.start,
+            end=s.end,
+            channel=s.channel,
+        )
+        for s in slots
+    ]
+
+
 @router.post(
     "/desk/tickets/{ticket_id}/follow-up",
     response={201: FollowUpOut},
     auth=django_auth,
-    summary="Book the customer's next visit: the first free time at their point",
+    summary="Book the customer's next visit at the time they chose",
 )
 def follow_up(request: HttpRequest, ticket_id: TicketId, payload: FollowUpIn):
     official = _official(request)
     ticket = _my_ticket(request, ticket_id)
+    site = _site(payload.site)
     try:
         booking = ticket_follow_up(
             ticket=ticket,
@@ -490,8 +555,14 @@ def follow_up(request: HttpRequest, ticket_id: TicketId, payload: FollowUpIn):
                 email=payload.email,
                 language=ticket.language,
             ),
-            after_days=payload.after_days,
+            site=site,
+            start=payload.start,
             channel=payload.channel,
+            needs=follow_up_needs(
+                ticket,
+                interpreter_language=payload.interpreter_language,
+                needs_accessible=payload.needs_accessible,
+            ),
         )
     except QueueError as exc:
         raise _err(exc, "path" if exc.field == "ticket" else "body") from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -24,6 +25,7 @@ from luukku.queueing.localtime import HELSINKI, local_hhmm
 from luukku.queueing.models import Ticket, TicketState
 from luukku.queueing.opening import kiosk_hours
 from luukku.queueing.services import (
+    FollowUpNeeds,
     QueueError,
     booking_check_in,
     desk_session_end,
@@ -31,12 +33,14 @@ from luukku.queueing.services import (
     desk_session_resume,
     desk_session_start,
     desk_session_take_space,
+    follow_up_needs,
     session_scope,
     ticket_call,
     ticket_call_next,
     ticket_finish,
     ticket_flag_safe_room,
     ticket_follow_up,
+    ticket_follow_up_times,
     ticket_no_show,
     ticket_park,
     ticket_recall,
@@ -362,6 +366,7 @@ def _desk_context(official: StaffProfile, **extra) -> dict:
         ctx["transfer_services"] = selectors.transfer_choices(ctx["current"].site).exclude(
             pk=ctx["current"].service_id
         )
+        ctx["follow_up_defaults"] = follow_up_needs(ctx["current"])
         ctx["bookable_services"] = (
             Service.objects.filter(bookable=True)
             .select_related("agency")
@@ -423,6 +428,10 @@ def _panel(
         return render(
             request, "queueing/_desk_panel.html", _desk_context(official, **extra), status=status
         )
+    if extra.get("follow_up"):  # the times to choose from live on the page, not in a message
+        return render(
+            request, "queueing/desk.html", _desk_context(official, **extra), status=status
+        )
     for key in ("notice", "error"):
         if extra.get(key):
             (messages.error if key == "error" else messages.info)(request, extra[key])
@@ -451,8 +460,24 @@ def desk_action(request: HttpRequest, action: str, ticket_id: int | None = None)
             return _confirm(request, official, action, ticket)
         notice = _do(action, request, official, scope, ticket)
     except QueueError as exc:
-        return _panel(request, official, exc.status, error=exc.message)
+        extra = {}
+        if action == "follow-up" and ticket is not None:
+            extra = _times_again(request, official, ticket)
+        return _panel(request, official, exc.status, error=exc.message, **extra)
     return _panel(request, official, **notice)
+
+
+def _times_again(request: HttpRequest, official: StaffProfile, ticket: Ticket) -> dict:
+    """After a refused follow-up booking, the same times and the typed contact again."""
+    try:
+        shown = _follow_up_times(request, official, ticket)
+    except QueueError:
+        return {}
+    shown["follow_up"]["customer"] = {
+        key: request.POST.get(key, "")[:200] for key in ("name", "phone", "email")
+    }
+    shown["follow_up"]["chosen"] = request.POST.get("slot", "")
+    return {"follow_up": shown["follow_up"]}
 
 
 #: Actions that cannot be undone: the desk asks once more before doing them.
@@ -579,6 +604,8 @@ def _do(
             if needs
             else _("%(number)s needs no safe room.")
         ) % {"number": number}
+    elif action == "follow-up-times":
+        return _follow_up_times(request, official, ticket)
     elif action == "follow-up":
         return _follow_up(request, official, ticket)
     else:
@@ -586,12 +613,79 @@ def _do(
     return {"notice": notice}
 
 
-def _follow_up(request: HttpRequest, official: StaffProfile, ticket: Ticket) -> dict:
-    """Book the customer's next visit (``ticket_follow_up``) and say when and with what code."""
+def _posted_needs(request: HttpRequest, ticket: Ticket) -> FollowUpNeeds:
+    """The needs the form carries; a form that never showed them carries the booking's."""
+    shown = request.POST.get("needs_shown") == "1"
+    return follow_up_needs(
+        ticket,
+        interpreter_language=request.POST.get("interpreter_language", "")[:8] if shown else None,
+        needs_accessible=bool(request.POST.get("needs_accessible")) if shown else None,
+    )
+
+
+def _posted_days(request: HttpRequest) -> int:
+    raw = request.POST.get("after_days", "1").strip() or "1"
     try:
-        days = int(request.POST.get("after_days", 1))
+        return int(raw)
     except ValueError:
-        days = 1
+        raise QueueError("after_days", _("Give the days as a number from 0 to 365."), 400) from None
+
+
+def _follow_up_times(request: HttpRequest, official: StaffProfile, ticket: Ticket) -> dict:
+    """The next suitable times (``ticket_follow_up_times``) for the customer to choose from."""
+    needs = _posted_needs(request, ticket)
+    code = request.POST.get("service", "")
+    days = _posted_days(request)
+    channel = request.POST.get("channel", "")
+    slots = ticket_follow_up_times(
+        ticket=ticket,
+        official=official,
+        service_code=code,
+        needs=needs,
+        after_days=days,
+        channel=channel,
+    )
+    sites = Site.objects.in_bulk({s.site_id for s in slots})
+    times = [
+        {
+            "value": f"{sites[s.site_id].slug}|{s.start.isoformat()}|{s.channel}",
+            "site": sites[s.site_id],
+            "start": s.start,
+            "remote": s.channel == "remote",
+        }
+        for s in slots
+    ]
+    follow_up = {
+        "service": code,
+        "after_days": days,
+        "channel": channel,
+        "needs": needs,
+        "times": times,
+    }
+    if not times:
+        return {
+            "follow_up": follow_up,
+            "error": _("No suitable time in the next 30 days: try another service or channel."),
+        }
+    return {"follow_up": follow_up}
+
+
+def _posted_slot(request: HttpRequest) -> tuple[Site, datetime, str]:
+    """The time chosen from the list: ``site|start|channel``."""
+    parts = request.POST.get("slot", "").split("|")
+    site = Site.objects.filter(slug=parts[0]).first() if len(parts) == 3 else None
+    try:
+        start = datetime.fromisoformat(parts[1]) if site else None
+    except ValueError:
+        start = None
+    if site is None or start is None or timezone.is_naive(start):
+        raise QueueError("slot", _("Choose one of the times shown."), 400)
+    return site, start, parts[2]
+
+
+def _follow_up(request: HttpRequest, official: StaffProfile, ticket: Ticket) -> dict:
+    """Book the time the customer chose (``ticket_follow_up``); say when, where, what code."""
+    site, start, channel = _posted_slot(request)
     booking = ticket_follow_up(
         ticket=ticket,
         official=official,
@@ -602,14 +696,20 @@ def _follow_up(request: HttpRequest, official: StaffProfile, ticket: Ticket) -> 
             email=request.POST.get("email", "").strip(),
             language=ticket.language,
         ),
-        after_days=days,
-        channel=request.POST.get("channel", ""),
+        site=site,
+        start=start,
+        channel=channel,
+        needs=_posted_needs(request, ticket),
     )
+    where = (_("by video at %(site)s") if booking.channel == "remote" else _("at %(site)s")) % {
+        "site": booking.site.name
+    }
     return {
-        "notice": _("Booked %(service)s on %(time)s, booking code %(code)s.")
+        "notice": _("Booked %(service)s on %(time)s %(where)s, booking code %(code)s.")
         % {
             "service": booking.service.name,
             "time": timezone.localtime(booking.start, HELSINKI).strftime("%d.%m.%Y %H:%M"),
+            "where": where,
             "code": booking.code,
         }
     }

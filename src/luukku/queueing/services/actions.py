@@ -1,9 +1,10 @@
 """What an official does with the customer they called: recall, no-show, park, pass on,
-start, finish, and book their follow-up visit."""
+start, finish, and book their follow-up visit at the time they choose."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -21,15 +22,17 @@ from luukku.booking.services import (
     booking_transition,
     visit_book,
 )
+from luukku.core.scheduling.model import Slot
 from luukku.queueing.events import display_changed
 from luukku.queueing.models import HOLDING_STATES, Call, Kind, Ticket, TicketState
 from luukku.queueing.services.common import QueueError
 from luukku.queueing.services.tickets import _channel_flags, queue_for
-from luukku.registry.models import Service, StaffProfile
+from luukku.registry.models import Service, Site, StaffProfile
 
 PARK_MINUTES_MAX = 120
-#: How far ahead a follow-up visit is looked for.
+#: How far ahead a follow-up visit is looked for, and how many times are shown.
 FOLLOW_UP_DAYS = 30
+FOLLOW_UP_TIMES = 12
 
 
 def _own(ticket: Ticket, official: StaffProfile, states: Collection[str]) -> Ticket:
@@ -209,49 +212,129 @@ def ticket_finish(*, ticket: Ticket, official: StaffProfile, now: datetime | Non
     return t
 
 
+@dataclass(frozen=True)
+class FollowUpNeeds:
+    """What the next visit must carry: an interpreter's language, the party, access."""
+
+    interpreter_language: str = ""
+    group_size: int = 1
+    needs_accessible: bool = False
+
+
+def follow_up_needs(
+    ticket: Ticket,
+    *,
+    interpreter_language: str | None = None,
+    needs_accessible: bool | None = None,
+) -> FollowUpNeeds:
+    """The needs of this customer's booking (if they came with one), unless told otherwise."""
+    visit = ticket.booking.visit if ticket.booking_id else None
+    carried = FollowUpNeeds(
+        interpreter_language=visit.interpreter_language if visit else "",
+        group_size=visit.group_size if visit else 1,
+        needs_accessible=visit.needs_accessible if visit else False,
+    )
+    return FollowUpNeeds(
+        interpreter_language=(
+            carried.interpreter_language
+            if interpreter_language is None
+            else interpreter_language.strip().lower()
+        ),
+        group_size=carried.group_size,
+        needs_accessible=carried.needs_accessible if needs_accessible is None else needs_accessible,
+    )
+
+
+def _refuse_foreign(ticket: Ticket, official: StaffProfile) -> None:
+    if ticket.called_by_id != official.pk:
+        raise QueueError(
+            "ticket", _("This customer is not yours: another official called them."), 403
+        )
+
+
+def ticket_follow_up_times(
+    *,
+    ticket: Ticket,
+    official: StaffProfile,
+    service_code: str,
+    needs: FollowUpNeeds,
+    after_days: int = 1,
+    channel: str = "",
+    now: datetime | None = None,
+    limit: int = FOLLOW_UP_TIMES,
+) -> list[Slot]:
+    """The next suitable times of the follow-up visit, to show the customer.
+
+    Any point and, where the service allows, by video, with the interpreter and the
+    needs carried (``needs``), through the booking search the public pages use;
+    ``after_days`` on, within ``FOLLOW_UP_DAYS``. A read, but it answers only the
+    official who holds the customer, as ``ticket_follow_up`` does.
+    """
+    now = now or timezone.now()
+    _refuse_foreign(ticket, official)
+    service = _service(service_code, _("Choose a bookable service."), bookable=True)
+    if not 0 <= after_days <= 365:
+        raise QueueError("after_days", _("Give the days as a number from 0 to 365."), 400)
+    if channel and channel not in Channel.values:
+        raise QueueError("channel", _("Choose on site or by video, or either."), 400)
+    not_before = now + timedelta(days=after_days)
+    filters = SearchFilters(
+        channel=channel,
+        language=needs.interpreter_language,
+        group_size=needs.group_size,
+        accessible=needs.needs_accessible,
+    )
+    return availability(
+        service.pk,
+        not_before,
+        not_before + timedelta(days=FOLLOW_UP_DAYS),
+        filters,
+        per_site=3,
+        limit=limit,
+    )
+
+
 def ticket_follow_up(
     *,
     ticket: Ticket,
     official: StaffProfile,
     service_code: str,
     customer: Customer,
-    after_days: int = 1,
-    channel: str = "",
+    site: Site,
+    start: datetime,
+    channel: str,
+    needs: FollowUpNeeds,
     now: datetime | None = None,
 ) -> Booking:
-    """Book the customer's next visit at their point through the shared booking engine.
+    """Book the follow-up time the customer chose (from ``ticket_follow_up_times``).
 
-    The first free time from ``after_days`` on, within ``FOLLOW_UP_DAYS``; the desk page
-    and the API both call this, so they refuse the same input the same way.
+    Through the shared booking engine, which checks the time is still free; the desk
+    page and the API both call this, so they refuse the same input the same way.
     """
     now = now or timezone.now()
-    if ticket.called_by_id != official.pk:
-        raise QueueError(
-            "ticket", _("This customer is not yours: another official called them."), 403
-        )
+    _refuse_foreign(ticket, official)
     service = _service(service_code, _("Choose a bookable service."), bookable=True)
-    if not 0 <= after_days <= 365:
-        raise QueueError("after_days", _("Give the days as a number from 0 to 365."), 400)
     if not customer.name.strip():
         raise QueueError("name", _("Give the customer's name for the booking."), 400)
-    not_before = now + timedelta(days=max(after_days, 0))
-    filters = SearchFilters(
-        sites=(ticket.site.slug,), channel=channel if channel in Channel.values else ""
+    if channel not in Channel.values:
+        raise QueueError("channel", _("Choose on site or by video, or either."), 400)
+    if timezone.is_naive(start):
+        raise QueueError("start", _("Choose one of the times shown."), 400)
+    customer = replace(
+        customer,
+        interpreter_language=needs.interpreter_language,
+        group_size=needs.group_size,
+        needs_accessible=needs.needs_accessible,
     )
-    slots = availability(
-        service.pk, not_before, not_before + timedelta(days=FOLLOW_UP_DAYS), filters
-    )
-    if not slots:
-        raise QueueError("service", _("No free time in the next 30 days at this service point."))
     try:
         _visit, bookings, _token = visit_book(
-            site=ticket.site,
-            legs=[Leg(service=service, start=slots[0].start, channel=slots[0].channel)],
+            site=site,
+            legs=[Leg(service=service, start=start, channel=channel)],
             customer=customer,
             now=now,
         )
     except BookingConflict as exc:
-        raise QueueError("service", exc.message) from None
+        raise QueueError("start", exc.message) from None
     except BookingError as exc:
         raise QueueError(exc.field, exc.message, 400) from None
     return bookings[0]

@@ -260,7 +260,14 @@ def test_follow_up_api__over_long_name__422(client, demo):
     client.force_login(get_user_model().objects.get(username="kela.pori1"))
     resp = client.post(
         f"{QUEUE}/desk/tickets/1/follow-up",
-        {"service": "benefit-advice", "name": "M" * 100_000, "phone": "abc"},
+        {
+            "service": "benefit-advice",
+            "site": "pori",
+            "start": "2030-01-07T10:00:00+02:00",
+            "channel": "in_person",
+            "name": "M" * 100_000,
+            "phone": "abc",
+        },
         content_type="application/json",
     )
     assert resp.status_code == 422
@@ -312,12 +319,12 @@ def test_horizon__search_offers_nothing_beyond_it(client, demo, settings):
 
 def test_follow_up__days_out_of_range__400_naming_after_days(demo):
     """The desk page parses any integer; the service bounds it (a huge one overflowed)."""
-    from luukku.booking.services import Customer
     from luukku.queueing.services import (
+        FollowUpNeeds,
         QueueError,
         ticket_call_next,
         ticket_create,
-        ticket_follow_up,
+        ticket_follow_up_times,
     )
     from luukku.queueing.tests.helpers import serve, service
 
@@ -325,11 +332,11 @@ def test_follow_up__days_out_of_range__400_naming_after_days(demo):
     ticket_create(site=demo["pori"], service=service("benefit-advice"))
     called = ticket_call_next(official=me, scope=scope).ticket
     with pytest.raises(QueueError) as err:
-        ticket_follow_up(
+        ticket_follow_up_times(
             ticket=called,
             official=me,
             service_code="benefit-advice",
-            customer=Customer(name="Matti", phone="040 123 4567"),
+            needs=FollowUpNeeds(),
             after_days=10**10,
         )
     assert err.value.field == "after_days" and err.value.status == 400
