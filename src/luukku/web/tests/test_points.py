@@ -140,3 +140,16 @@ def test_admin__registry_app_label__is_translated():
     with translation.override("fi"):
         assert str(apps.get_app_config("registry").verbose_name) != "Registry"
         assert "REGISTRY" not in str(apps.get_app_config("registry").verbose_name).upper()
+
+
+def test_point_pages__query_counts__do_not_grow_with_the_registry(
+    client, demo, django_assert_max_num_queries
+):
+    client.get("/sites/pori/")  # the registry snapshot is built once per process
+    with django_assert_max_num_queries(10):
+        assert client.get("/sites/pori/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/sites/satakunta-bus/").status_code == 200
+    # The list's open/closed line is read from the snapshot: no query per point.
+    with django_assert_max_num_queries(6):
+        assert client.get("/sites/").status_code == 200
