@@ -60,6 +60,12 @@ def test_point_pages_and_statement__every_language__no_wcag_violation(
         violations = wcag_violations(page)
         if violations:
             found[path] = violations
+    # The waiting-room displays (every language side by side) and the point list's footer there.
+    for path in ["/sites/pori/display/", "/sites/satakunta-bus/display/"]:
+        page.goto(f"{live_server.url}{path}")
+        violations = wcag_violations(page)
+        if violations:
+            found[path] = violations
     assert found == {}
 
 
