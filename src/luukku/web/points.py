@@ -58,6 +58,9 @@ class OpenNow:
     until: datetime | None = None
     next_opens: datetime | None = None
     next_closes: datetime | None = None
+    #: For the bus: the stop it stands at now, or the next one.
+    place: str = ""
+    next_place: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,9 +115,13 @@ def open_now(site: Site, at: datetime | None = None) -> OpenNow:
     )
     state = open_state(intervals, at)
     if state.current:
-        return OpenNow(True, until=state.current[1])
+        opens, closes, stop = state.current
+        return OpenNow(True, until=closes, place=stop.place if stop else "")
     if state.upcoming:
-        return OpenNow(False, next_opens=state.upcoming[0], next_closes=state.upcoming[1])
+        opens, closes, stop = state.upcoming
+        return OpenNow(
+            False, next_opens=opens, next_closes=closes, next_place=stop.place if stop else ""
+        )
     return OpenNow(False)
 
 

@@ -153,3 +153,12 @@ def test_point_pages__query_counts__do_not_grow_with_the_registry(
     # The list's open/closed line is read from the snapshot: no query per point.
     with django_assert_max_num_queries(6):
         assert client.get("/sites/").status_code == 200
+
+
+def test_open_now__bus__names_the_stop_it_is_at_or_the_next_one(demo):
+    bus = demo["satakunta-bus"]
+    at_stop = points.open_now(bus, _at(date(2027, 3, 2), 10))  # a Tuesday
+    assert at_stop.is_open and at_stop.place == "K-Supermarket Ulvila"
+    between = points.open_now(bus, _at(date(2027, 3, 2), 11, 45))
+    assert not between.is_open and between.next_place == "Nakkilan tori"
+    assert between.next_opens == _at(date(2027, 3, 2), 12, 30)
