@@ -97,7 +97,7 @@ def _get(url: str) -> tuple[int, dict[str, str], bytes]:
 
 @pytest.fixture
 def served(tmp_path):
-    """`luukku serve` (web only) on a fresh SQLite database, DEBUG off; its log lines."""
+    """`luukku serve` (web server and task worker) on a fresh SQLite database, DEBUG off."""
     port = _free_port()
     log = tmp_path / "serve.log"
     env = _env(
@@ -108,18 +108,7 @@ def served(tmp_path):
     )
     with open(log, "w") as out:
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "luukku.cli",
-                "serve",
-                "--only",
-                "web",
-                "--workers",
-                "2",
-                "--port",
-                str(port),
-            ],  # fmt: skip
+            [sys.executable, "-m", "luukku.cli", "serve", "--workers", "2", "--port", str(port)],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -136,15 +125,16 @@ def served(tmp_path):
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail("luukku serve did not start:\n" + log.read_text())
             time.sleep(0.3)
-        yield base, lambda: log.read_text()
+        yield base, lambda: log.read_text(), proc
     finally:
         proc.terminate()
         proc.wait(timeout=60)
 
 
 @pytest.mark.slow
-def test_serve__pages_static_files_health_and_a_log_without_tokens(served):
-    base, log_text = served
+def test_serve__pages_static_files_health_a_log_without_tokens_and_one_stop(served):
+    """One server start for all of it: migrate on a fresh database takes most of a minute."""
+    base, log_text, proc = served
     token = "Zx8kQ2mP9vR4tL7wN3bY6cF1sec"
 
     assert _get(base + "/readyz")[0] == 200
@@ -185,6 +175,17 @@ def test_serve__pages_static_files_health_and_a_log_without_tokens(served):
         {k: line[k] for k in ("method", "path", "status")} for line in access
     ]
 
+    # The web server and the task worker beside it stop together.
+    children = _children(proc.pid)
+    workers = [pid for pid in children if "db_worker" in Path(f"/proc/{pid}/cmdline").read_text()]
+    assert len(workers) == 1
+    proc.terminate()
+    assert proc.wait(timeout=60) == 0
+    deadline = time.monotonic() + 30
+    while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [pid for pid in children if _alive(pid)] == []
+
 
 def _children(pid: int) -> list[int]:
     out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
@@ -202,47 +203,3 @@ def _alive(pid: int) -> bool:
             return fh.read().split(")")[-1].split()[0] != "Z"
     except FileNotFoundError:
         return False
-
-
-@pytest.mark.slow
-def test_serve__web_server_and_task_worker_stop_together(tmp_path):
-    port = _free_port()
-    env = _env(
-        tmp_path,
-        LUUKKU_DEBUG="0",
-        LUUKKU_SECRET_KEY=PRODUCTION["LUUKKU_SECRET_KEY"],
-        LUUKKU_SQLITE=str(tmp_path / "serve.sqlite3"),
-    )
-    with open(tmp_path / "serve.log", "w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "luukku.cli", "serve", "--workers", "2", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                if _get(f"http://127.0.0.1:{port}/readyz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, (
-                tmp_path / "serve.log"
-            ).read_text()
-            time.sleep(0.3)
-        children = _children(proc.pid)
-        workers = [
-            pid for pid in children if "db_worker" in Path(f"/proc/{pid}/cmdline").read_text()
-        ]
-        assert len(workers) == 1  # the task worker runs beside the web server
-        proc.terminate()
-        assert proc.wait(timeout=60) == 0
-        deadline = time.monotonic() + 30
-        while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert [pid for pid in children if _alive(pid)] == []
-    finally:
-        if proc.poll() is None:
-            proc.kill()
