@@ -69,6 +69,7 @@ if os.environ.get("LUUKKU_PROXY_SSL_HEADER"):
         "https",
     )
 
+
 INSTALLED_APPS = [
     # modeltranslation must come before the admin so that it can patch it.
     "modeltranslation",

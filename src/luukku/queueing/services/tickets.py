@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luukku.audit.changes import change_record
-from luukku.audit.changes import change_record
 from luukku.booking.models import Booking, BookingState, Channel
 from luukku.booking.services import booking_transition
 from luukku.core.contact import InvalidPhone, phone_e164
@@ -292,7 +291,6 @@ def ticket_flag_safe_room(*, ticket: Ticket, needs: bool) -> Ticket:
     Ticket.objects.filter(pk=ticket.pk).update(needs_safe_room=needs)
     ticket.needs_safe_room = needs
     change_record(ticket, ["needs_safe_room"])
-    change_record(ticket, ["needs_safe_room"])
     return ticket
 
 
@@ -307,7 +305,6 @@ def ticket_sms(*, ticket: Ticket, phone: str) -> None:
     if ticket.state not in (TicketState.WAITING, TicketState.CALLED):
         raise QueueError("ticket", _("This number is no longer in the queue."))
     Ticket.objects.filter(pk=ticket.pk).update(phone=cleaned)
-    change_record(ticket, ["phone"])
     change_record(ticket, ["phone"])
     ticket.phone = cleaned
     est = ticket_estimate(ticket)
