@@ -132,6 +132,18 @@ def test_public_pages__at_320_px__do_not_scroll_sideways(live_server, demo, new_
     page.click("form.contact button[type=submit]")
     page.wait_for_selector(".code")
     check("step 4")
+    # The booking's own page (the link in the confirmation), moving it and cancelling it.
+    page.click("a[href*='/book/manage/']")
+    page.wait_for_selector("a[href*='/reschedule/']")
+    check("manage")
+    manage_url = page.url
+    page.click("a[href*='/reschedule/']")
+    page.wait_for_load_state()
+    check("move")
+    page.goto(manage_url)
+    page.click("a[href$='/cancel/']")
+    page.wait_for_load_state()
+    check("cancel")
     # The ticket a kiosk gives.
     page.goto(f"{base}/sites/pori/kiosk/?agency=KELA")
     page.click("button[data-service=benefit-advice]")
