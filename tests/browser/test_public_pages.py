@@ -113,6 +113,9 @@ def test_public_pages__at_320_px__do_not_scroll_sideways(live_server, demo, new_
         *POINT_PAGES,
         "/sites/pori/kiosk/",
         "/sites/pori/kiosk/?agency=KELA",
+        # The kiosk's own languages, Arabic right to left.
+        *(f"/sites/pori/kiosk/?lang={code}" for code in ("ru", "uk", "et", "ar", "so")),
+        "/sites/pori/kiosk/?agency=KELA&lang=ar",
         "/sites/satakunta-bus/kiosk/",
         "/sites/pori/display/",
         "/sites/satakunta-bus/display/",
