@@ -89,12 +89,15 @@ INSTALLED_APPS = [
     "luukku.booking",
     "luukku.queueing",
     "luukku.planning",
+    "luukku.advice",
     "luukku.web",
     # The audit log: django-auditlog's change records, read events, retention (luukku.audit).
     "auditlog",
     "luukku.audit",
     # Staff sign-in and roles (luukku.access): TOTP second factor, lock-out after failures.
     "luukku.access",
+    # Daily aggregates and reports (luukku.monitoring).
+    "luukku.monitoring",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -282,6 +285,12 @@ LUUKKU_SCHEDULE = {
     "personal-data-purge": {
         "task": "luukku.audit.tasks.purge_expired_personal_data",
         "every": float(os.environ.get("LUUKKU_RETENTION_SWEEP_SECONDS", 3600)),
+    },
+    # Daily aggregates (luukku.monitoring): recompute yesterday (idempotent), hourly so
+    # that the first run after midnight makes it, and late changes are picked up.
+    "daily-aggregates": {
+        "task": "luukku.monitoring.tasks.aggregate_yesterday",
+        "every": float(os.environ.get("LUUKKU_AGGREGATE_SECONDS", 3600)),
     },
 }
 

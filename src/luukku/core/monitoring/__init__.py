@@ -1,0 +1,1 @@
+"""Monitoring arithmetic: daily figures, waiting-time histograms, combining, percentiles."""
