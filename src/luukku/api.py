@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from luukku.advice.api import router as advice_router
 from luukku.booking.api import ApiError, error_response
 from luukku.booking.api import router as booking_router
 from luukku.booking.staff_api import router as staff_router
@@ -23,6 +24,7 @@ api.add_router("/booking", booking_router)
 api.add_router("/staff", staff_router)
 api.add_router("/queueing", queueing_router)
 api.add_router("/planning", planning_router)
+api.add_router("/advice", advice_router)
 
 
 @api.exception_handler(ApiError)

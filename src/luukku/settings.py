@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "luukku.booking",
     "luukku.queueing",
     "luukku.planning",
+    "luukku.advice",
     "luukku.web",
     # The audit log: django-auditlog's change records, read events, retention (luukku.audit).
     "auditlog",

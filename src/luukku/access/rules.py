@@ -25,6 +25,8 @@ NO_ROLE = "no_role"
 STAFF = frozenset(Role.values)
 EVERYONE = frozenset({ANONYMOUS, NO_ROLE, *STAFF})
 SIGNED_IN = frozenset({NO_ROLE, *STAFF})
+#: The info desk's triage: general advisors, and site managers and administrators.
+ADVICE_ROLES = frozenset({Role.ADVISOR, Role.SITE_MANAGER, Role.ADMIN})
 
 #: Pages, by URL name.
 PAGES: dict[str, frozenset[str]] = {
@@ -74,6 +76,8 @@ PAGES: dict[str, frozenset[str]] = {
     "queueing:desk_action": DESK_ROLES,
     "queueing:desk_ticket_action": DESK_ROLES,
     "planning:planner": PLANNER_ROLES,
+    # The info desk's triage (luukku.advice): general advisors, site managers, admins.
+    "advice:triage": ADVICE_ROLES,
     # An official's own customers' bookings (booking/staff_views.py) and the audit log.
     "staff:bookings": frozenset({Role.OFFICIAL}),
     "staff:booking": frozenset({Role.OFFICIAL}),
@@ -116,6 +120,7 @@ API: dict[str, frozenset[str]] = {
     "POST /api/v1/queueing/desk/tickets/{ticket_id}/follow-up": DESK_ROLES,
     "GET /api/v1/queueing/desk/tickets/{ticket_id}/follow-up/times": DESK_ROLES,
     "POST /api/v1/planning/plan": PLANNER_ROLES,
+    "GET /api/v1/advice/search": ADVICE_ROLES,
     "GET /api/v1/staff/bookings": frozenset({Role.OFFICIAL}),
     "GET /api/v1/staff/bookings/{code}": frozenset({Role.OFFICIAL}),
     "GET /api/v1/staff/bookings/{code}/contact": frozenset({Role.OFFICIAL}),

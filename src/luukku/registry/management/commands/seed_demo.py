@@ -12,7 +12,11 @@ class Command(BaseCommand):
         counts = demo_region_seed()
         counts.pop("national_schedule", None)
         self.stdout.write(", ".join(f"{k}: {v}" for k, v in counts.items()))
-        for hook in ("luukku.booking.services", "luukku.queueing.services"):
+        for hook in (
+            "luukku.booking.services",
+            "luukku.queueing.services",
+            "luukku.advice.services",
+        ):
             # Later capabilities add their own demo data (bookings, queue tickets).
             try:
                 module = __import__(hook, fromlist=["demo_seed"])

@@ -1,0 +1,54 @@
+"""Writes of the info desk: the demo knowledge bank and life events (idempotent)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from luukku.advice import demo_data as d
+from luukku.advice.models import LifeEvent, LifeEventStep, ServiceGuide
+from luukku.registry.models import Service
+
+_LANGS = ("fi", "sv", "en")
+
+
+def _set_translated(obj, field: str, values: tuple[str, str, str]) -> None:
+    for lang, value in zip(_LANGS, values, strict=True):
+        setattr(obj, f"{field}_{lang}", value)
+    setattr(obj, field, values[0])
+
+
+@transaction.atomic
+def demo_seed() -> dict[str, int]:
+    """The demo region's service guides and life events (for services that exist)."""
+    services = {s.code: s for s in Service.objects.filter(code__in=_codes())}
+    for code, (bring, fees, url, online, words) in d.GUIDES.items():
+        if code not in services:
+            continue
+        guide, _ = ServiceGuide.objects.get_or_create(service=services[code])
+        _set_translated(guide, "what_to_bring", bring)
+        _set_translated(guide, "fees", fees)
+        _set_translated(guide, "online_note", online)
+        _set_translated(guide, "keywords", words)
+        guide.online_url = url
+        guide.save()
+    for position, (code, names, steps) in enumerate(d.LIFE_EVENTS):
+        event, _ = LifeEvent.objects.get_or_create(code=code, defaults={"position": position})
+        _set_translated(event, "name", names)
+        event.position = position
+        event.save()
+        wanted = [services[c] for c in steps if c in services]
+        LifeEventStep.objects.filter(life_event=event).exclude(
+            service__in=[s.pk for s in wanted]
+        ).delete()
+        for i, service in enumerate(wanted):
+            LifeEventStep.objects.update_or_create(
+                life_event=event, service=service, defaults={"position": i}
+            )
+    return {
+        "service_guides": ServiceGuide.objects.count(),
+        "life_events": LifeEvent.objects.count(),
+    }
+
+
+def _codes() -> set[str]:
+    return set(d.GUIDES) | {c for _code, _names, steps in d.LIFE_EVENTS for c in steps}

@@ -1,0 +1,64 @@
+"""The triage search without a database: inflected Finnish, typos, fi/sv/en."""
+
+from __future__ import annotations
+
+import pytest
+
+from luukku.core.advice import ServiceTerms, index_build, search
+
+SERVICES = [
+    ServiceTerms("passport", ("Passi", "Pass", "Passport", "passi matkustusasiakirja")),
+    ServiceTerms("identity-card", ("Henkilökortti", "Identitetskort", "Identity card")),
+    ServiceTerms("tax-card", ("Verokortti", "Skattekort", "Tax card", "verokortti tulo")),
+    ServiceTerms(
+        "residence-permit",
+        (
+            "Oleskelulupahakemuksen tunnistautuminen",
+            "Identifiering för uppehållstillstånd",
+            "Residence permit identification",
+            "oleskelulupa tunnistautuminen sormenjäljet",
+        ),
+    ),
+    ServiceTerms(
+        "jobseeker-registration",
+        ("Työnhakijaksi ilmoittautuminen", "Anmälan som arbetssökande", "työtön työnhaku"),
+    ),
+    ServiceTerms("housing-allowance", ("Yleinen asumistuki", "Bostadsbidrag", "asumistuki vuokra")),
+]
+
+
+@pytest.fixture(scope="module")
+def index():
+    return index_build(SERVICES)
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        pytest.param("passia", "passport", id="passia-partitive"),
+        pytest.param("verokortin", "tax-card", id="verokortin-genitive"),
+        pytest.param("oleskeluluvan", "residence-permit", id="oleskeluluvan-gradation"),
+        pytest.param("työttömäksi", "jobseeker-registration", id="tyottomaksi-translative"),
+        pytest.param("skattekortet", "tax-card", id="swedish-definite"),
+        pytest.param("passports", "passport", id="english-plural"),
+        pytest.param("verokorrti", "tax-card", id="typo"),
+        pytest.param("tarvitsen uuden passin", "passport", id="sentence"),
+    ],
+)
+def test_search__finds_the_service(index, query, code):
+    matches = search(query, index)
+    assert matches and matches[0].code == code, matches
+
+
+def test_search__unrelated_words_find_nothing(index):
+    assert search("banaani", index) == ()
+    assert search("", index) == ()
+
+
+def test_search__more_matching_words_rank_first(index):
+    codes = [m.code for m in search("henkilökortti passi", index)]
+    assert set(codes[:2]) == {"passport", "identity-card"}
+
+
+def test_search__limit(index):
+    assert len(search("passi verokortti asumistuki", index, limit=2)) == 2
