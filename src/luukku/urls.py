@@ -18,6 +18,7 @@ urlpatterns = [
     path("staff/", include("luukku.booking.staff_urls")),
     path("audit/", include("luukku.audit.urls")),
     path("planning/", include("luukku.planning.urls")),
+    path("monitoring/", include("luukku.monitoring.urls")),
     path("advice/", include("luukku.advice.urls")),
     path("", include("luukku.queueing.urls")),
     path("", include("luukku.booking.urls")),

@@ -76,6 +76,8 @@ PAGES: dict[str, frozenset[str]] = {
     "queueing:desk_action": DESK_ROLES,
     "queueing:desk_ticket_action": DESK_ROLES,
     "planning:planner": PLANNER_ROLES,
+    # Reports from the daily aggregates (luukku.monitoring): own points, or all.
+    "monitoring:reports": frozenset({Role.SITE_MANAGER, Role.ADMIN}),
     # The info desk's triage (luukku.advice): general advisors, site managers, admins.
     "advice:triage": ADVICE_ROLES,
     # An official's own customers' bookings (booking/staff_views.py) and the audit log.

@@ -1,0 +1,131 @@
+"""Reads: report tables summed from the daily aggregates (never from visits or tickets)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from luukku.booking.models import Channel
+from luukku.core.monitoring.figures import Figures, combine
+from luukku.monitoring.models import DailyAggregate
+
+PERIODS = ("day", "week", "month")
+#: Levels of place: a point, its municipality (the Site model has no region field, so
+#: the level between a point and the whole network is the municipality), the network.
+LEVELS = ("site", "municipality", "network")
+
+_ADDITIVE = (
+    "walk_in", "booked", "chained", "no_show", "cancelled", "served", "wait_count",
+    "wait_sum_s", "wait_hist", "service_count", "service_sum_s",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    period: str
+    place: str
+    agency: str
+    channel: str
+    figures: Figures
+
+
+def period_key(day: date, period: str) -> str:
+    if period == "day":
+        return day.isoformat()
+    if period == "week":
+        year, week, _weekday = day.isocalendar()
+        return f"{year}-W{week:02d}"
+    return f"{day.year}-{day.month:02d}"
+
+
+def report(
+    *,
+    date_from: date,
+    date_to: date,
+    site_ids: frozenset[int] | None,
+    agency_id: int | None = None,
+    period: str = "month",
+    level: str = "site",
+) -> list[ReportRow]:
+    """Rows per period × place × agency × channel, and a last row for the total.
+
+    ``site_ids`` None means every site. The figures of a row are the sums of its
+    daily rows, so a municipality's row equals the sum of its points' rows.
+    """
+    qs = DailyAggregate.objects.filter(day__gte=date_from, day__lte=date_to)
+    if site_ids is not None:
+        qs = qs.filter(site_id__in=site_ids)
+    if agency_id is not None:
+        qs = qs.filter(agency_id=agency_id)
+    channels = dict(Channel.choices)
+    network = _("Whole network")
+    info_desk = _("Info desk")
+    groups: dict[tuple, list[Figures]] = {}
+    for row in qs.values_list(
+        "day", "site__name", "site__municipality", "agency__name", "channel", *_ADDITIVE
+    ).iterator(chunk_size=5000):
+        day, site_name, municipality, agency_name, channel, *values = row
+        place = {"site": site_name, "municipality": municipality, "network": network}[level]
+        key = (period_key(day, period), place, agency_name or info_desk, str(channels[channel]))
+        groups.setdefault(key, []).append(Figures(**dict(zip(_ADDITIVE, values, strict=True))))
+    rows = [ReportRow(*key, combine(parts)) for key, parts in sorted(groups.items())]
+    if rows:
+        rows.append(ReportRow(_("Total"), "", "", "", combine(r.figures for r in rows)))
+    return rows
+
+
+def _minutes(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def _share(value: float | None) -> str:
+    return "" if value is None else f"{100 * value:.0f}"
+
+
+def columns() -> list[str]:
+    return [
+        _("Period"),
+        _("Place"),
+        _("Agency"),
+        _("Channel"),
+        _("Walk-in"),
+        _("Booked"),
+        _("Passed on"),
+        _("No-shows"),
+        _("Cancelled"),
+        _("Served"),
+        _("Mean wait (min)"),
+        _("Median wait (min)"),
+        _("90th percentile wait (min)"),
+        _("Called within 15 min (%)"),
+        _("Mean service time (min)"),
+    ]
+
+
+def table(rows: list[ReportRow]) -> list[list[object]]:
+    """The report as cells (numbers as numbers, derived figures rounded as text)."""
+    out = []
+    for r in rows:
+        f = r.figures
+        out.append(
+            [
+                r.period,
+                r.place,
+                r.agency,
+                r.channel,
+                f.walk_in,
+                f.booked,
+                f.chained,
+                f.no_show,
+                f.cancelled,
+                f.served,
+                _minutes(f.mean_wait_min()),
+                _minutes(f.median_wait_min()),
+                _minutes(f.p90_wait_min()),
+                _share(f.within_target_share()),
+                _minutes(f.mean_service_min()),
+            ]
+        )
+    return out

@@ -1,0 +1,8 @@
+"""Pages of the monitoring capability (mounted at /monitoring/)."""
+
+from django.urls import path
+
+from luukku.monitoring import views
+
+app_name = "monitoring"
+urlpatterns = [path("reports/", views.reports, name="reports")]
