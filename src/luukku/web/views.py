@@ -45,7 +45,7 @@ def landing(request):
         for key, url in (
             ("book", _url("booking:search")),
             ("desk", _url("queueing:desk")),
-            ("advice", _url("queueing:advice")),
+            ("advice", _url("advice:triage")),
             ("planning", _url("planning:planner")),
             ("admin", _url("admin:index")),
             ("api", _url("api:openapi-view")),

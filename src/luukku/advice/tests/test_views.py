@@ -61,3 +61,15 @@ def test_triage__anonymous_is_sent_to_sign_in(advice_demo):
 def test_triage__query_count(advisor, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         assert advisor.get("/advice/", {"q": "verokortin"}).status_code == 200
+
+
+def test_triage__finnish_by_default_and_swedish_on_request(advisor):
+    fi = advisor.get("/advice/", {"q": "passi"}).content.decode()
+    assert "Löytyneet palvelut" in fi and "Mukaan tarvitaan" in fi
+    advisor.cookies["django_language"] = "sv"
+    sv = advisor.get("/advice/", {"q": "passi"}).content.decode()
+    assert "Hittade tjänster" in sv and "Flytta till Finland" in sv
+
+
+def test_landing__links_to_the_info_desk(advice_demo):
+    assert 'href="/advice/"' in Client().get("/").content.decode()
