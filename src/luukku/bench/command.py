@@ -1,4 +1,4 @@
-"""``luukku bench booking|queue|http|simulate``: run a benchmark, print its figures as JSON.
+"""``luukku bench booking|queue|http|aggregate|simulate``: run a benchmark, print its figures as JSON.
 
 ``booking`` and ``queue`` each get a database of their own (``--db sqlite|postgres``)
 and run with DEBUG off; Django is configured here, before the benchmark modules (which
@@ -63,6 +63,13 @@ def _parser() -> argparse.ArgumentParser:
     h.add_argument("--urls", type=int, default=2000, help="distinct addresses in the mix")
     h.add_argument("--wrk-threads", type=int, default=1)
     h.add_argument("--json", dest="json_path", help="write the figures to this file")
+    a = sub.add_parser("aggregate", help="daily aggregation of a generated national day")
+    a.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    a.add_argument("--visits", type=int, default=40_000)
+    a.add_argument("--sites", type=int, default=100)
+    a.add_argument("--repeats", type=int, default=5)
+    a.add_argument("--seed", type=int, default=2026)
+    a.add_argument("--json", dest="json_path", help="write the figures to this file")
     s = sub.add_parser("simulate", help="Luukku vs Ciw on M/M/3 at 90 %% load")
     s.add_argument("--customers", type=int, default=20_000)
     s.add_argument("--replications", type=int, default=10)
@@ -106,7 +113,19 @@ def main(argv: list[str]) -> int:
         print(display.summary(result), file=sys.stderr)
         return 0
     # Imported only now: they use the models, which need django.setup() first.
-    if args.what == "http":
+    if args.what == "aggregate":
+        from luukku.bench import aggregate
+
+        call_command("seed_demo", verbosity=0, stdout=sys.stderr)
+        result = aggregate.run(
+            db=args.db,
+            visits=args.visits,
+            sites=args.sites,
+            repeats=args.repeats,
+            seed=args.seed,
+            json_path=args.json_path,
+        )
+    elif args.what == "http":
         from luukku.bench import http
 
         result = http.run(

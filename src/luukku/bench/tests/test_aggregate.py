@@ -1,0 +1,15 @@
+"""The aggregation benchmark's own checks hold on a small generated day."""
+
+from __future__ import annotations
+
+import pytest
+
+from luukku.bench import aggregate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bench_aggregate__small_day_adds_up_and_recomputes_the_same(demo):
+    result = aggregate.run(db="test", visits=400, sites=3, repeats=2)
+    assert result["tickets"] == 300 and result["bookings"] == 100
+    assert result["aggregate_rows"] > 0
