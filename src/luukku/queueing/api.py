@@ -189,7 +189,6 @@ class CallOut(Schema):
     id: int
     number: str
     label: str
-    agency: str
     recall: bool
     time: str
 

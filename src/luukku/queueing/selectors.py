@@ -364,12 +364,15 @@ def calls_after(site: Site | int, after_id: int = 0, limit: int = 50) -> list[Ca
 
 
 def call_dict(call: Call, language: str) -> dict:
-    """A call as displays show it: number, place and time, nothing personal."""
+    """A call as displays show it: number, place and time, nothing personal.
+
+    No agency: on a public board the agency (criminal sanctions, police) would say why
+    the customer is there.
+    """
     return {
         "id": call.pk,
         "number": call.number,
         "label": call_label(call, language),
-        "agency": call.agency_code,
         "recall": call.recall,
         "time": local_hhmm(call.created_at),
     }

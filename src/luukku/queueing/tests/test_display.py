@@ -238,3 +238,11 @@ def test_board__yesterdays_numbers_are_not_shown(demo):
     Ticket.objects.filter(pk__in=[old.pk, waiting.pk]).update(day=old.day - timedelta(days=1))
     b = board()
     assert b["calls"] == [] and b["queues"] == []
+
+
+def test_site_queue_api__calls_carry_no_agency(client, demo):
+    """The public queue API shows what the board shows: no agency beside a called number."""
+    t, _me = called()
+    body = client.get("/api/v1/queueing/sites/pori").json()
+    [call] = [c for c in body["calls"] if c["number"] == t.number]
+    assert set(call) == {"id", "number", "label", "recall", "time"}
