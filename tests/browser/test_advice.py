@@ -1,0 +1,41 @@
+"""The info desk's triage in the browser: a search, the knowledge bank, a life event."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import axe_violations
+from tests.browser.test_day_at_pori import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def advice_demo(demo):
+    from luukku.advice.services import demo_seed
+
+    demo_seed()
+    return demo
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_advice__search_and_life_event__accessible(live_server, advice_demo, new_page, language):
+    page = new_page(language)
+    sign_in(page, live_server.url, "neuvoja")  # an advisor lands at the desk
+    page.goto(f"{live_server.url}/advice/")
+    page.fill("#advice-q", "oleskeluluvan")
+    page.click(".advice-search button[type=submit]")
+    page.wait_for_selector('[data-service="residence-permit"]')
+    assert "enterfinland.fi" in page.inner_text('[data-service="residence-permit"]')
+    page.click('[data-life-event="moving-to-finland"] summary')
+    assert page.locator('[data-life-event="moving-to-finland"] li').count() == 6
+    assert axe_violations(page) == []
+
+
+def test_advice__at_320_px__the_page_does_not_scroll_sideways(live_server, advice_demo, new_page):
+    page = new_page("fi")
+    sign_in(page, live_server.url, "neuvoja")
+    page.goto(f"{live_server.url}/advice/?q=verokortin")
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.wait_for_selector('[data-service="tax-card"]')
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
