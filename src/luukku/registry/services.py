@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import translation
 
 from luukku.registry import demo_data as d
 from luukku.registry.models import (
@@ -64,7 +65,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 def _tr(obj, field: str, values: tuple[str, str, str]) -> None:
     for lang, value in zip(("fi", "sv", "en"), values, strict=True):
         setattr(obj, f"{field}_{lang}", value)
-    setattr(obj, field, values[0])
+    # modeltranslation writes the plain field into the *active* language's column: in
+    # Finnish, so that seeding under another language (a test in English) keeps its names.
+    with translation.override("fi"):
+        setattr(obj, field, values[0])
 
 
 def role_groups_ensure() -> dict[str, Group]:

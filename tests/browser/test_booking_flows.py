@@ -1,0 +1,80 @@
+"""Book, find a time, move and cancel in the browser, in fi, sv and en (issue 17 item 9).
+
+Also: a remote booking at the Kankaanpää library, whose confirmation names the library
+and says the video is taken there, not at home.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_public_pages import PATIENCE_MS
+
+pytestmark = pytest.mark.browser
+
+#: What each language's pages say once the booking is cancelled, and the library's name.
+WORDS = {
+    "fi": {"library": "Kankaanpään kirjasto", "home": "ei kotona"},
+    "sv": {"library": "Kankaanpää bibliotek", "home": "inte hemma"},
+    "en": {"library": "Kankaanpää library", "home": "not at home"},
+}
+
+
+def _book(page, base: str, query: str) -> str:
+    """Search with ``query``, take the first free time, fill in the contact; the code."""
+    page.goto(f"{base}/book/?{query}")
+    page.locator("a.time-btn").first.click()
+    page.wait_for_selector("form.contact")
+    page.fill("input[name=name]", "Testi Asiakas")
+    page.fill("input[name=email]", "testi@example.fi")
+    if not page.locator("input[name=language]:checked").count():
+        page.locator("input[name=language]").first.check()
+    page.click("form.contact button[type=submit]")
+    return page.locator(".code").first.inner_text().strip()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_book_move_cancel__every_language(live_server, demo, new_page, language):
+    from luukku.booking.models import Booking, BookingState
+
+    page = new_page(language)
+    page.set_default_timeout(PATIENCE_MS)
+    base = live_server.url
+    code = _book(page, base, "service=benefit-advice&site=pori")
+    booking = Booking.objects.get(code=code)
+    first_start = booking.start
+
+    # The booking's own page, from the link in the confirmation; move it to another time.
+    page.click("a[href*='/book/manage/']")
+    page.wait_for_selector("a[href*='/reschedule/']")
+    manage_url = page.url
+    page.click("a[href*='/reschedule/']")
+    page.wait_for_selector("form button.time-btn")
+    page.locator("form button.time-btn").nth(1).click()
+    page.wait_for_load_state()
+    booking.refresh_from_db()
+    assert booking.state != BookingState.CANCELLED and booking.start != first_start
+    assert page.get_attribute("html", "lang") == language
+
+    # Cancel it.
+    page.goto(manage_url)
+    page.click("a[href$='/cancel/']")
+    page.click("form.actions button[type=submit]")
+    page.wait_for_load_state()
+    booking.refresh_from_db()
+    assert booking.state == BookingState.CANCELLED
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_remote_booking_at_the_library__confirmation_names_the_library(
+    live_server, demo, new_page, language
+):
+    page = new_page(language)
+    page.set_default_timeout(PATIENCE_MS)
+    _book(page, live_server.url, "service=benefit-advice&site=kankaanpaa&channel=remote")
+    text = page.locator("main").inner_text()
+    assert WORDS[language]["library"] in text, text
+    assert WORDS[language]["home"] in text
+    assert demo["kankaanpaa"].address in text
