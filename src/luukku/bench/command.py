@@ -1,4 +1,4 @@
-"""``luukku bench booking|queue|http|aggregate|simulate``: run a benchmark, print its figures as JSON.
+"""``luukku bench booking|queue|http|aggregate|report|simulate``: run a benchmark, print its figures as JSON.
 
 ``booking`` and ``queue`` each get a database of their own (``--db sqlite|postgres``)
 and run with DEBUG off; Django is configured here, before the benchmark modules (which
@@ -70,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--repeats", type=int, default=5)
     a.add_argument("--seed", type=int, default=2026)
     a.add_argument("--json", dest="json_path", help="write the figures to this file")
+    r = sub.add_parser("report", help="a year's network report from the daily aggregates")
+    r.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    r.add_argument("--rows-per-day", type=int, default=60, help="aggregate rows per point a day")
+    r.add_argument("--repeats", type=int, default=5)
+    r.add_argument("--seed", type=int, default=2026)
+    r.add_argument("--json", dest="json_path", help="write the figures to this file")
     s = sub.add_parser("simulate", help="Luukku vs Ciw on M/M/3 at 90 %% load")
     s.add_argument("--customers", type=int, default=20_000)
     s.add_argument("--replications", type=int, default=10)
@@ -121,6 +127,17 @@ def main(argv: list[str]) -> int:
             db=args.db,
             visits=args.visits,
             sites=args.sites,
+            repeats=args.repeats,
+            seed=args.seed,
+            json_path=args.json_path,
+        )
+    elif args.what == "report":
+        from luukku.bench import report as report_bench
+
+        call_command("seed_demo", verbosity=0, stdout=sys.stderr)
+        result = report_bench.run(
+            db=args.db,
+            rows_per_day=args.rows_per_day,
             repeats=args.repeats,
             seed=args.seed,
             json_path=args.json_path,

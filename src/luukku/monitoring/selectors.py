@@ -8,7 +8,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from luukku.booking.models import Channel
-from luukku.core.monitoring.figures import Figures, combine
+from luukku.core.monitoring.figures import EDGES, Figures, combine
 from luukku.monitoring.models import DailyAggregate
 
 PERIODS = ("day", "week", "month")
@@ -62,15 +62,44 @@ def report(
     channels = dict(Channel.choices)
     network = _("Whole network")
     info_desk = _("Info desk")
-    groups: dict[tuple, list[Figures]] = {}
+    # Summed in place (one list of sums and one histogram per group): a year of a
+    # region is some 100,000 daily rows.
+    sums: dict[tuple, list[int]] = {}
+    hists: dict[tuple, list[int]] = {}
+    periods: dict[date, str] = {}
+    hist_at = _ADDITIVE.index("wait_hist")
+    scalars = [f for f in _ADDITIVE if f != "wait_hist"]
     for row in qs.values_list(
         "day", "site__name", "site__municipality", "agency__name", "channel", *_ADDITIVE
     ).iterator(chunk_size=5000):
         day, site_name, municipality, agency_name, channel, *values = row
-        place = {"site": site_name, "municipality": municipality, "network": network}[level]
-        key = (period_key(day, period), place, agency_name or info_desk, str(channels[channel]))
-        groups.setdefault(key, []).append(Figures(**dict(zip(_ADDITIVE, values, strict=True))))
-    rows = [ReportRow(*key, combine(parts)) for key, parts in sorted(groups.items())]
+        if day not in periods:
+            periods[day] = period_key(day, period)
+        place = (
+            site_name if level == "site" else municipality if level == "municipality" else network
+        )
+        key = (periods[day], place, agency_name or info_desk, channel)
+        hist = values.pop(hist_at)
+        total = sums.get(key)
+        if total is None:
+            sums[key] = values
+            hists[key] = [*hist, *[0] * (len(EDGES) - len(hist))]
+        else:
+            for i, v in enumerate(values):
+                total[i] += v
+            acc = hists[key]
+            for i, c in enumerate(hist):
+                acc[i] += c
+    rows = [
+        ReportRow(
+            key[0],
+            key[1],
+            key[2],
+            str(channels[key[3]]),
+            Figures(**dict(zip(scalars, sums[key], strict=True)), wait_hist=hists[key]),
+        )
+        for key in sorted(sums)
+    ]
     if rows:
         rows.append(ReportRow(_("Total"), "", "", "", combine(r.figures for r in rows)))
     return rows

@@ -13,3 +13,11 @@ def test_bench_aggregate__small_day_adds_up_and_recomputes_the_same(demo):
     result = aggregate.run(db="test", visits=400, sites=3, repeats=2)
     assert result["tickets"] == 300 and result["bookings"] == 100
     assert result["aggregate_rows"] > 0
+
+
+def test_bench_report__a_year_of_aggregates_is_read_back(demo):
+    from luukku.bench import report
+
+    result = report.run(db="test", rows_per_day=2, repeats=1)
+    assert result["aggregate_rows"] == 365 * 2 * len(demo)
+    assert result["by_month_network"]["table_rows"] > 12
