@@ -24,6 +24,13 @@ def test_triage_search__demo_services(advice_demo, query, code):
     assert code in codes[:2], codes
 
 
+def test_triage_search__a_sentence_finds_both_matters(advice_demo):
+    codes = [
+        r.service.code for r in selectors.triage_search("tarvitsen verokortin ja oleskeluluvan")
+    ]
+    assert "tax-card" in codes[:3] and "residence-permit" in codes[:3], codes
+
+
 def test_triage_search__guide_keywords_find_the_service(advice_demo):
     # "kuolema" (death) is in the knowledge bank's words, not in the service's own.
     results = selectors.triage_search("kuolema")

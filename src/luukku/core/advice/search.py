@@ -11,6 +11,7 @@ Fed plain data (:class:`ServiceTerms`), so it runs and is tested without a datab
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -63,15 +64,19 @@ def _stems(word: str, stemmers) -> frozenset[str]:
 
 
 def index_build(services: list[ServiceTerms] | tuple[ServiceTerms, ...]) -> TriageIndex:
-    stemmers = _stemmers()
-    entries = []
-    for service in services:
-        stems: set[str] = set()
-        for text in service.texts:
-            for word in words(text):
-                stems |= _stems(word, stemmers)
-        entries.append((service.code, frozenset(stems)))
-    return TriageIndex(tuple(entries))
+    """Stem each distinct word once (with all three stemmers), then gather per service."""
+    service_words = [
+        (service.code, {w for text in service.texts for w in words(text)}) for service in services
+    ]
+    distinct = sorted(set().union(*(ws for _code, ws in service_words)))
+    stems = {w: {w} for w in distinct}
+    for stemmer in _stemmers():
+        for word, stem in zip(distinct, stemmer.stemWords(distinct), strict=True):
+            stems[word].add(stem)
+    entries = tuple(
+        (code, frozenset().union(*(stems[w] for w in ws))) for code, ws in service_words
+    )
+    return TriageIndex(entries)
 
 
 def _similarity(a: str, b: str) -> float:
@@ -88,19 +93,31 @@ def _similarity(a: str, b: str) -> float:
 
 
 def search(query: str, index: TriageIndex, *, limit: int = 10) -> tuple[Match, ...]:
-    """The services best matching the query's words, best first (ties by code)."""
+    """The services best matching the query's words, best first (ties by code).
+
+    Each word's similarity is weighted by how rare the word is among the services
+    (inverse document frequency), so "ja", "och" or "and", found in many services'
+    names, cannot outrank the one service a rare word like "verokortin" names.
+    """
     stemmers = _stemmers()
     query_words = list(dict.fromkeys(words(query)))
-    query_stems = [(w, _stems(w, stemmers)) for w in query_words]
-    found = []
-    for code, stems in index.entries:
-        score, matched = 0.0, []
-        for word, qstems in query_stems:
+    n = len(index.entries)
+    per_word: list[tuple[str, dict[str, float]]] = []
+    for word in query_words:
+        qstems = _stems(word, stemmers)
+        hits = {}
+        for code, stems in index.entries:
             best = max((_similarity(q, s) for q in qstems for s in stems), default=0.0)
             if best:
-                score += best
-                matched.append(word)
-        if matched:
-            found.append(Match(code, score, tuple(matched)))
+                hits[code] = best
+        per_word.append((word, hits))
+    scores: dict[str, float] = {}
+    matched: dict[str, list[str]] = {}
+    for word, hits in per_word:
+        weight = math.log((n + 1) / len(hits)) if hits else 0.0
+        for code, similarity in hits.items():
+            scores[code] = scores.get(code, 0.0) + similarity * weight
+            matched.setdefault(code, []).append(word)
+    found = [Match(code, scores[code], tuple(matched[code])) for code in scores]
     found.sort(key=lambda m: (-m.score, m.code))
     return tuple(found[: max(limit, 0)])

@@ -24,6 +24,9 @@ SERVICES = [
         ("Työnhakijaksi ilmoittautuminen", "Anmälan som arbetssökande", "työtön työnhaku"),
     ),
     ServiceTerms("housing-allowance", ("Yleinen asumistuki", "Bostadsbidrag", "asumistuki vuokra")),
+    ServiceTerms("career-guidance", ("Ammatinvalinta- ja uraohjaus", "ura ohjaus koulutus")),
+    ServiceTerms("debt-counselling", ("Talous- ja velkaneuvonta", "velka neuvonta budjetti")),
+    ServiceTerms("title-registration", ("Lainhuuto", "Lagfart", "kiinteistö lainhuuto")),
 ]
 
 
@@ -58,6 +61,12 @@ def test_search__unrelated_words_find_nothing(index):
 def test_search__more_matching_words_rank_first(index):
     codes = [m.code for m in search("henkilökortti passi", index)]
     assert set(codes[:2]) == {"passport", "identity-card"}
+
+
+def test_search__common_words_do_not_outrank_rare_ones(index):
+    """ "ja" is in several services' names; the two matters named come first."""
+    codes = [m.code for m in search("tarvitsen verokortin ja oleskeluluvan", index)]
+    assert set(codes[:2]) == {"tax-card", "residence-permit"}, codes
 
 
 def test_search__limit(index):
