@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import translation
 
 from luukku.advice import demo_data as d
 from luukku.advice.models import LifeEvent, LifeEventStep, ServiceGuide
@@ -14,7 +15,10 @@ _LANGS = ("fi", "sv", "en")
 def _set_translated(obj, field: str, values: tuple[str, str, str]) -> None:
     for lang, value in zip(_LANGS, values, strict=True):
         setattr(obj, f"{field}_{lang}", value)
-    setattr(obj, field, values[0])
+    # modeltranslation writes the plain field into the active language's column: set it
+    # under Finnish, so that seeding under English (as tests run) keeps the English text.
+    with translation.override("fi"):
+        setattr(obj, field, values[0])
 
 
 @transaction.atomic

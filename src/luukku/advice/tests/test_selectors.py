@@ -61,7 +61,14 @@ def test_demo_seed__life_events_in_order(advice_demo):
     moving = [s.service.agency.code for s in events["moving-to-finland"].steps.all()]
     assert moving == ["MIGRI", "DVV", "DVV", "VERO", "KELA", "TE"]
     assert events["losing-a-job"].steps.all()[0].service.agency.code == "TE"
-    assert LifeEvent.objects.get(code="moving-to-finland").name_sv == "Flytta till Finland"
+    moving = LifeEvent.objects.get(code="moving-to-finland")
+    assert (moving.name_fi, moving.name_sv, moving.name_en) == (
+        "Muutto Suomeen",
+        "Flytta till Finland",
+        "Moving to Finland",
+    )
+    guide = ServiceGuide.objects.get(service__code="passport")
+    assert guide.fees_en.startswith("Applying online") and guide.fees_fi.startswith("Hakemus")
 
 
 def test_demo_seed__idempotent(advice_demo):
