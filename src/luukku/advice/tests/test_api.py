@@ -57,3 +57,16 @@ def test_search__refused_to_anonymous_and_officials(advice_demo):
     c = Client()
     sign_in(c, "kela.pori1")
     assert c.get(URL, {"q": "passi"}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "fees"),
+    [
+        ("fi", "Passi", "Hakemus verkossa"),
+        ("sv", "Pass", "Ansökan på nätet"),
+        ("en", "Passport", "Applying"),
+    ],
+)
+def test_search__answers_in_the_requested_language(advisor, language, name, fees):
+    row = advisor.get(URL, {"q": "passia"}, HTTP_ACCEPT_LANGUAGE=language).json()[0]
+    assert row["name"] == name and row["guide"]["fees"].startswith(fees)
