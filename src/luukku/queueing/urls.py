@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from luukku.queueing import views
+from luukku.queueing import desk_views, views
 
 app_name = "queueing"
 urlpatterns = [
@@ -13,10 +13,12 @@ urlpatterns = [
     path("sites/<slug:slug>/display/", views.display, name="display"),
     path("sites/<slug:slug>/display/status/", views.display_status, name="display_status"),
     path("sites/<slug:slug>/display/events/", views.display_events, name="display_events"),
-    path("desk/", views.desk, name="desk"),
-    path("desk/session/", views.desk_session, name="desk_session"),
-    path("desk/<slug:action>/", views.desk_action, name="desk_action"),
+    path("desk/", desk_views.desk, name="desk"),
+    path("desk/session/", desk_views.desk_session, name="desk_session"),
+    path("desk/<slug:action>/", desk_views.desk_action, name="desk_action"),
     path(
-        "desk/tickets/<int:ticket_id>/<slug:action>/", views.desk_action, name="desk_ticket_action"
+        "desk/tickets/<int:ticket_id>/<slug:action>/",
+        desk_views.desk_action,
+        name="desk_ticket_action",
     ),
 ]
