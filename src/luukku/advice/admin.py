@@ -4,6 +4,7 @@ the national administrator edits the life events (the access policy decides both
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 from modeltranslation.admin import TranslationAdmin
 
 from luukku.access import policy
@@ -16,6 +17,8 @@ class ServiceGuideAdmin(TranslationAdmin):
     list_display = ("service", "online_url")
     list_filter = ("service__agency",)
     search_fields = ("service__name", "service__code")
+    # An address typed without a scheme is https:// (Django 6's default; no warning now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).select_related("service__agency")
