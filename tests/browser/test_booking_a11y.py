@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.flows import booking_walk
 from tests.browser.test_public_pages import PATIENCE_MS, wcag_violations
 
 pytestmark = pytest.mark.browser
@@ -38,26 +39,5 @@ def test_booking_flow__every_language__no_wcag_violation(live_server, demo, new_
         page.goto(f"{base}{path}")
         check(path)
 
-    page.goto(f"{base}/book/?service=benefit-advice")
-    page.locator("a.time-btn").first.click()
-    page.wait_for_selector("form.contact")
-    check("contact step")
-    page.fill("input[name=name]", "Testi Asiakas")
-    page.fill("input[name=email]", "testi@example.fi")
-    if not page.locator("input[name=language]:checked").count():
-        page.locator("input[name=language]").first.check()
-    page.click("form.contact button[type=submit]")
-    page.wait_for_selector(".code")
-    check("confirmation")
-    page.click("a[href*='/book/manage/']")
-    page.wait_for_selector("a[href*='/reschedule/']")
-    check("manage")
-    manage_url = page.url
-    page.click("a[href*='/reschedule/']")
-    page.wait_for_load_state()
-    check("move")
-    page.goto(manage_url)
-    page.click("a[href$='/cancel/']")
-    page.wait_for_load_state()
-    check("cancel")
+    booking_walk(page, base, check)
     assert found == {}

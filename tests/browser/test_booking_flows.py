@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.flows import book
 from tests.browser.test_public_pages import PATIENCE_MS
 
 pytestmark = pytest.mark.browser
@@ -20,19 +21,6 @@ WORDS = {
 }
 
 
-def _book(page, base: str, query: str) -> str:
-    """Search with ``query``, take the first free time, fill in the contact; the code."""
-    page.goto(f"{base}/book/?{query}")
-    page.locator("a.time-btn").first.click()
-    page.wait_for_selector("form.contact")
-    page.fill("input[name=name]", "Testi Asiakas")
-    page.fill("input[name=email]", "testi@example.fi")
-    if not page.locator("input[name=language]:checked").count():
-        page.locator("input[name=language]").first.check()
-    page.click("form.contact button[type=submit]")
-    return page.locator(".code").first.inner_text().strip()
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 def test_book_move_cancel__every_language(live_server, demo, new_page, language):
@@ -41,7 +29,7 @@ def test_book_move_cancel__every_language(live_server, demo, new_page, language)
     page = new_page(language)
     page.set_default_timeout(PATIENCE_MS)
     base = live_server.url
-    code = _book(page, base, "service=benefit-advice&site=pori")
+    code = book(page, base, "service=benefit-advice&site=pori")
     booking = Booking.objects.get(code=code)
     first_start = booking.start
 
@@ -73,7 +61,7 @@ def test_remote_booking_at_the_library__confirmation_names_the_library(
 ):
     page = new_page(language)
     page.set_default_timeout(PATIENCE_MS)
-    _book(page, live_server.url, "service=benefit-advice&site=kankaanpaa&channel=remote")
+    book(page, live_server.url, "service=benefit-advice&site=kankaanpaa&channel=remote")
     text = page.locator("main").inner_text()
     assert WORDS[language]["library"] in text, text
     assert WORDS[language]["home"] in text

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import AXE
+from tests.browser.flows import booking_walk
 
 pytestmark = pytest.mark.browser
 
@@ -123,30 +124,8 @@ def test_public_pages__at_320_px__do_not_scroll_sideways(live_server, demo, new_
         page.goto(f"{base}{path}")
         check(path)
 
-    # The booking's steps 3 and 4: the contact form and the confirmation.
-    page.goto(f"{base}/book/?service=benefit-advice")
-    page.locator("a.time-btn").first.click()
-    page.wait_for_selector("form.contact")
-    check("step 3")
-    page.fill("input[name=name]", "Testi Asiakas")
-    page.fill("input[name=email]", "testi@example.fi")
-    if not page.locator("input[name=language]:checked").count():
-        page.locator("input[name=language]").first.check()
-    page.click("form.contact button[type=submit]")
-    page.wait_for_selector(".code")
-    check("step 4")
-    # The booking's own page (the link in the confirmation), moving it and cancelling it.
-    page.click("a[href*='/book/manage/']")
-    page.wait_for_selector("a[href*='/reschedule/']")
-    check("manage")
-    manage_url = page.url
-    page.click("a[href*='/reschedule/']")
-    page.wait_for_load_state()
-    check("move")
-    page.goto(manage_url)
-    page.click("a[href$='/cancel/']")
-    page.wait_for_load_state()
-    check("cancel")
+    # The booking's contact step and confirmation, its own page, moving and cancelling it.
+    booking_walk(page, base, check)
     # The ticket a kiosk gives.
     page.goto(f"{base}/sites/pori/kiosk/?agency=KELA")
     page.click("button[data-service=benefit-advice]")
