@@ -66,3 +66,49 @@ def test_remote_booking_at_the_library__confirmation_names_the_library(
     assert WORDS[language]["library"] in text, text
     assert WORDS[language]["home"] in text
     assert demo["kankaanpaa"].address in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_chain_visit__one_code_booked_then_checked_in_at_the_kiosk(live_server, demo, new_page):
+    """A chain visit has one code end to end: one code and one QR code on the confirmation,
+    and that code typed once at the kiosk checks in every service of the day."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from luukku.booking.models import Booking, Visit
+    from luukku.registry.models import Service
+
+    page = new_page("en")
+    page.set_default_timeout(PATIENCE_MS)
+    base = live_server.url
+    code = book(page, base, "service=passport&site=pori&also=tax-card")
+    visit = Visit.objects.get(code=code)
+    assert visit.bookings.count() == 2
+    assert page.locator(".code").count() == 1 and page.locator(".qr-code").count() == 1
+    assert "One code for your whole visit" in page.locator("main").inner_text()
+
+    # The kiosk on the day: a chain at Pori starting in ten minutes, checked in with its code.
+    soon = timezone.now().replace(microsecond=0) + timedelta(minutes=10)
+    today = Visit.objects.create(name="Chain Customer", token_hash="c" * 64)
+    for position, (service, start) in enumerate(
+        [("housing-allowance", soon), ("tax-card", soon + timedelta(minutes=25))]
+    ):
+        Booking.objects.create(
+            visit=today,
+            position=position,
+            service=Service.objects.get(code=service),
+            site=demo["pori"],
+            channel="in_person",
+            start=start,
+            end=start + timedelta(minutes=20),
+            **({"code": today.code} if position == 0 else {}),
+        )
+    page.goto(f"{base}/sites/pori/kiosk/")
+    page.fill("input[name=code]", today.code.lower())
+    page.locator("form[action$='/check-in/'] button[type=submit]").click()
+    page.wait_for_selector("#ticket-number")
+    tickets = {b.service.code: b.tickets.get().number for b in today.bookings.all()}
+    assert page.inner_text("#ticket-number").strip() == tickets["housing-allowance"]
+    assert tickets["tax-card"] in page.locator(".ticket-chain").inner_text()
+    assert {b.state for b in today.bookings.all()} == {"checked_in"}

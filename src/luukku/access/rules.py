@@ -42,6 +42,8 @@ PAGES: dict[str, frozenset[str]] = {
     "booking:manage": EVERYONE,
     "booking:manage_cancel": EVERYONE,
     "booking:manage_reschedule": EVERYONE,
+    "booking:manage_cancel_leg": EVERYONE,
+    "booking:manage_move": EVERYONE,
     "queueing:kiosk": EVERYONE,
     "queueing:take": EVERYONE,
     "queueing:check_in": EVERYONE,

@@ -221,13 +221,17 @@ class VisitOut(Schema):
     )
     manage_url: str | None = None
     calendar_url: str | None = None
+    code: str = Field(
+        description="The visit's one code: the customer checks in every booking with it"
+    )
     name: str
     bookings: list[BookingOut]
 
 
 class RescheduleIn(Schema):
     code: str = Field(
-        description="Booking code of the booking to move (a visit may have several)", max_length=12
+        description="Code of the booking to move (a chain visit's bookings each have one)",
+        max_length=12,
     )
     start: datetime
 
@@ -335,6 +339,7 @@ def _visit_out(visit: Visit, token: str | None = None) -> VisitOut:
         token=token,
         manage_url=manage_url(token) if token else None,
         calendar_url=reverse("api:booking_calendar", kwargs={"token": token}) if token else None,
+        code=visit.code,
         name=visit.name,
         bookings=[
             BookingOut(

@@ -29,7 +29,8 @@ def _check_in(booking: Booking) -> str:
 
 
 def _description(booking: Booking, manage_url: str | None) -> str:
-    lines = [_("Booking code: %(code)s") % {"code": booking.code}, _check_in(booking)]
+    # The visit's one code: a chain's every event names the code that checks in all of it.
+    lines = [_("Booking code: %(code)s") % {"code": booking.visit.code}, _check_in(booking)]
     if booking.channel == Channel.REMOTE:
         lines.append(remote_note(booking))
     if booking.space_id and booking.channel == Channel.IN_PERSON:
@@ -64,7 +65,7 @@ def booking_ics(
             event.add("description", _description(booking, manage_url))
             if manage_url:
                 event.add("url", manage_url)
-            qr = vBinary(qr_png(booking.code))
+            qr = vBinary(qr_png(booking.visit.code))
             qr.params["FMTTYPE"] = "image/png"
             event.add("attach", qr)
             alarm = Alarm()

@@ -53,7 +53,6 @@ def _booking_lines(booking: Booking, language: str, *, details: bool) -> list[st
     lines = [
         f"{format_local(booking.start, language)}: {booking.service.name}",
         _("Place: %(place)s") % {"place": place_text(booking, language)},
-        _("Booking code: %(code)s") % {"code": booking.code},
     ]
     if not details:
         return lines
@@ -65,38 +64,48 @@ def _booking_lines(booking: Booking, language: str, *, details: bool) -> list[st
             )
     elif booking.space_id:
         lines.append(_("Room: %(room)s") % {"room": booking.space.customer_label})
-    lines.append(
-        _("Check in at the kiosk with your booking code or the QR code of this confirmation.")
-    )
     return lines
 
 
-def _body(intro: str, bookings: Sequence[Booking], language: str, **kwargs) -> list[str]:
-    body = [intro, ""]
+def _body(
+    intro: str, visit: Visit, bookings: Sequence[Booking], language: str, *, details: bool
+) -> list[str]:
+    """The intro, the visit's one code, then each booking; a chain has one code in all."""
+    body = [intro, "", _("Booking code: %(code)s") % {"code": visit.code}, ""]
     for booking in bookings:
-        body += _booking_lines(booking, language, **kwargs)
+        body += _booking_lines(booking, language, details=details)
+        body.append("")
+    if details:
+        if len(bookings) > 1:
+            body.append(
+                _("Check in once at the kiosk with this code: it checks in all your services.")
+            )
+        else:
+            body.append(
+                _("Check in at the kiosk with your booking code or the QR code of this message.")
+            )
         body.append("")
     return body
 
 
-def _message(visit: Visit, subject: str, body: list[str], qr_of: Sequence[Booking] = ()) -> Message:
+def _message(visit: Visit, subject: str, body: list[str], *, qr: bool = False) -> Message:
     return Message(
         to_phone=visit.phone,
         to_email=visit.email,
         subject=subject,
         body="\n".join(body).rstrip() + "\n",
         language=visit.language,
-        attachments=_qr_attachments(qr_of),
+        attachments=_qr_attachments(visit) if qr else (),
     )
 
 
-def _qr_attachments(bookings: Sequence[Booking]) -> tuple[tuple[str, bytes, str], ...]:
-    """The QR code of each booking code as a PNG, for e-mail (an SMS carries the code as text).
+def _qr_attachments(visit: Visit) -> tuple[tuple[str, bytes, str], ...]:
+    """The QR code of the visit's code as a PNG, for e-mail (an SMS carries the code as text).
 
     An attachment rather than an inline data image: mail programs show attached images
     but many block ``data:`` images in a message body, and the body stays plain text.
     """
-    return tuple((f"{b.code}.png", qr_png(b.code), "image/png") for b in bookings)
+    return ((f"{visit.code}.png", qr_png(visit.code), "image/png"),)
 
 
 def _manage(manage_url: str | None) -> list[str]:
@@ -110,10 +119,10 @@ def confirmation_message(
 ) -> Message:
     """Confirm a visit: every booking in it, in order, and the link to manage it."""
     with translation.override(visit.language):
-        body = _body(_("Your booking is confirmed."), bookings, visit.language, details=True)
+        body = _body(_("Your booking is confirmed."), visit, bookings, visit.language, details=True)
         body += _manage(manage_url)
         body.append(_("Luukku – joint public customer service"))
-        return _message(visit, _("Booking confirmed"), body, qr_of=bookings)
+        return _message(visit, _("Booking confirmed"), body, qr=True)
 
 
 def reminder_message(
@@ -123,12 +132,12 @@ def reminder_message(
     with translation.override(visit.language):
         first = min(bookings, key=lambda b: b.start)
         when = format_local(first.start, visit.language)
-        body = _body(_("A reminder of your booking."), bookings, visit.language, details=True)
+        body = _body(
+            _("A reminder of your booking."), visit, bookings, visit.language, details=True
+        )
         body += _manage(manage_url)
         body.append(_("Luukku – joint public customer service"))
-        return _message(
-            visit, _("Reminder: booking %(when)s") % {"when": when}, body, qr_of=bookings
-        )
+        return _message(visit, _("Reminder: booking %(when)s") % {"when": when}, body, qr=True)
 
 
 def cancellation_message(
@@ -136,7 +145,9 @@ def cancellation_message(
 ) -> Message:
     """Tell the customer which bookings were cancelled and where to book again."""
     with translation.override(visit.language):
-        body = _body(_("Your booking has been cancelled."), bookings, visit.language, details=False)
+        body = _body(
+            _("Your booking has been cancelled."), visit, bookings, visit.language, details=False
+        )
         if manage_url:
             body += [_("Book a new time: %(url)s") % {"url": manage_url}, ""]
         body.append(_("Luukku – joint public customer service"))

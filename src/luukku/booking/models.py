@@ -42,8 +42,16 @@ class Channel(models.TextChoices):
 
 
 class Visit(models.Model):
-    """One customer's visit: the personal data lives here, and only the minimum."""
+    """One customer's visit: the personal data lives here, and only the minimum.
 
+    ``code`` is the one code the customer is given for the whole visit, however many
+    agencies it chains: the confirmation, the reminder, the QR code and the kiosk's
+    check-in all use it. The visit's first booking carries the same code, so a
+    one-service visit has one code everywhere; the other legs keep codes of their
+    own for staff, never shown to the customer.
+    """
+
+    code = models.CharField(_("booking code"), max_length=12, unique=True, default=new_booking_code)
     name = models.CharField(_("name"), max_length=120)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)

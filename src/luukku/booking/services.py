@@ -193,9 +193,8 @@ def _apply_slot(snap: RegistrySnapshot, booking: Booking, slot: Slot, site: Site
         snap.by_resource[slot.interpreter_id][1] if slot.interpreter_id else None
     )
     booking.channel = slot.channel
-    if site.is_bus:
-        stop = bus_stop_at(snap, snap.sites[site.pk], slot.start)
-        booking.bus_stop_id = stop.id if stop else None
+    stop = bus_stop_at(snap, snap.sites[site.pk], slot.start) if site.is_bus else None
+    booking.bus_stop_id = stop.id if stop else None
 
 
 def _video_link(booking: Booking) -> str:
@@ -276,6 +275,8 @@ def visit_book(
                 if slot is None:
                     raise _Taken
                 booking = Booking(position=position, service=leg.service, site=site)
+                if position == 0:
+                    booking.code = visit.code  # the visit's one code (see Visit)
                 _apply_slot(snap, booking, slot, site)
                 bookings.append(booking)
                 if booking.channel == Channel.REMOTE:
@@ -441,14 +442,19 @@ def _after_cancel(visit: Visit, bookings: list[Booking]) -> None:
     send_cancellation.enqueue(visit.pk)
 
 
-def booking_reschedule(
-    *, booking: Booking, start: datetime, token: str | None = None, now: datetime | None = None
-) -> Booking:
-    """Move one booking to another free time at the same site; keep the old one if that fails.
+def _customer_of(visit: Visit) -> Customer:
+    return Customer(
+        name=visit.name,
+        phone=visit.phone,
+        email=visit.email,
+        language=visit.language,
+        interpreter_language=visit.interpreter_language,
+        group_size=visit.group_size,
+        needs_accessible=visit.needs_accessible,
+    )
 
-    The customer is told the new time (a new confirmation, and a new reminder later).
-    """
-    now = now or timezone.now()
+
+def _refuse_move(booking: Booking, start: datetime, now: datetime) -> None:
     if booking.state != BookingState.BOOKED or booking.start <= now:
         raise BookingError("token", _("A booking can no longer be changed once it has begun."))
     if start < now:
@@ -459,39 +465,87 @@ def booking_reschedule(
             _("Times can be booked at most %(n)s days ahead.")
             % {"n": settings.LUUKKU_BOOKING_HORIZON_DAYS},
         )
-    visit = booking.visit
-    customer = Customer(
-        name=visit.name,
-        phone=visit.phone,
-        email=visit.email,
-        language=visit.language,
-        interpreter_language=visit.interpreter_language,
-        group_size=visit.group_size,
-        needs_accessible=visit.needs_accessible,
-    )
-    leg = Leg(service=booking.service, start=start, channel=booking.channel)
+
+
+def bookings_move(
+    *,
+    visit: Visit,
+    moves: list[tuple[Booking, Leg]],
+    site: Site | None = None,
+    token: str | None = None,
+    now: datetime | None = None,
+) -> list[Booking]:
+    """Move one leg of a visit, or several together, to new times, all or none.
+
+    Each booking goes to its leg's start and channel at ``site`` (default: where it
+    is); on any day and at any point, like a new booking. If any new time is taken,
+    nothing moves and the old times are kept. The customer gets a new confirmation
+    (and new reminders later).
+    """
+    now = now or timezone.now()
+    if not moves:
+        raise BookingError("start", _("Choose one of the times."))
+    for booking, leg in moves:
+        _refuse_move(booking, leg.start, now)
+    customer = _customer_of(visit)
+    first_site = site or moves[0][0].site
+    moved: list[Booking] = []
+    new_video: list[Booking] = []  # sessions made for this move: cancelled if it fails
     try:
         with transaction.atomic():
-            Booking.objects.select_for_update().filter(pk=booking.pk).first()
-            booking.reservations.all().delete()
+            ids = sorted(b.pk for b, _leg in moves)
+            list(Booking.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
+            Reservation.objects.filter(booking_id__in=ids).delete()
             snap = registry_snapshot()  # one registry version for the whole move
-            _lock_policy(snap, booking.service, booking.site)
-            slot = _slot_at(snap, leg, booking.site, customer, None)
-            if slot is None:
-                raise _Taken
-            _apply_slot(snap, booking, slot, booking.site)
-            booking.save()
-            _reserve(booking, slot)
-            # The moved booking's reminder has a new key (its new start): no clean-up needed.
-            _queue_after_booking(visit, [booking], token)
+            for booking, leg in moves:
+                target = site or booking.site
+                _lock_policy(snap, booking.service, target)
+                slot = _slot_at(snap, leg, target, customer, None)
+                if slot is None:
+                    raise _Taken
+                was_remote, old_video = booking.channel == Channel.REMOTE, booking.video_url
+                booking.site = target
+                _apply_slot(snap, booking, slot, target)
+                if booking.channel == Channel.REMOTE and not was_remote:
+                    booking.video_url = _video_link(booking)
+                    new_video.append(booking)
+                elif booking.channel != Channel.REMOTE and was_remote:
+                    booking.video_url = ""
+                    if old_video:
+                        transaction.on_commit(
+                            lambda url=old_video: get_video_provider().cancel_session(url)
+                        )
+                booking.save()
+                _reserve(booking, slot)
+                moved.append(booking)
+            # A moved booking's reminder has a new key (its new start): no clean-up needed.
+            _queue_after_booking(visit, moved, token)
     except (_Taken, IntegrityError, OperationalError) as exc:
         if not _taken(exc):
             raise
-        booking.refresh_from_db()
+        _cancel_video(new_video)
+        for booking, _leg in moves:
+            booking.refresh_from_db()
+        _booking, leg = moves[0]
         raise BookingConflict(
             _("That time is no longer free. Here are the next free times."),
-            _next_slots(leg, booking.site, customer),
+            _next_slots(leg, first_site, customer) if len(moves) == 1 else [],
         ) from None
+    return moved
+
+
+def booking_reschedule(
+    *,
+    booking: Booking,
+    start: datetime,
+    token: str | None = None,
+    now: datetime | None = None,
+    site: Site | None = None,
+    channel: str = "",
+) -> Booking:
+    """Move one booking to another free time (by default at the same point, same channel)."""
+    leg = Leg(service=booking.service, start=start, channel=channel or booking.channel)
+    bookings_move(visit=booking.visit, moves=[(booking, leg)], site=site, token=token, now=now)
     return booking
 
 
@@ -511,6 +565,7 @@ __all__ = [
     "booking_cancel",
     "booking_reschedule",
     "booking_transition",
+    "bookings_move",
     "double_bookings",
     "visit_book",
     "visit_by_token",

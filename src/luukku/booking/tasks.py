@@ -39,7 +39,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import TaskResult, task
 
-from luukku.booking.messages import cancellation_message, confirmation_message, reminder_message
+from luukku.booking.messages import (
+    HELSINKI,
+    cancellation_message,
+    confirmation_message,
+    reminder_message,
+)
 from luukku.booking.models import Booking, BookingState, Delivery, Visit
 from luukku.integration.notify import Message, get_notifier
 
@@ -72,7 +77,10 @@ def _channel(visit: Visit) -> str:
 
 
 def reminder_key(booking: Booking) -> str:
-    """One reminder per booking and start time: a moved booking is reminded again."""
+    """One reminder per booking and start time: a moved booking is reminded again.
+
+    A visit's bookings of one day share the reminder of the first (``_day_legs``).
+    """
     return f"{REMINDER}:{booking.pk}:{int(booking.start.timestamp())}"
 
 
@@ -114,6 +122,17 @@ def _active(visit: Visit) -> list[Booking]:
     )
 
 
+def _local_date(dt: datetime):
+    return timezone.localtime(dt, HELSINKI).date()
+
+
+def _day_legs(booking: Booking) -> list[Booking]:
+    """The visit's coming bookings on ``booking``'s day, in order: one reminder tells them
+    all (a chain has one code and one reminder), sent for the first of them."""
+    day = _local_date(booking.start)
+    return [b for b in _active(booking.visit) if _local_date(b.start) == day]
+
+
 def _build(delivery: Delivery, now: datetime) -> tuple[Message | None, str]:
     """The message to send now, or None and why not."""
     visit = delivery.visit
@@ -135,7 +154,7 @@ def _build(delivery: Delivery, now: datetime) -> tuple[Message | None, str]:
             return None, "skipped: already started"
         if reminder_key(booking) != delivery.key:
             return None, "skipped: moved"
-        message = reminder_message(visit, [booking])
+        message = reminder_message(visit, _day_legs(booking))
     else:
         bookings = list(
             Booking.objects.filter(pk__in=delivery.booking_ids)
@@ -221,6 +240,9 @@ def _remind(booking_id: int, hours_before: int, run_id: str, now: datetime) -> s
         return "skipped: not due"
     if not _channel(booking.visit):
         return "skipped: no contact"
+    legs = _day_legs(booking)
+    if legs and legs[0].pk != booking.pk:
+        return "skipped: reminded with the visit"
     delivery, _created = Delivery.objects.get_or_create(
         key=reminder_key(booking),
         defaults={"kind": REMINDER, "visit": booking.visit, "booking_ids": [booking.pk]},
@@ -300,7 +322,12 @@ def sweep(run_id: str, *, hours: int = 24, now: datetime | None = None) -> dict[
     due = Booking.objects.filter(
         state__in=REMINDABLE_STATES, start__gt=now, start__lte=now + timedelta(hours=hours)
     ).order_by("start")
-    bookings = {reminder_key(b): b.pk for b in due.only("pk", "start")}
+    bookings: dict[str, int] = {}
+    days: set[tuple[int, object]] = set()
+    for b in due.only("pk", "start", "visit_id"):
+        if (b.visit_id, _local_date(b.start)) not in days:  # the first of a visit's day
+            days.add((b.visit_id, _local_date(b.start)))
+            bookings[reminder_key(b)] = b.pk
     finished = set(
         Delivery.objects.filter(key__in=bookings).exclude(outcome="").values_list("key", flat=True)
     )

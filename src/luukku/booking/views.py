@@ -22,17 +22,15 @@ from django.views.decorators.http import require_http_methods
 
 from luukku.booking.api import TOKEN_RE, _sites, bus_stop_place
 from luukku.booking.forms import ContactForm, SearchForm, last_bookable_day, today
-from luukku.booking.models import Booking, BookingState, Visit
+from luukku.booking.models import ACTIVE_STATES, BookingState, Visit
 from luukku.booking.selectors import SearchFilters, availability, chain_availability, day_bounds
 from luukku.booking.services import (
     BookingConflict,
     BookingError,
     Customer,
     Leg,
-    booking_reschedule,
     visit_book,
     visit_by_token,
-    visit_cancel,
 )
 from luukku.core.scheduling import Slot
 from luukku.integration import idempotency
@@ -142,7 +140,11 @@ def _visit_or_none(token: str) -> Visit | None:
     return visit_by_token(token) if TOKEN_RE.match(token) else None
 
 
-def _bookings(visit: Visit) -> list[Booking]:
+def visit_context(visit: Visit, token: str) -> dict:
+    """What every page of a visit shows: its one code, its bookings, the active ones.
+
+    Each booking is marked ``changeable`` (booked and not begun).
+    """
     now = timezone.now()
     bookings = list(
         visit.bookings.select_related("service", "site", "space", "bus_stop").order_by(
@@ -151,7 +153,13 @@ def _bookings(visit: Visit) -> list[Booking]:
     )
     for b in bookings:
         b.changeable = b.state == BookingState.BOOKED and b.start > now
-    return bookings
+    return {
+        "visit": visit,
+        "bookings": bookings,
+        "active": [b for b in bookings if b.state in ACTIVE_STATES],
+        "token": token,
+        "calendar_url": reverse("api:booking_calendar", kwargs={"token": token}),
+    }
 
 
 # -- step 1 and 2: find a service, see the free times -------------------------
@@ -355,112 +363,6 @@ def done(request: HttpRequest) -> HttpResponse:
     visit = _visit_or_none(token) if token else None
     if visit is None:
         return redirect("booking:search")
-    ctx = {
-        "visit": visit,
-        "bookings": _bookings(visit),
-        "token": token,
-        "calendar_url": reverse("api:booking_calendar", kwargs={"token": token}),
-        "manage_url": reverse("booking:manage", kwargs={"token": token}),
-    }
+    ctx = visit_context(visit, token)
+    ctx["manage_url"] = reverse("booking:manage", kwargs={"token": token})
     return render(request, "booking/done.html", ctx)
-
-
-# -- manage: see, cancel, reschedule ------------------------------------------
-
-
-def manage(request: HttpRequest, token: str) -> HttpResponse:
-    """The customer's own page of a visit, reached by the secret link."""
-    visit = _visit_or_none(token)
-    if visit is None:
-        return _not_found(request)
-    bookings = _bookings(visit)
-    ctx = {
-        "visit": visit,
-        "bookings": bookings,
-        "token": token,
-        "calendar_url": reverse("api:booking_calendar", kwargs={"token": token}),
-        "can_cancel": bool(bookings) and all(b.changeable for b in bookings),
-        "begun": any(b.state != BookingState.CANCELLED and not b.changeable for b in bookings),
-    }
-    return render(request, "booking/manage.html", ctx)
-
-
-@require_http_methods(["GET", "POST"])
-def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
-    """Ask once more (GET), then cancel the whole visit (POST)."""
-    visit = _visit_or_none(token)
-    if visit is None:
-        return _not_found(request)
-    if request.method == "POST":
-        try:
-            visit_cancel(visit=visit)
-        except BookingError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Your booking has been cancelled."))
-        return redirect("booking:manage", token=token)
-    ctx = {"visit": visit, "bookings": _bookings(visit), "token": token}
-    return render(request, "booking/manage_cancel.html", ctx)
-
-
-@require_http_methods(["GET", "POST"])
-def manage_reschedule(request: HttpRequest, token: str, code: str) -> HttpResponse:
-    """Offer the next free times of the same service at the same site; move on POST."""
-    visit = _visit_or_none(token)
-    if visit is None:
-        return _not_found(request)
-    booking = (
-        Booking.objects.select_related("service", "site")
-        .filter(visit=visit, code=code.upper())
-        .first()
-    )
-    if booking is None:
-        return _not_found(request)
-    ctx = {"visit": visit, "booking": booking, "token": token}
-    if booking.state != BookingState.BOOKED or booking.start <= timezone.now():
-        ctx["begun"] = True
-        return render(request, "booking/manage_reschedule.html", ctx)
-    slots = None
-    if request.method == "POST":
-        try:
-            start = datetime.fromisoformat(request.POST.get("start", ""))
-            if start.tzinfo is None:
-                raise ValueError
-        except ValueError:
-            ctx["error"] = _("Choose one of the times.")
-        else:
-            try:
-                booking_reschedule(booking=booking, start=start, token=token)
-            except BookingConflict as exc:
-                ctx["error"], slots = exc.message, exc.next_slots
-            except BookingError as exc:
-                ctx["error"] = exc.message
-            else:
-                messages.success(request, _("Your booking has been moved."))
-                return redirect("booking:manage", token=token)
-    snap = registry_snapshot()
-    if slots is None:
-        now = timezone.now()
-        filters = SearchFilters(
-            sites=(booking.site.slug,),
-            channel=booking.channel,
-            language=visit.interpreter_language,
-            group_size=visit.group_size,
-            accessible=visit.needs_accessible,
-        )
-        slots = availability(
-            booking.service_id,
-            now,
-            day_bounds(today() + timedelta(days=SEARCH_DAYS))[1],
-            filters,
-            per_site=8,
-            limit=8,
-            snap=snap,
-        )
-    ctx["times"] = [
-        {"start": s.start, "channel": str(s.channel), "bus_stop": bus_stop_place(snap, s)}
-        for s in slots
-        if s.start != booking.start
-    ]
-    status = 409 if ctx.get("error") else 200
-    return render(request, "booking/manage_reschedule.html", ctx, status=status)

@@ -78,6 +78,13 @@ class EstimateOut(Schema):
     )
 
 
+class OtherTicketOut(Schema):
+    token: str
+    number: str
+    service: str | None
+    due_at: datetime | None
+
+
 class TicketOut(Schema):
     token: str
     number: str
@@ -89,6 +96,9 @@ class TicketOut(Schema):
     estimate: EstimateOut | None = None
     late: bool = False
     space_label: str | None = None
+    others: list[OtherTicketOut] = Field(
+        default=[], description="A chain visit's later tickets of the day, checked in with it"
+    )
 
 
 def _estimate_out(ticket: Ticket) -> EstimateOut | None:
@@ -167,7 +177,17 @@ def check_in(request: HttpRequest, payload: CheckInIn):
         result = booking_check_in(site=site, code=payload.code, language=get_language() or "fi")
     except QueueError as exc:
         raise _err(exc) from None
-    return Status(201, _ticket_out(result.ticket, late=result.late))
+    out = _ticket_out(result.ticket, late=result.late)
+    out.others = [
+        OtherTicketOut(
+            token=t.token,
+            number=t.number,
+            service=t.service.code if t.service else None,
+            due_at=t.due_at,
+        )
+        for t in result.others
+    ]
+    return Status(201, out)
 
 
 @router.get("/tickets/{token}", response=TicketOut, summary="A ticket's state and estimate")

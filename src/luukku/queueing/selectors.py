@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from luukku.booking.models import Booking, BookingState
@@ -123,6 +123,16 @@ def _tier_conditions(tiers: tuple[core_policy.Tier, ...], bounds) -> list[Q]:
     return conditions
 
 
+def _served_elsewhere() -> QuerySet[Ticket]:
+    """Another ticket of the same visit being served now: a chain customer still at an
+    earlier agency's desk is not called to the next one (they keep their place)."""
+    # Keyed by the outer ticket's own booking_id: a join in the outer query would put
+    # its nullable side under the call's FOR UPDATE, which PostgreSQL refuses.
+    return Ticket.objects.filter(
+        booking__visit__bookings=OuterRef("booking_id"), state__in=HOLDING_STATES
+    )
+
+
 def callable_tickets(scope: Scope, now: datetime) -> QuerySet[Ticket]:
     """The tickets ``scope`` may call at ``now``, in the core policy's call order.
 
@@ -144,6 +154,7 @@ def callable_tickets(scope: Scope, now: datetime) -> QuerySet[Ticket]:
     rank = by_tier(lambda t: Value(t.rank))
     first = by_tier(lambda t: F(f"order_{t.first}"))
     qs = waiting_rows(scope).filter(Q(parked_until__isnull=True) | Q(parked_until__lte=now))
+    qs = qs.filter(~Exists(_served_elsewhere()))
     qs = qs.alias(tier=rank, first=first)
     if not every:  # some tickets are in no tier: not callable now
         qs = qs.filter(tier__isnull=False)
@@ -318,6 +329,24 @@ def ticket_get_by_token(token: str) -> Ticket | None:
         Ticket.objects.select_related("service__agency", "site", "space")
         .filter(token=token)
         .first()
+    )
+
+
+def visit_tickets(ticket: Ticket) -> list[Ticket]:
+    """The other open tickets of this ticket's visit at its site and day: the chain's
+    later legs, each with its own number and time, shown and printed with the first."""
+    if ticket.booking_id is None:
+        return []
+    return list(
+        Ticket.objects.filter(
+            booking__visit_id=Booking.objects.filter(pk=ticket.booking_id).values("visit_id")[:1],
+            site_id=ticket.site_id,
+            day=ticket.day,
+        )
+        .exclude(pk=ticket.pk)
+        .exclude(state__in=[TicketState.DONE, TicketState.NO_SHOW])
+        .select_related("service__agency", "space")
+        .order_by("due_at", "pk")
     )
 
 

@@ -148,6 +148,7 @@ def kiosk_ticket(request: HttpRequest, slug: str, token: str) -> HttpResponse:
             "site": site,
             "ticket": ticket,
             "estimate": estimate,
+            "others": selectors.visit_tickets(ticket),
             "late": request.GET.get("late") == "1",
             "checked_in": request.GET.get("checked_in") == "1",
             "sms_error": sms_error,

@@ -243,6 +243,8 @@ PUBLIC_PAGES = {
     "api:api-root",
     *(f"booking:{n}" for n in ("search", "confirm", "done", "manage", "manage_cancel")),
     "booking:manage_reschedule",
+    "booking:manage_cancel_leg",
+    "booking:manage_move",
     *(f"queueing:{n}" for n in ("kiosk", "take", "check_in", "ticket")),
     *(f"queueing:{n}" for n in ("display", "display_status", "display_events")),
 }

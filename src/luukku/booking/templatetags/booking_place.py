@@ -8,7 +8,7 @@ from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from luukku.booking.models import Booking
+from luukku.booking.models import Booking, Visit
 from luukku.booking.place import place_text, qr_svg, remote_note, stop_window
 from luukku.booking.selectors import bus_stop_at
 from luukku.registry.models import BusStop, Site
@@ -28,10 +28,9 @@ def booking_remote_note(booking: Booking) -> str:
 
 
 @register.simple_tag
-def booking_qr(booking: Booking):
-    return qr_svg(
-        booking.code, label=_("QR code of booking code %(code)s") % {"code": booking.code}
-    )
+def booking_qr(visit: Visit):
+    """The QR code of the visit's one code, which the kiosk reads."""
+    return qr_svg(visit.code, label=_("QR code of booking code %(code)s") % {"code": visit.code})
 
 
 @register.simple_tag

@@ -65,7 +65,7 @@ def test_ics__chain__one_event_per_booking_with_uid_summary_location_alarm(demo)
     assert str(event["summary"]) == "Pass"
     assert demo["pori"].name_sv in str(event["location"])
     assert demo["pori"].address in str(event["location"])
-    assert first.code in str(event["description"])
+    assert visit.code in str(event["description"])  # the visit's one code
     (alarm,) = event.walk("VALARM")
     assert alarm.decoded("trigger") == timedelta(hours=-1)
 

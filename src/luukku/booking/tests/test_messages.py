@@ -67,7 +67,8 @@ def test_messages__confirmation__has_local_time_service_code_and_link(demo, lang
     message = confirmation_message(visit, [booking], "https://luukku.example/v/tok")
     assert LOCAL_TIME[language] in message.body
     assert SERVICE_NAME[language] in message.body
-    assert booking.code in message.body
+    assert visit.code in message.body  # the visit's one code, not a leg's
+    assert booking.code not in message.body
     assert "https://luukku.example/v/tok" in message.body
     assert message.language == language
     assert (message.to_email, message.to_phone) == (visit.email, visit.phone)
@@ -88,16 +89,20 @@ def test_messages__cancellation__lists_the_cancelled_booking(demo, language):
     booking = _book(visit, demo["pori"], state="cancelled")
     message = cancellation_message(visit, [booking])
     assert LOCAL_TIME[language] in message.body
-    assert booking.code in message.body
+    assert visit.code in message.body
 
 
-def test_messages__chain__lists_every_booking_in_order(demo):
+def test_messages__chain__lists_every_booking_in_order_under_one_code(demo):
     visit = _visit("fi")
     first = _book(visit, demo["pori"])
     second = _book(visit, demo["pori"], START + timedelta(minutes=40), position=1)
-    body = confirmation_message(visit, [first, second], None).body
-    assert body.index(first.code) < body.index(second.code)
-    assert "klo 9.55" in body
+    message = confirmation_message(visit, [first, second], None)
+    body = message.body
+    assert body.index("klo 9.15") < body.index("klo 9.55")
+    assert body.count(visit.code) == 1
+    assert first.code not in body and second.code not in body
+    assert "ilmoittaa sinut kaikkiin palveluihisi" in body  # check in once for every leg
+    assert [name for name, _content, _mime in message.attachments] == [f"{visit.code}.png"]
 
 
 def test_messages__remote__gives_the_video_link(demo):

@@ -89,9 +89,10 @@ def test_messages__confirmation_and_reminder_attach_the_qr_code(demo):
         reminder_message(booking.visit, [booking]),
     ):
         [(name, content, mime)] = message.attachments
-        assert name == f"{booking.code}.png" and mime == "image/png"
-        assert content.startswith(PNG) and content == qr_png(booking.code)
-        assert "QR code" in message.body and booking.code in message.body
+        code = booking.visit.code  # the visit's one code
+        assert name == f"{code}.png" and mime == "image/png"
+        assert content.startswith(PNG) and content == qr_png(code)
+        assert "QR code" in message.body and code in message.body
 
 
 def test_email_notifier__sends_the_attachment(demo):
@@ -99,7 +100,8 @@ def test_email_notifier__sends_the_attachment(demo):
     EmailNotifier().send(confirmation_message(booking.visit, [booking], None))
     [sent] = mail.outbox
     [(name, content, mime)] = sent.attachments
-    assert name == f"{booking.code}.png" and mime == "image/png" and content.startswith(PNG)
+    code = booking.visit.code
+    assert name == f"{code}.png" and mime == "image/png" and content.startswith(PNG)
 
 
 def test_ics__remote_at_the_library__location_note_qr_and_url(demo):
@@ -109,7 +111,7 @@ def test_ics__remote_at_the_library__location_note_qr_and_url(demo):
     assert "Kankaanpää library" in str(event["location"])
     assert demo["kankaanpaa"].address in str(event["location"])
     description = str(event["description"])
-    assert booking.code in description and "not at home" in description
+    assert booking.visit.code in description and "not at home" in description
     assert str(event["url"]) == "https://x.invalid/book/manage/t/"
     attach = event["attach"]
     assert attach.params["FMTTYPE"] == "image/png" and attach.params["VALUE"] == "BINARY"

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from luukku.booking.messages import format_local
 from luukku.booking.models import Booking, BookingState, Channel, Delivery, Visit
 from luukku.booking.tasks import (
     deliver,
@@ -63,7 +64,8 @@ def test_send_confirmation__mails_the_visit_once_records_it_and_forgets_the_toke
     delivery = queue_confirmation(visit, [first, second], token)
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
-    assert first.code in body and second.code in body
+    assert visit.code in body and first.code not in body  # one code for the whole visit
+    assert "klo" in body and body.count("Passi") == 2
     assert token in body  # the manage link is in the message ...
     delivery.refresh_from_db()
     assert (delivery.outcome, delivery.secret) == ("sent", "")  # ... and nowhere else
@@ -163,8 +165,10 @@ def test_send_cancellation__tells_once_of_cancelled_bookings_only(demo):
     assert send_cancellation.enqueue(visit.id).return_value == "sent"
     assert send_cancellation.enqueue(visit.id).return_value == "skipped: nothing to tell"
     assert len(mail.outbox) == 1
-    assert cancelled.code in mail.outbox[0].body
-    assert kept.code not in mail.outbox[0].body
+    body = mail.outbox[0].body
+    assert visit.code in body
+    assert format_local(cancelled.start, "en") in body
+    assert format_local(kept.start, "en") not in body
 
 
 def test_schedule_reminders__immediate_backend__future_reminder_is_left_to_the_sweep(demo):
@@ -200,7 +204,7 @@ def test_send_due_reminders__sweeps_the_next_24_hours_once(demo):
     assert "1 message(s) sent" in first.getvalue()
     assert "0 message(s) sent" in second.getvalue()
     assert len(mail.outbox) == 1
-    assert due.code in mail.outbox[0].body
+    assert due.visit.code in mail.outbox[0].body
     assert _sent(due) == ["reminder"]
     assert _sent(later) == _sent(cancelled) == []
 
@@ -230,3 +234,21 @@ def test_sweep__sends_a_pending_confirmation_whose_task_never_ran(demo, settings
     assert len(mail.outbox) == 1
     # The task itself, when it runs at last, sends nothing more.
     assert deliver(delivery.pk, "the-task") == "skipped: already sent"
+
+
+def test_sweep__chain_visit__one_reminder_for_the_whole_day(demo):
+    """A chain has one code and one reminder: the first leg's, naming every leg."""
+    visit, _token = _visit("en")
+    now = timezone.localtime()
+    # Both on one local day, whatever the hour the test runs at.
+    hours = 5 if (now + timedelta(hours=5)).date() == (now + timedelta(hours=5.5)).date() else 7
+    first = _book(demo["pori"], in_hours=hours, visit=visit)
+    second = _book(demo["pori"], in_hours=hours + 0.5, visit=visit, position=1)
+    call_command("send_due_reminders", stdout=StringIO())
+    call_command("send_due_reminders", stdout=StringIO())
+    [message] = mail.outbox
+    assert visit.code in message.body and message.body.count("Passport") == 2
+    assert format_local(first.start, "en") in message.body
+    assert format_local(second.start, "en") in message.body
+    assert _sent(first) == ["reminder"] and _sent(second) == []
+    assert send_reminder.enqueue(second.id, 24).return_value == "skipped: reminded with the visit"

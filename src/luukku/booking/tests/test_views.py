@@ -215,9 +215,17 @@ def test_manage__reschedule_to_a_next_free_time(client, demo):
     )
     booking = Booking.objects.latest("pk")
     page = client.get(f"{manage.group(1)}reschedule/{booking.code}/").content.decode()
-    starts = re.findall(r'name="start" value="([^"]+)"', page)
-    assert starts
-    resp = client.post(f"{manage.group(1)}reschedule/{booking.code}/", {"start": starts[-1]})
+    times = re.findall(
+        r'name="start" value="([^"]+)">\s*<input type="hidden" name="site" value="([^"]+)">'
+        r'\s*<input type="hidden" name="channel" value="([^"]+)">',
+        page,
+    )
+    assert times
+    start, site, channel = times[-1]
+    resp = client.post(
+        f"{manage.group(1)}reschedule/{booking.code}/",
+        {"start": start, "site": site, "channel": channel},
+    )
     assert resp.status_code == 302
     old = booking.start
     booking.refresh_from_db()

@@ -197,61 +197,94 @@ def parse_booking_code(text: str) -> str:
 
 @dataclass(frozen=True)
 class CheckIn:
+    """The check-in's first ticket; ``others`` are the chain's later legs of the day."""
+
     ticket: Ticket
     late: bool
     already: bool = False
+    others: tuple[Ticket, ...] = ()
+
+
+def _legs_of(raw: str) -> list[Booking]:
+    """What a code checks in: every leg of the visit with this code (the customer's one
+    code), or else the one booking with it (a later leg's own code, used by staff)."""
+    rows = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("service__agency", "site", "visit")
+        .order_by("start", "position")
+    )
+    return list(rows.filter(visit__code=raw)) or list(rows.filter(code=raw))
+
+
+def _open_tickets(legs: list[Booking], day: date) -> list[Ticket]:
+    return list(
+        Ticket.objects.filter(booking__in=legs, day=day)
+        .exclude(state__in=[TicketState.DONE, TicketState.NO_SHOW])
+        .order_by("due_at", "pk")
+    )
 
 
 def booking_check_in(
     *, site: Site, code: str, now: datetime | None = None, language: str = "fi"
 ) -> CheckIn:
-    """Check a booking in at the kiosk; a customer too late joins the walk-in queue."""
+    """Check a visit in at the kiosk: every leg it has at this point today, at once.
+
+    Each leg gets its own ticket, due at its booked time; the customer is not called
+    to a later leg while still at an earlier one (``selectors.callable_tickets``). A
+    customer too late for a leg joins that agency's walk-in queue.
+    """
     now = now or timezone.now()
     raw = parse_booking_code(code)
     with transaction.atomic():
-        booking = (
-            Booking.objects.select_for_update(of=("self",))
-            .select_related("service__agency", "site", "visit")
-            .filter(code=raw)
-            .first()
-        )
-        if booking is None:
+        legs = _legs_of(raw)
+        if not legs:
             raise QueueError(
                 "code", _("No booking has this code. Check the code or ask the info desk."), 404
             )
-        if booking.site_id != site.pk:
+        here = [b for b in legs if b.site_id == site.pk]
+        if not here:
+            elsewhere = next((b for b in legs if b.is_active), legs[0])
             raise QueueError(
                 "code",
                 _("This booking is for another service point: %(site)s.")
-                % {"site": booking.site.name},
+                % {"site": elsewhere.site.name},
                 400,
             )
-        existing = booking.tickets.exclude(
-            state__in=[TicketState.DONE, TicketState.NO_SHOW]
-        ).first()
-        if existing is not None:
-            return CheckIn(existing, late=existing.kind == Kind.WALK_IN, already=True)
-        if booking.state != BookingState.BOOKED:
+        today = local_day(now)
+        due = [b for b in here if b.state == BookingState.BOOKED and local_day(b.start) == today]
+        if not due:
+            existing = _open_tickets(here, today)
+            if existing:
+                first = existing[0]
+                return CheckIn(
+                    first, late=first.kind == Kind.WALK_IN, already=True, others=tuple(existing[1:])
+                )
+            pending = [b for b in here if b.state == BookingState.BOOKED]
+            if pending:
+                _check_in_day(pending[0].start, now)  # another day: says which
             raise QueueError(
                 "code",
                 _("This booking cannot be checked in: it is %(state)s.")
-                % {"state": booking.get_state_display()},
+                % {"state": here[-1].get_state_display()},
                 409,
             )
-        _check_in_day(booking.start, now)
-        late = booking.start + timedelta(minutes=settings.LUUKKU_CHECKIN_LATE_MINUTES)
-        too_late = now > late
-        booking_transition(booking=booking, to=BookingState.CHECKED_IN, now=now)
-        ticket = ticket_create(
-            site=site,
-            service=booking.service,
-            now=now,
-            language=language,
-            kind=Kind.WALK_IN if too_late else Kind.BOOKING,
-            booking=booking,
-            due_at=None if too_late else booking.start,
-        )
-    return CheckIn(ticket, late=too_late)
+        _check_in_day(due[0].start, now)  # the visit's window opens with its first leg
+        made = []
+        for booking in due:
+            too_late = now > booking.start + timedelta(minutes=settings.LUUKKU_CHECKIN_LATE_MINUTES)
+            booking_transition(booking=booking, to=BookingState.CHECKED_IN, now=now)
+            ticket = ticket_create(
+                site=site,
+                service=booking.service,
+                now=now,
+                language=language,
+                kind=Kind.WALK_IN if too_late else Kind.BOOKING,
+                booking=booking,
+                due_at=None if too_late else booking.start,
+            )
+            made.append((ticket, too_late))
+    (first, late), rest = made[0], made[1:]
+    return CheckIn(first, late=late, others=tuple(t for t, _late in rest))
 
 
 def _check_in_day(start: datetime, now: datetime) -> None:
