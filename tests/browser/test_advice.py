@@ -30,6 +30,15 @@ def test_advice__search_and_life_event__accessible(live_server, advice_demo, new
     page.click('[data-life-event="moving-to-finland"] summary')
     assert page.locator('[data-life-event="moving-to-finland"] li').count() == 6
     assert axe_violations(page) == []
+    # Served: one press of the outcome records the contact (the first match is chosen).
+    from luukku.advice.models import AdviceContact
+
+    first = page.get_attribute(".advice-result", "data-service")
+    page.click("button[name=outcome][value=routed_on_site]")
+    page.wait_for_selector(".messages")
+    contact = AdviceContact.objects.get()
+    assert (contact.service.code, contact.outcome) == (first, "routed_on_site")
+    assert axe_violations(page) == []
 
 
 def test_advice__at_320_px__the_page_does_not_scroll_sideways(live_server, advice_demo, new_page):

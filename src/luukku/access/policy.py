@@ -33,6 +33,8 @@ ADMIN_ROLES = frozenset({Role.SITE_MANAGER, Role.AGENCY_ADMIN, Role.ADMIN})
 DESK_ROLES = frozenset({Role.OFFICIAL, Role.ADVISOR})
 #: Roles that may open the planner.
 PLANNER_ROLES = frozenset({Role.PLANNER, Role.ADMIN})
+#: Roles that give general advice at the info desk and record its contacts.
+ADVICE_ROLES = frozenset({Role.ADVISOR, Role.SITE_MANAGER, Role.ADMIN})
 
 _PROFILE_ATTR = "_luukku_staff_profile"
 
@@ -149,6 +151,22 @@ def can_use_planner(user) -> bool:
 
 def can_use_admin(user) -> bool:
     return has_role(user, *ADMIN_ROLES)
+
+
+def advice_site_ids(user) -> frozenset[int] | None:
+    """Where the user may record info-desk contacts; None means every site (administrator)."""
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return None
+    scope = scope_of(user)
+    if role in ADVICE_ROLES and scope is not None:
+        return scope.sites
+    return frozenset()
+
+
+def can_record_advice(user, site) -> bool:
+    sites = advice_site_ids(user)
+    return sites is None or getattr(site, "pk", site) in sites
 
 
 # -- tickets -------------------------------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from luukku.access.policy import ADMIN_ROLES, DESK_ROLES, PLANNER_ROLES
+from luukku.access.policy import ADMIN_ROLES, ADVICE_ROLES, DESK_ROLES, PLANNER_ROLES
 from luukku.registry.models import Role
 
 #: Not signed in.
@@ -25,8 +25,6 @@ NO_ROLE = "no_role"
 STAFF = frozenset(Role.values)
 EVERYONE = frozenset({ANONYMOUS, NO_ROLE, *STAFF})
 SIGNED_IN = frozenset({NO_ROLE, *STAFF})
-#: The info desk's triage: general advisors, and site managers and administrators.
-ADVICE_ROLES = frozenset({Role.ADVISOR, Role.SITE_MANAGER, Role.ADMIN})
 
 #: Pages, by URL name.
 PAGES: dict[str, frozenset[str]] = {
@@ -82,6 +80,7 @@ PAGES: dict[str, frozenset[str]] = {
     "monitoring:reports": frozenset({Role.SITE_MANAGER, Role.ADMIN}),
     # The info desk's triage (luukku.advice): general advisors, site managers, admins.
     "advice:triage": ADVICE_ROLES,
+    "advice:record": ADVICE_ROLES,
     # An official's own customers' bookings (booking/staff_views.py) and the audit log.
     "staff:bookings": frozenset({Role.OFFICIAL}),
     "staff:booking": frozenset({Role.OFFICIAL}),

@@ -72,3 +72,79 @@ class LifeEventStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.life_event}: {self.service}"
+
+
+class Outcome(models.TextChoices):
+    """How an info-desk contact ended (the concept's *neuvonnan tilastointi*)."""
+
+    SOLVED = "solved", _("solved by advice")
+    DIGITAL_SUPPORT = "digital_support", _("digital support given")
+    ROUTED_ON_SITE = "routed_on_site", _("routed to an agency on site")
+    REMOTE_SERVICE = "remote_service", _("remote service")
+    BOOKING_MADE = "booking_made", _("booking made")
+    REFERRED = "referred", _("referred elsewhere")
+
+
+class ContactChannel(models.TextChoices):
+    IN_PERSON = "in_person", _("face to face")
+    REMOTE = "remote", _("remote video")
+    PHONE = "phone", _("phone")
+
+
+class Persona(models.TextChoices):
+    """The concept's customer personas, recorded only when the advisor chooses one."""
+
+    A = "A", _("A: needs support with several matters")
+    B = "B", _("B: needs support with one matter")
+    C = "C", _("C: independent, several matters")
+    D = "D", _("D: independent, one matter")
+
+
+class AdviceContact(models.Model):
+    """One info-desk contact, for statistics: never who the customer was.
+
+    What was asked (a service and its agency, or a life event), how it ended, in which
+    channel and language, and how long it took — the figures the concept asks the
+    point to keep "within the normal flow", with no personal data to delete later.
+    """
+
+    site = models.ForeignKey(
+        "registry.Site", on_delete=models.PROTECT, related_name="+", verbose_name=_("site")
+    )
+    advisor = models.ForeignKey(
+        "registry.StaffProfile",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("advisor"),
+    )
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("service")
+    )
+    agency = models.ForeignKey(
+        "registry.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("agency"),
+    )
+    life_event = models.ForeignKey(
+        LifeEvent, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("life event")
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=ContactChannel.choices)
+    language = models.CharField(_("language"), max_length=8)
+    persona = models.CharField(_("persona"), max_length=1, choices=Persona.choices, blank=True)
+    started_at = models.DateTimeField(_("started at"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+    duration_s = models.PositiveIntegerField(_("duration (seconds)"))
+
+    class Meta:
+        verbose_name = _("advice contact")
+        verbose_name_plural = _("advice contacts")
+        indexes = [models.Index(fields=("site", "recorded_at"))]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.recorded_at:%Y-%m-%d %H:%M} {self.outcome}"

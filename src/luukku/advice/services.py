@@ -1,13 +1,16 @@
-"""Writes of the info desk: the demo knowledge bank and life events (idempotent)."""
+"""Writes of the info desk: the demo knowledge bank and life events, and its contacts."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from luukku.advice import demo_data as d
-from luukku.advice.models import LifeEvent, LifeEventStep, ServiceGuide
-from luukku.registry.models import Service
+from luukku.advice.models import AdviceContact, LifeEvent, LifeEventStep, ServiceGuide
+from luukku.registry.models import Service, Site, StaffProfile
 
 _LANGS = ("fi", "sv", "en")
 
@@ -56,3 +59,43 @@ def demo_seed() -> dict[str, int]:
 
 def _codes() -> set[str]:
     return set(d.GUIDES) | {c for _code, _names, steps in d.LIFE_EVENTS for c in steps}
+
+
+# -- recording a contact (statistics, no personal data) ------------------------------
+
+#: A contact longer than this is taken for a page left open: its duration is capped.
+LONGEST_CONTACT = timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class ContactIn:
+    site: Site
+    outcome: str
+    channel: str
+    language: str
+    started_at: datetime
+    service: Service | None = None
+    life_event: LifeEvent | None = None
+    persona: str = ""
+
+
+def advice_contact_record(
+    *, contact: ContactIn, advisor: StaffProfile | None, now: datetime | None = None
+) -> AdviceContact:
+    """Record one served contact; its duration runs from when the advisor opened the page."""
+    now = now or timezone.now()
+    started = min(max(contact.started_at, now - LONGEST_CONTACT), now)
+    return AdviceContact.objects.create(
+        site=contact.site,
+        advisor=advisor,
+        service=contact.service,
+        agency_id=contact.service.agency_id if contact.service else None,
+        life_event=contact.life_event,
+        outcome=contact.outcome,
+        channel=contact.channel,
+        language=contact.language,
+        persona=contact.persona,
+        started_at=started,
+        recorded_at=now,
+        duration_s=int((now - started).total_seconds()),
+    )

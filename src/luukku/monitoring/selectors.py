@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Avg, Count
 from django.utils.translation import gettext as _
 
+from luukku.advice.models import AdviceContact, Outcome
 from luukku.booking.models import Channel
 from luukku.core.monitoring.figures import EDGES, Figures, combine
 from luukku.monitoring.models import DailyAggregate
+from luukku.monitoring.services import day_bounds
+from luukku.registry.models import Agency, Site
 
 PERIODS = ("day", "week", "month")
 #: Levels of place: a point, its municipality (the Site model has no region field, so
@@ -69,10 +73,16 @@ def report(
     periods: dict[date, str] = {}
     hist_at = _ADDITIVE.index("wait_hist")
     scalars = [f for f in _ADDITIVE if f != "wait_hist"]
-    for row in qs.values_list(
-        "day", "site__name", "site__municipality", "agency__name", "channel", *_ADDITIVE
-    ).iterator(chunk_size=5000):
-        day, site_name, municipality, agency_name, channel, *values = row
+    # Names by id, read through the models so that they are in the page's language
+    # (``values_list("agency__name")`` would read the untranslated column).
+    site_names = {s.pk: (s.name, s.municipality) for s in Site.objects.all()}
+    agency_names = {a.pk: a.name for a in Agency.objects.all()}
+    for row in qs.values_list("day", "site_id", "agency_id", "channel", *_ADDITIVE).iterator(
+        chunk_size=5000
+    ):
+        day, site_id, agency_id, channel, *values = row
+        site_name, municipality = site_names[site_id]
+        agency_name = agency_names.get(agency_id)
         if day not in periods:
             periods[day] = period_key(day, period)
         place = (
@@ -158,3 +168,40 @@ def table(rows: list[ReportRow]) -> list[list[object]]:
             ]
         )
     return out
+
+
+@dataclass(frozen=True)
+class AdviceRow:
+    agency: str
+    outcome: str
+    contacts: int
+    mean_minutes: str
+
+
+def advice_summary(
+    *, date_from: date, date_to: date, site_ids: frozenset[int] | None, agency_id: int | None
+) -> list[AdviceRow]:
+    """Info-desk contacts per agency and outcome (the rows hold no personal data)."""
+    qs = AdviceContact.objects.filter(
+        recorded_at__gte=day_bounds(date_from)[0], recorded_at__lt=day_bounds(date_to)[1]
+    )
+    if site_ids is not None:
+        qs = qs.filter(site_id__in=site_ids)
+    if agency_id is not None:
+        qs = qs.filter(agency_id=agency_id)
+    outcomes = dict(Outcome.choices)
+    general = _("General advice")
+    agency_names = {a.pk: a.name for a in Agency.objects.all()}
+    rows = sorted(
+        qs.values("agency_id", "outcome").annotate(n=Count("pk"), mean=Avg("duration_s")),
+        key=lambda r: (agency_names.get(r["agency_id"], ""), r["outcome"]),
+    )
+    return [
+        AdviceRow(
+            agency_names.get(r["agency_id"]) or general,
+            str(outcomes.get(r["outcome"], r["outcome"])),
+            r["n"],
+            _minutes(r["mean"] / 60 if r["mean"] is not None else None),
+        )
+        for r in rows
+    ]

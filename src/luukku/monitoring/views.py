@@ -148,5 +148,11 @@ def reports(request: HttpRequest) -> HttpResponse:
             "cells": cells,
             "query": query.urlencode(),
             "national": policy.managed_site_ids(request.user) is None,
+            "advice": selectors.advice_summary(
+                date_from=data["date_from"],
+                date_to=data["date_to"],
+                site_ids=site_ids,
+                agency_id=data["agency"].pk if data.get("agency") else None,
+            ),
         },
     )

@@ -131,3 +131,40 @@ def test_reports__finnish_page_renders(client, demo, aggregates):
     response = client.get(URL, RANGE, headers={"accept-language": "fi"})
     assert response.status_code == 200
     assert b"<h1>Raportit</h1>" in response.content
+
+
+def test_reports__info_desk_contacts_per_agency_and_outcome(client, demo):
+    """The advice statistics the info desk records in one click (luukku.advice)."""
+    from datetime import UTC, datetime
+
+    from luukku.advice.models import AdviceContact, Outcome
+    from luukku.registry.models import Service
+
+    passport = Service.objects.select_related("agency").get(code="passport")
+    at = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
+    for site, service, outcome, seconds in (
+        ("pori", passport, Outcome.ROUTED_ON_SITE, 120),
+        ("pori", passport, Outcome.ROUTED_ON_SITE, 240),
+        ("pori", None, Outcome.DIGITAL_SUPPORT, 600),
+        ("rauma", passport, Outcome.SOLVED, 60),
+    ):
+        AdviceContact.objects.create(
+            site=demo[site],
+            service=service,
+            agency=service.agency if service else None,
+            outcome=outcome,
+            channel="in_person",
+            language="fi",
+            started_at=at,
+            recorded_at=at,
+            duration_s=seconds,
+        )
+    sign_in(client, "admin")
+    html = client.get(URL, {**RANGE, "site": "pori"}).content.decode()
+    section = html[html.index('id="advice-h"') :]
+    assert (
+        f"<td>{passport.agency.name}</td><td>Routed to an agency on site</td><td>2</td><td>3.0</td>"
+        in section
+    )
+    assert "<td>General advice</td><td>Digital support given</td><td>1</td><td>10.0</td>" in section
+    assert "Solved by advice" not in section  # Rauma's contact is not Pori's
