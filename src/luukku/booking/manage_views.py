@@ -240,6 +240,8 @@ def manage_move(request: HttpRequest, token: str) -> HttpResponse:
         _filters(visit, window["site"]),
         limit=8,
     )
+    now_at = (legs[0].site_id, [b.start for b in legs])
+    chains = [c for c in chains if (c.site_id, [s.start for s in c.slots]) != now_at]
     sites = _sites(c.site_id for c in chains)
     ctx |= window
     ctx["chains"] = [
