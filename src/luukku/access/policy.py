@@ -302,10 +302,20 @@ def can_view_site_statistics(user, site) -> bool:
     return can_manage_site(user, site)
 
 
+def can_view_site_live(user, site) -> bool:
+    """The live overview of a point: its site manager, its advisors, administrators."""
+    site_id = getattr(site, "pk", site)
+    return can_manage_site(user, site) or _works_at(user, site_id, Role.ADVISOR)
+
+
 def access_site(user, slug: str, *, action: str = "statistics"):
     """The site with this slug if the user may ``manage`` it or see its ``statistics``."""
     site = Site.objects.filter(slug=str(slug or "")[:50]).first()
-    check = {"manage": can_manage_site, "statistics": can_view_site_statistics}[action]
+    check = {
+        "manage": can_manage_site,
+        "statistics": can_view_site_statistics,
+        "live": can_view_site_live,
+    }[action]
     if site is None or not check(user, site):
         raise AccessDenied("slug")
     return site

@@ -78,6 +78,8 @@ PAGES: dict[str, frozenset[str]] = {
     "planning:planner": PLANNER_ROLES,
     # Reports from the daily aggregates (luukku.monitoring): own points, or all.
     "monitoring:reports": frozenset({Role.SITE_MANAGER, Role.ADMIN}),
+    # The live overview of one point: its site manager and advisors (policy.can_view_site_live).
+    "monitoring:live": frozenset({Role.SITE_MANAGER, Role.ADVISOR, Role.ADMIN}),
     # The info desk's triage (luukku.advice): general advisors, site managers, admins.
     "advice:triage": ADVICE_ROLES,
     "advice:record": ADVICE_ROLES,

@@ -22,10 +22,11 @@ def _sites(user):
     return sites.order_by("name")
 
 
-def _initial_site(user, sites):
+def _home_site(user, sites):
+    """The user's home point if they record contacts there (the form's default)."""
     profile = profile_of(user)
     home = profile.home_site_id if profile else None
-    return home if home and sites.filter(pk=home).exists() else None
+    return sites.filter(pk=home).first() if home else None
 
 
 def _page(request, form: ContactForm | None = None, status: int = 200):
@@ -41,8 +42,9 @@ def _page(request, form: ContactForm | None = None, status: int = 200):
     if started_from(started) is None:
         started = started_token()
     sites = _sites(request.user)
+    home = _home_site(request.user, sites)
     if form is None:
-        initial = {"started": started, "site": _initial_site(request.user, sites)}
+        initial = {"started": started, "site": home.pk if home else None}
         form = ContactForm(initial=initial, sites=sites)
     context = {
         "query": query[: selectors.QUERY_MAX],
@@ -52,6 +54,7 @@ def _page(request, form: ContactForm | None = None, status: int = 200):
         "life_events": selectors.life_event_list(),
         "started": started,
         "form": form,
+        "live_site": home,
     }
     return render(request, "advice/triage.html", context, status=400 if error else status)
 

@@ -1,4 +1,5 @@
-"""The report page /monitoring/reports/ and its CSV and xlsx exports (thin views)."""
+"""The report page /monitoring/reports/ with its CSV and xlsx exports, and the live
+overview of a point (thin views)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ from datetime import timedelta
 from io import BytesIO
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luukku.access import policy
+from luukku.monitoring import live as live_selectors
 from luukku.monitoring import selectors
 from luukku.monitoring.services import local_today
 from luukku.registry.models import Agency, Site
@@ -148,6 +151,7 @@ def reports(request: HttpRequest) -> HttpResponse:
             "cells": cells,
             "query": query.urlencode(),
             "national": policy.managed_site_ids(request.user) is None,
+            "live_sites": sites,
             "advice": selectors.advice_summary(
                 date_from=data["date_from"],
                 date_to=data["date_to"],
@@ -156,3 +160,20 @@ def reports(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+def live(request: HttpRequest, slug: str) -> HttpResponse:
+    """A point now: queues, desks, spaces, bookings of the hour (``?part=1``: the body)."""
+    try:
+        site = policy.access_site(request.user, slug, action="live")
+    except policy.AccessDenied:
+        raise Http404("site") from None
+    context = {
+        "site": site,
+        "overview": live_selectors.site_overview(site, timezone.now()),
+        "part_url": reverse("monitoring:live", kwargs={"slug": site.slug}) + "?part=1",
+        "events_url": reverse("queueing:display_events", kwargs={"slug": site.slug}),
+    }
+    if request.GET.get("part") == "1":
+        return render(request, "monitoring/_live.html", context)
+    return render(request, "monitoring/live.html", context)
