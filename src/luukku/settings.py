@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "luukku.access",
     # Daily aggregates and reports (luukku.monitoring).
     "luukku.monitoring",
+    # Customers' anonymous feedback after a visit (luukku.feedback).
+    "luukku.feedback",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("monitoring/", include("luukku.monitoring.urls")),
     path("advice/", include("luukku.advice.urls")),
     path("", include("luukku.queueing.urls")),
+    path("", include("luukku.feedback.urls")),
     path("", include("luukku.booking.urls")),
     path("", include("luukku.web.urls")),
 ]

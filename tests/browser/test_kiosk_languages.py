@@ -45,6 +45,15 @@ def test_kiosk__each_language__no_wcag_violation(live_server, demo, new_page, la
     page.wait_for_selector("#ticket-number")
     assert page.get_attribute("html", "lang") == lang
     assert wcag_violations(page) == []
+    # Feedback from the kiosk in the chosen language ("Done" starts afresh in Finnish).
+    page.goto(f"{live_server.url}/sites/pori/kiosk/?lang={lang}")
+    page.click(".kiosk-feedback a")
+    assert page.get_attribute("html", "lang") == lang
+    assert wcag_violations(page) == []
+    page.check("input[name=score][value='4']")
+    page.click(".feedback-form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.get_attribute("html", "lang") == lang
 
 
 def test_kiosk__closed__offers_booking_and_passes_axe(

@@ -42,6 +42,8 @@ PAGES: dict[str, frozenset[str]] = {
     "booking:manage_reschedule": EVERYONE,
     "booking:manage_cancel_leg": EVERYONE,
     "booking:manage_move": EVERYONE,
+    # Anonymous feedback after a visit, at the kiosk or from the ticket's link.
+    "feedback:give": EVERYONE,
     "queueing:kiosk": EVERYONE,
     "queueing:take": EVERYONE,
     "queueing:check_in": EVERYONE,

@@ -7,7 +7,8 @@ replaced, so no link opens it again. Its bookings stay with service, site, agenc
 channel, times and state (counts, waiting and service times stay computable), and
 lose the free-text reason staff gave for cancelling; a message never sent loses the
 manage-link token it held. Tickets keep their times and service and lose the phone
-number typed for an SMS. Finished background tasks and expired sessions of that age
+number typed for an SMS. Feedback keeps its score and loses its comment (free text a
+customer may have signed). Finished background tasks and expired sessions of that age
 go too (a task's arguments and a session name a visit).
 
 The audit log — read events and auditlog's change records, which hold ids and masked
@@ -36,6 +37,7 @@ from django_tasks_db.models import DBTaskResult
 
 from luukku.audit.models import AccessEvent
 from luukku.booking.models import Booking, BookingState, Delivery, Visit
+from luukku.feedback.models import Feedback
 from luukku.queueing.models import Ticket
 
 #: Rows changed per statement (and per transaction): short write locks on SQLite.
@@ -54,6 +56,7 @@ class PurgeResult:
     sessions: int = 0
     access_events: int = 0
     change_records: int = 0
+    feedback_comments: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -120,6 +123,10 @@ def personal_data_purge(*, now: datetime | None = None) -> PurgeResult:
         Ticket.objects.filter(queued_at__lt=cutoff).exclude(phone=""),
         lambda ids: Ticket.objects.filter(pk__in=ids).update(phone=""),
     )
+    comments = _in_batches(
+        Feedback.objects.filter(created_at__lt=cutoff).exclude(comment=""),
+        lambda ids: Feedback.objects.filter(pk__in=ids).update(comment=""),
+    )
     tasks = _in_batches(
         DBTaskResult.objects.filter(
             status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
@@ -147,6 +154,7 @@ def personal_data_purge(*, now: datetime | None = None) -> PurgeResult:
         sessions=sessions,
         access_events=events,
         change_records=changes,
+        feedback_comments=comments,
     )
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from luukku.advice.models import AdviceContact, Outcome
 from luukku.booking.models import Channel
 from luukku.core.monitoring.figures import EDGES, Figures, combine
+from luukku.feedback.models import Feedback
 from luukku.monitoring.models import DailyAggregate
 from luukku.monitoring.services import day_bounds
 from luukku.registry.models import Agency, Site
@@ -205,3 +206,46 @@ def advice_summary(
         )
         for r in rows
     ]
+
+
+@dataclass(frozen=True)
+class FeedbackRow:
+    place: str
+    agency: str
+    answers: int
+    mean_score: str
+
+
+def feedback_summary(
+    *, date_from: date, date_to: date, site_ids: frozenset[int] | None, agency_id: int | None
+) -> tuple[list[FeedbackRow], list[Feedback]]:
+    """Feedback per point and agency (count, mean score), and the latest comments.
+
+    The comments are for the point's staff on this page only, never on a public page.
+    """
+    qs = Feedback.objects.filter(
+        created_at__gte=day_bounds(date_from)[0], created_at__lt=day_bounds(date_to)[1]
+    )
+    if site_ids is not None:
+        qs = qs.filter(site_id__in=site_ids)
+    if agency_id is not None:
+        qs = qs.filter(agency_id=agency_id)
+    sites = {s.pk: s.name for s in Site.objects.all()}
+    agencies = {a.pk: a.name for a in Agency.objects.all()}
+    whole = _("The point as a whole")
+    rows = sorted(
+        (
+            FeedbackRow(
+                sites[r["site_id"]],
+                agencies.get(r["agency_id"]) or whole,
+                r["n"],
+                f"{r['mean']:.1f}",
+            )
+            for r in qs.values("site_id", "agency_id").annotate(n=Count("pk"), mean=Avg("score"))
+        ),
+        key=lambda r: (r.place, r.agency),
+    )
+    comments = list(
+        qs.exclude(comment="").select_related("site", "agency").order_by("-created_at")[:20]
+    )
+    return rows, comments

@@ -141,6 +141,12 @@ def reports(request: HttpRequest) -> HttpResponse:
         return response
     query = request.GET.copy()
     query.pop("format", None)
+    feedback, comments = selectors.feedback_summary(
+        date_from=data["date_from"],
+        date_to=data["date_to"],
+        site_ids=site_ids,
+        agency_id=data["agency"].pk if data.get("agency") else None,
+    )
     return render(
         request,
         "monitoring/reports.html",
@@ -152,6 +158,8 @@ def reports(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "national": policy.managed_site_ids(request.user) is None,
             "live_sites": sites,
+            "feedback": feedback,
+            "comments": comments,
             "advice": selectors.advice_summary(
                 date_from=data["date_from"],
                 date_to=data["date_to"],

@@ -245,6 +245,7 @@ PUBLIC_PAGES = {
     "booking:manage_reschedule",
     "booking:manage_cancel_leg",
     "booking:manage_move",
+    "feedback:give",
     *(f"queueing:{n}" for n in ("kiosk", "take", "check_in", "ticket")),
     *(f"queueing:{n}" for n in ("display", "display_status", "display_events")),
 }

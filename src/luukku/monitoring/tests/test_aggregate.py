@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import secrets
 from datetime import UTC, date, datetime, timedelta
 
@@ -42,6 +43,10 @@ def _queue(site, agency):
     return queue
 
 
+#: Ticket numbers, unique per queue and day as the database demands (a random one clashed).
+_NUMBERS = itertools.count(1)
+
+
 def ticket(site, at: datetime, *, wait_min=5, service_min=10, kind=Kind.WALK_IN, state=None,
            remote=False, phone=""):  # fmt: skip
     service = _service()
@@ -51,7 +56,7 @@ def ticket(site, at: datetime, *, wait_min=5, service_min=10, kind=Kind.WALK_IN,
         site=site,
         queue=_queue(site, service.agency),
         service=service,
-        number=f"Q{secrets.randbelow(999)}",
+        number=f"Q{next(_NUMBERS)}",
         day=at.astimezone(LOCAL).date(),
         kind=kind,
         state=state or (TicketState.DONE if done else TicketState.WAITING),
