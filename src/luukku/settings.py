@@ -320,6 +320,9 @@ LUUKKU_VIDEO_URL_TEMPLATE = os.environ.get(
 LUUKKU_BUFFER_MINUTES = 5
 LUUKKU_CHAIN_MAX_GAP_MINUTES = 30
 LUUKKU_CHECKIN_EARLY_MINUTES = 30
+#: An "I need help" press nobody on site has taken after this long reaches every
+#: advisor, who can answer by video (an S point's host may be busy or away).
+LUUKKU_HELP_ESCALATE_SECONDS = int(os.environ.get("LUUKKU_HELP_ESCALATE_SECONDS", "120"))
 LUUKKU_CHECKIN_LATE_MINUTES = 10
 LUUKKU_NO_SHOW_AFTER_RECALLS = 2
 # Retention (luukku.audit.retention): a visit's name and contact, its tickets' phone

@@ -22,6 +22,7 @@ urlpatterns = [
     path("advice/", include("luukku.advice.urls")),
     path("", include("luukku.queueing.urls")),
     path("", include("luukku.feedback.urls")),
+    path("", include("luukku.advice.help_urls")),
     path("", include("luukku.booking.urls")),
     path("", include("luukku.web.urls")),
 ]

@@ -48,3 +48,23 @@ def test_advice__at_320_px__the_page_does_not_scroll_sideways(live_server, advic
     page.set_viewport_size({"width": 320, "height": 800})
     page.wait_for_selector('[data-service="tax-card"]')
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+@pytest.mark.django_db(transaction=True)
+def test_help_button__reaches_the_advisors_list_without_reloading(
+    live_server, advice_demo, new_page
+):
+    from tests.browser.test_day_at_pori import PATIENCE_MS
+
+    advisor, kiosk = new_page("fi"), new_page("fi")
+    advisor.set_default_timeout(PATIENCE_MS)
+    sign_in(advisor, live_server.url, "neuvoja")
+    advisor.goto(f"{live_server.url}/advice/")
+    kiosk.goto(f"{live_server.url}/sites/pori/kiosk/?at=Aula")
+    kiosk.click(".kiosk-help button")
+    kiosk.wait_for_selector("text=Apu on tulossa")
+    advisor.wait_for_selector(".help-requests li:has-text('Aula')")  # the list polls
+    advisor.click(".help-requests button")
+    advisor.wait_for_selector(".messages")
+    assert advisor.locator(".help-requests li").count() == 0
+    assert axe_violations(advisor) == []

@@ -44,6 +44,10 @@ PAGES: dict[str, frozenset[str]] = {
     "booking:manage_move": EVERYONE,
     # Anonymous feedback after a visit, at the kiosk or from the ticket's link.
     "feedback:give": EVERYONE,
+    # "I need help" at the kiosk; the point's staff take it (luukku.advice.help).
+    "help:ask": EVERYONE,
+    "help:list": frozenset({Role.ADVISOR, Role.HOST_STAFF, Role.SITE_MANAGER, Role.ADMIN}),
+    "help:take": frozenset({Role.ADVISOR, Role.HOST_STAFF, Role.SITE_MANAGER, Role.ADMIN}),
     "queueing:kiosk": EVERYONE,
     "queueing:take": EVERYONE,
     "queueing:check_in": EVERYONE,

@@ -13,6 +13,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from luukku.access import policy, selectors
+from luukku.advice.help import help_visible
 
 
 class StaffLoginView(LoginView):
@@ -29,7 +30,11 @@ def start(request: HttpRequest) -> HttpResponse:
 
 def host_day(request: HttpRequest) -> HttpResponse:
     """Host staff at an S point: the point's queues and the day's bookings, no names."""
-    return render(request, "access/host.html", {"sites": selectors.host_day(request.user)})
+    context = {
+        "sites": selectors.host_day(request.user),
+        "help_requests": help_visible(request.user),
+    }
+    return render(request, "access/host.html", context)
 
 
 def site_statistics(request: HttpRequest, slug: str) -> HttpResponse:

@@ -148,3 +148,33 @@ class AdviceContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site_id} {self.recorded_at:%Y-%m-%d %H:%M} {self.outcome}"
+
+
+class HelpRequest(models.Model):
+    """A customer pressed "I need help" at a kiosk or terminal: someone should come.
+
+    No personal data: where (the point and the terminal), when, and who took it.
+    """
+
+    site = models.ForeignKey(
+        "registry.Site", on_delete=models.CASCADE, related_name="+", verbose_name=_("site")
+    )
+    place = models.CharField(_("where"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("asked at"))
+    taken_by = models.ForeignKey(
+        "registry.StaffProfile",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("taken by"),
+    )
+    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("help request")
+        verbose_name_plural = _("help requests")
+        indexes = [models.Index(fields=("taken_at", "site"))]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.place} {self.created_at:%H:%M}"

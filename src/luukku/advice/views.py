@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from luukku.access.policy import advice_site_ids, profile_of
 from luukku.advice import selectors
 from luukku.advice.forms import ContactForm, started_from, started_token
+from luukku.advice.help import help_visible
 from luukku.advice.services import ContactIn, advice_contact_record
 from luukku.registry.models import Site
 
@@ -55,6 +56,7 @@ def _page(request, form: ContactForm | None = None, status: int = 200):
         "started": started,
         "form": form,
         "live_site": home,
+        "help_requests": help_visible(request.user),
     }
     return render(request, "advice/triage.html", context, status=400 if error else status)
 

@@ -246,6 +246,7 @@ PUBLIC_PAGES = {
     "booking:manage_cancel_leg",
     "booking:manage_move",
     "feedback:give",
+    "help:ask",
     *(f"queueing:{n}" for n in ("kiosk", "take", "check_in", "ticket")),
     *(f"queueing:{n}" for n in ("display", "display_status", "display_events")),
 }
