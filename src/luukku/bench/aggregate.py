@@ -19,9 +19,9 @@ from datetime import date, datetime, timedelta
 from datetime import time as dtime
 
 from luukku.booking.models import Booking, BookingState, Channel, Visit
-from luukku.monitoring.models import DailyAggregate
+from luukku.monitoring.models import DailyAggregate, DailyChainSequence
 from luukku.monitoring.services import LOCAL, day_aggregate
-from luukku.queueing.models import Kind, Queue, Ticket, TicketState
+from luukku.queueing.models import Handover, Kind, Queue, Ticket, TicketState
 from luukku.registry.models import Agency, Service, Site
 
 PREFIX = "bench-agg-"
@@ -94,6 +94,19 @@ def _generate(day: date, visits: int, sites: list[Site], rng: random.Random) -> 
             )
         )
     Ticket.objects.bulk_create(tickets, batch_size=2000)
+    # Each passed-on ticket came from another agency's desk a few minutes before.
+    handovers = []
+    for t in Ticket.objects.filter(site_id__in=site_ids, kind=Kind.CHAIN).values_list(
+        "pk", "queued_at", "called_at", "service__agency_id"
+    ):
+        pk, at, called, agency_id = t
+        source = rng.choice([a for a in agencies if a.pk != agency_id])
+        handovers.append(
+            Handover(ticket_id=pk, from_agency=source, to_agency_id=agency_id, handed_at=at,
+                     called_at=called)
+        )  # fmt: skip
+    Handover.objects.bulk_create(handovers, batch_size=2000)
+    counts["handovers"] = len(handovers)
     visit_rows = [
         Visit(name="bench", token_hash=secrets.token_hex(32)) for _ in range(counts["bookings"])
     ]
@@ -115,6 +128,17 @@ def _generate(day: date, visits: int, sites: list[Site], rng: random.Random) -> 
                 )[0],
             )
         )
+    # One visit in ten chains a second service at the same point half an hour later.
+    for first in [b for b in bookings if rng.random() < 0.1]:
+        bookings.append(
+            Booking(
+                visit_id=first.visit_id, position=1, service=rng.choice(services),
+                site_id=first.site_id, channel=first.channel,
+                start=first.start + timedelta(minutes=30), end=first.end + timedelta(minutes=30),
+                state=first.state,
+            )
+        )  # fmt: skip
+    counts["bookings"] = len(bookings)
     Booking.objects.bulk_create(bookings, batch_size=2000)
     return counts
 
@@ -176,6 +200,8 @@ def run(*, db: str, visits: int = 40_000, sites: int = 100, repeats: int = 5, se
         "bookings": generated["bookings"],
         "sites": sites,
         "aggregate_rows": len(first),
+        "handovers": generated["handovers"],
+        "chain_rows": DailyChainSequence.objects.filter(day=DAY).count(),
         "walk_in_and_passed_on": tickets,
         "generate_s": round(generate_s, 2),
         "repeats": repeats,

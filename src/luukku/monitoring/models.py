@@ -45,3 +45,31 @@ class DailyAggregate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.site_id} {self.agency_id} {self.service_id} {self.channel}"
+
+
+class DailyChainSequence(models.Model):
+    """Chained visits of one day at one point, per sequence of agencies ("KELA>VERO").
+
+    ``kind``: passed on at the point (a ticket handed over) or booked as a chain.
+    Recomputed with the day's other aggregates; no personal data.
+    """
+
+    class Kind(models.TextChoices):
+        PASSED_ON = "passed_on", _("passed on at the point")
+        BOOKED = "booked", _("booked as a chain")
+
+    day = models.DateField(_("day"))
+    site = models.ForeignKey("registry.Site", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    sequence = models.CharField(_("agencies in order"), max_length=200)
+    visits = models.PositiveIntegerField(default=0)
+    handovers = models.PositiveIntegerField(default=0)
+    handover_sum_s = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=("day", "site"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=("day", "site", "kind", "sequence"), name="one_chain_row_per_day"
+            )
+        ]

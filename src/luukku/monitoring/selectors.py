@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 
 from luukku.advice.models import AdviceContact, Outcome
 from luukku.booking.models import Channel
+from luukku.core.monitoring.chains import SEPARATOR, ChainFigures, pairs
 from luukku.core.monitoring.figures import EDGES, Figures, combine
 from luukku.feedback.models import Feedback
-from luukku.monitoring.models import DailyAggregate
+from luukku.monitoring.models import DailyAggregate, DailyChainSequence
 from luukku.monitoring.services import day_bounds
 from luukku.registry.models import Agency, Site
 
@@ -249,3 +250,45 @@ def feedback_summary(
         qs.exclude(comment="").select_related("site", "agency").order_by("-created_at")[:20]
     )
     return rows, comments
+
+
+@dataclass(frozen=True)
+class ChainSummary:
+    passed_on: int
+    booked: int
+    sequences: list[tuple[str, int, str]]  # agencies in order, visits, mean hand-over (min)
+    pairs: list[tuple[str, str, int]]  # from, to, visits
+
+    @property
+    def visits(self) -> int:
+        return self.passed_on + self.booked
+
+
+def chain_summary(
+    *, date_from: date, date_to: date, site_ids: frozenset[int] | None, limit: int = 10
+) -> ChainSummary:
+    """Customers served by two or more agencies in one visit: how many, in which order,
+    and how long the hand-over took (from the daily chain rows)."""
+    qs = DailyChainSequence.objects.filter(day__gte=date_from, day__lte=date_to)
+    if site_ids is not None:
+        qs = qs.filter(site_id__in=site_ids)
+    by_kind = {DailyChainSequence.Kind.PASSED_ON: 0, DailyChainSequence.Kind.BOOKED: 0}
+    sequences: dict[str, ChainFigures] = {}
+    for kind, sequence, visits, handovers, total in qs.values_list(
+        "kind", "sequence", "visits", "handovers", "handover_sum_s"
+    ):
+        by_kind[kind] += visits
+        sequences.setdefault(sequence, ChainFigures()).add(ChainFigures(visits, handovers, total))
+    names = {a.code: a.name for a in Agency.objects.all()}
+
+    def named(sequence: str) -> str:
+        return " → ".join(names.get(code, code) for code in sequence.split(SEPARATOR))
+
+    top = sorted(sequences.items(), key=lambda kv: (-kv[1].visits, kv[0]))[:limit]
+    top_pairs = sorted(pairs(sequences).items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    return ChainSummary(
+        passed_on=by_kind[DailyChainSequence.Kind.PASSED_ON],
+        booked=by_kind[DailyChainSequence.Kind.BOOKED],
+        sequences=[(named(k), f.visits, _minutes(f.mean_handover_min())) for k, f in top],
+        pairs=[(names.get(a, a), names.get(b, b), n) for (a, b), n in top_pairs],
+    )

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from luukku.booking.models import Booking, BookingState, Channel
+from luukku.core.monitoring.chains import ChainFigures, count_sequences
 from luukku.core.monitoring.figures import Figures
-from luukku.monitoring.models import DailyAggregate
-from luukku.queueing.models import Kind, Ticket, TicketState
+from luukku.monitoring.models import DailyAggregate, DailyChainSequence
+from luukku.queueing.models import Handover, Kind, Ticket, TicketState
 
 #: Reports count days in the network's own time zone.
 LOCAL = ZoneInfo("Europe/Helsinki")
@@ -90,6 +91,86 @@ def _figures_of_day(day: date) -> dict[tuple, Figures]:
     return cells
 
 
+def _seconds(later: datetime | None, earlier: datetime | None) -> float | None:
+    return (later - earlier).total_seconds() if later and earlier else None
+
+
+def _passed_on(start: datetime, end: datetime) -> dict[int, list[list]]:
+    """Per site, each passed-on ticket's agencies in order with their hand-over times."""
+    visits: dict[int, dict[int, list]] = {}
+    rows = (
+        Handover.objects.filter(ticket__queued_at__gte=start, ticket__queued_at__lt=end)
+        .order_by("ticket_id", "handed_at", "pk")
+        .values_list(
+            "ticket_id",
+            "ticket__site_id",
+            "from_agency__code",
+            "to_agency__code",
+            "handed_at",
+            "called_at",
+        )  # fmt: skip
+    )
+    for ticket_id, site_id, source, target, handed, called in rows.iterator(chunk_size=2000):
+        steps = visits.setdefault(site_id, {}).setdefault(ticket_id, [])
+        if not steps and source:  # from the info desk (no agency) the chain starts at target
+            steps.append((source, None))
+        steps.append((target, _seconds(called, handed)))
+    return {site: list(tickets.values()) for site, tickets in visits.items()}
+
+
+def _booked(start: datetime, end: datetime) -> dict[int, list[list]]:
+    """Per site, each visit served by several booked services of the day, in order."""
+    legs = list(
+        Booking.objects.filter(start__gte=start, start__lt=end, state=BookingState.DONE)
+        .order_by("visit_id", "start", "position")
+        .values_list("pk", "visit_id", "site_id", "service__agency__code")
+    )
+    times = {
+        booking_id: (called, ended)
+        for booking_id, called, ended in Ticket.objects.filter(
+            booking_id__in=[pk for pk, *_rest in legs]
+        ).values_list("booking_id", "called_at", "service_ended_at")
+    }
+    visits: dict[tuple[int, int], list] = {}
+    for pk, visit_id, site_id, agency in legs:
+        visits.setdefault((site_id, visit_id), []).append((pk, agency))
+    out: dict[int, list[list]] = {}
+    for (site_id, _visit), steps in visits.items():
+        if len(steps) < 2:
+            continue
+        chain, previous_end = [], None
+        for pk, agency in steps:
+            called, ended = times.get(pk, (None, None))
+            chain.append((agency, _seconds(called, previous_end)))
+            previous_end = ended
+        out.setdefault(site_id, []).append(chain)
+    return out
+
+
+def _chains_of_day(day: date) -> list[DailyChainSequence]:
+    start, end = day_bounds(day)
+    rows = []
+    for kind, per_site in (
+        (DailyChainSequence.Kind.PASSED_ON, _passed_on(start, end)),
+        (DailyChainSequence.Kind.BOOKED, _booked(start, end)),
+    ):
+        for site_id, visits in sorted(per_site.items()):
+            found: dict[str, ChainFigures] = count_sequences(visits)
+            rows += [
+                DailyChainSequence(
+                    day=day,
+                    site_id=site_id,
+                    kind=kind,
+                    sequence=sequence[:200],
+                    visits=f.visits,
+                    handovers=f.handovers,
+                    handover_sum_s=f.handover_sum_s,
+                )
+                for sequence, f in sorted(found.items())
+            ]
+    return rows
+
+
 def day_aggregate(*, day: date) -> int:
     """Recompute the aggregates of one local day; the same data give the same rows.
 
@@ -121,9 +202,12 @@ def day_aggregate(*, day: date) -> int:
             key=lambda kv: tuple(-1 if k is None else k for k in kv[0][:3]) + (kv[0][3],),
         )
     ]
+    chains = _chains_of_day(day)
     with transaction.atomic():
         DailyAggregate.objects.filter(day=day).delete()
         DailyAggregate.objects.bulk_create(rows, batch_size=1000)
+        DailyChainSequence.objects.filter(day=day).delete()
+        DailyChainSequence.objects.bulk_create(chains, batch_size=1000)
     return len(rows)
 
 

@@ -159,6 +159,9 @@ def reports(request: HttpRequest) -> HttpResponse:
             "national": policy.managed_site_ids(request.user) is None,
             "live_sites": sites,
             "feedback": feedback,
+            "chains": selectors.chain_summary(
+                date_from=data["date_from"], date_to=data["date_to"], site_ids=site_ids
+            ),
             "comments": comments,
             "advice": selectors.advice_summary(
                 date_from=data["date_from"],

@@ -310,3 +310,27 @@ class DeskSession(models.Model):
                 name="one_open_session_per_space",
             ),
         ]
+
+
+class Handover(models.Model):
+    """A customer passed on from one service to another in one visit (``ticket_transfer``).
+
+    The ticket itself moves on (its service, queue and call times are the new
+    queue's); this row keeps the step for the statistics of chained visits: from
+    which agency (None: the info desk) to which, when, and when the next agency
+    called them. No personal data.
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="handovers")
+    from_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    handed_at = models.DateTimeField()
+    #: Set when the next agency calls the customer (``calling._call``).
+    called_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hand-over")
+        verbose_name_plural = _("hand-overs")
+        ordering = ("handed_at", "pk")

@@ -24,7 +24,7 @@ from luukku.booking.services import (
 )
 from luukku.core.scheduling.model import Slot
 from luukku.queueing.events import display_changed
-from luukku.queueing.models import HOLDING_STATES, Call, Kind, Ticket, TicketState
+from luukku.queueing.models import HOLDING_STATES, Call, Handover, Kind, Ticket, TicketState
 from luukku.queueing.services.common import QueueError
 from luukku.queueing.services.tickets import _channel_flags, queue_for
 from luukku.registry.models import Service, Site, StaffProfile
@@ -165,6 +165,7 @@ def ticket_transfer(
             )
         remote_ok, remote_only = _channel_flags(t.site, service)
         served = t.state == TicketState.IN_SERVICE or t.service_id is None
+        from_agency = t.service.agency_id if t.service_id else None
         if t.booking_id:
             _booking_to(t, BookingState.DONE, now)
             t.booking = None
@@ -183,6 +184,10 @@ def ticket_transfer(
         t.remote_ok, t.remote_only = remote_ok, remote_only
         t.service_started_at = None
         t.save()
+        if served:  # a step of a chained visit, for its statistics (monitoring.chains)
+            Handover.objects.create(
+                ticket=t, from_agency_id=from_agency, to_agency=service.agency, handed_at=now
+            )
     return t
 
 

@@ -37,7 +37,15 @@ from luukku.integration.notify import Message, get_notifier
 from luukku.integration.video import get_video_provider
 from luukku.queueing import selectors
 from luukku.queueing.events import display_changed
-from luukku.queueing.models import HOLDING_STATES, Call, DeskSession, Ticket, TicketState
+from luukku.queueing.models import (
+    HOLDING_STATES,
+    Call,
+    DeskSession,
+    Handover,
+    Kind,
+    Ticket,
+    TicketState,
+)
 from luukku.queueing.selectors import Scope
 from luukku.queueing.services.common import QueueError
 from luukku.registry.models import Space, SpaceType, StaffProfile
@@ -162,6 +170,8 @@ def _call(
         agency_code=snap.agency_codes.get(service.agency_id, "") if service else "",
     )
     display_changed(ticket.site_id)
+    if ticket.kind == Kind.CHAIN:  # passed on: the next agency has now called them
+        Handover.objects.filter(ticket=ticket, called_at__isnull=True).update(called_at=now)
     if ticket.booking_id and ticket.booking.state == BookingState.CHECKED_IN:
         booking_transition(booking=ticket.booking, to=BookingState.CALLED, now=now)
     if ticket.phone:
