@@ -19,8 +19,11 @@ install: $(STAMP)
 migrate: install
 	$(BIN)/luukku migrate --noinput
 
+# seed-history: a simulated past year of daily aggregates, so the reports show something
+# on a fresh demo (about 15 s the first time; days already filled are kept).
 seed: migrate
 	$(BIN)/luukku seed-demo
+	$(BIN)/luukku seed-history
 
 # The demo runs with DEBUG on (and its demo secret key), and the links in its messages and
 # calendar files point at its own PORT. Production is `make serve`, DEBUG off.

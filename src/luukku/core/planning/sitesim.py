@@ -74,6 +74,20 @@ class SiteConfig:
 
 
 @dataclass(frozen=True)
+class StageRecord:
+    """One agency's service of one simulated customer (minutes from opening)."""
+
+    customer: int
+    agency: str
+    remote: bool
+    booked: bool
+    chained: bool  # served by another agency before, in the same visit
+    start_min: float
+    wait_min: float
+    service_min: float
+
+
+@dataclass(frozen=True)
 class SimResult:
     customers: int
     mean_wait: Estimate
@@ -137,6 +151,8 @@ def site_from_plan(config: PlanConfig, result: PlanResult, horizon: str = "week"
         days = (day(result.peak_month - 1, peak_day, staff_peak[peak_day]),)
     elif horizon == "week":
         days = tuple(day(result.peak_month - 1, i, staff_peak[i]) for i in range(len(DAYS)))
+    elif horizon == "weekdays":  # one day per month and weekday: index 5 * month + weekday
+        days = tuple(day(m, i, None) for m in range(12) for i in range(len(DAYS)))
     elif horizon == "year":
         weeks = [
             int(round(d.weeks_per_year * (m + 1) / 12)) - int(round(d.weeks_per_year * m / 12))
@@ -146,7 +162,7 @@ def site_from_plan(config: PlanConfig, result: PlanResult, horizon: str = "week"
             day(m, i, None) for m in range(12) for _ in range(weeks[m]) for i in range(len(DAYS))
         )
     else:
-        raise ValueError("horizon must be day, week or year")
+        raise ValueError("horizon must be day, week, weekdays or year")
     spaces = {line.space_type: line.count for line in result.pooled.lines}
     return SiteConfig(
         agencies=params,
@@ -168,10 +184,10 @@ def _month_staff(config: PlanConfig, month: int, weekday: int) -> dict[str, tupl
         streams = [
             _streams(config, a, r) for r in _agency_rates(config, a, weekly[a.code])[weekday]
         ]
-        staff[a.code] = tuple(_servers(config, [s["official"] for s in streams]))
+        staff[a.code] = tuple(_servers(config, [s["official"] for s in streams], "official"))
         adv = [s["advice_point"] for s in streams]
         advice = adv if advice is None else [_add(x, y) for x, y in zip(advice, adv, strict=True)]
-    staff["advice"] = tuple(_servers(config, advice or []))
+    staff["advice"] = tuple(_servers(config, advice or [], "advice_point"))
     return staff
 
 
@@ -275,6 +291,22 @@ def _simulate_day(site: SiteConfig, plan: DayPlan, rng: np.random.Generator, sta
                 wait = now - c["since"]
                 if is_agency:
                     stats["waits"].append(wait)
+                    records = stats.get("records")
+                    if records is not None:  # what a day of history needs (simulate_history)
+                        first = not c.get("served_by")
+                        c.setdefault("served_by", []).append(key)
+                        records.append(
+                            StageRecord(
+                                customer=id(c),
+                                agency=key.removeprefix("remote:"),
+                                remote=key.startswith("remote:"),
+                                booked=first and "slot" in c,
+                                chained=not first,
+                                start_min=now,
+                                wait_min=wait,
+                                service_min=duration,
+                            )
+                        )
                 busy_time[space] += duration
                 push(now + duration, DONE, c)
 
@@ -339,6 +371,15 @@ def _enqueue(queues: dict, c: dict | None, now: float) -> None:
     booked_q, walk_q = queues.setdefault(key, (deque(), deque()))
     c["since"] = now
     (booked_q if "slot" in c and c["k"] <= 1 else walk_q).append(c)
+
+
+def simulate_day_records(
+    site: SiteConfig, plan: DayPlan, rng: np.random.Generator
+) -> list[StageRecord]:
+    """One simulated day as its agency services, for a plausible history of a point."""
+    stats: dict = {"waits": [], "busy": {}, "max_waiting": 0, "customers": 0, "records": []}
+    _simulate_day(site, plan, rng, stats)
+    return stats["records"]
 
 
 def simulate_site(

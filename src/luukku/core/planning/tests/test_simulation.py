@@ -11,6 +11,7 @@ from luukku.core.planning.sitesim import (
     AgencyParams,
     DayPlan,
     SiteConfig,
+    simulate_day_records,
     simulate_site,
     site_from_plan,
 )
@@ -64,3 +65,30 @@ def test_site_simulation__planned_demo_week__meets_the_target():
     p90 = sim.p90_waiting_persons
     assert p90.low <= result.waiting_seats <= 2 * p90.high
     assert 0 < sim.utilisation["booth"] < 1
+
+
+@pytest.mark.parametrize("horizon", ["weekdays", "year"])
+def test_site_from_plan__month_horizons_staff_every_day(horizon):
+    """Month-by-month days are staffed from the month's own load (this used to fail)."""
+    config = build_config(
+        parse_forecast("agency,annual_visits\nKELA,25000\nVERO,9000\n"), "L", load_defaults()
+    )
+    site = site_from_plan(config, plan(config), horizon)
+    assert len(site.days) == 60 if horizon == "weekdays" else len(site.days) > 200
+    assert all(max(d.staff["KELA"]) >= 1 for d in site.days)
+
+
+def test_simulate_day_records__one_record_per_agency_service():
+    config = build_config(
+        parse_forecast("agency,annual_visits\nKELA,25000\nVERO,9000\n"), "L", load_defaults()
+    )
+    site = site_from_plan(config, plan(config), "weekdays")
+    records = simulate_day_records(site, site.days[5 * 10 + 1], np.random.default_rng(5))
+    assert records and {r.agency for r in records} <= {"KELA", "VERO"}
+    assert all(r.wait_min >= 0 and r.service_min > 0 for r in records)
+    by_customer: dict[int, list] = {}
+    for r in records:
+        by_customer.setdefault(r.customer, []).append(r)
+    for stages in by_customer.values():  # only a customer's later stages are chained
+        assert [r.chained for r in stages] == [False] + [True] * (len(stages) - 1)
+        assert not any(r.booked for r in stages[1:])

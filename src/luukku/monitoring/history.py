@@ -1,0 +1,180 @@
+"""A plausible past for the demo: a year of daily aggregates from the site simulation.
+
+``luukku seed-history`` (and ``make demo`` through ``seed-demo``) fills the reports of a
+fresh demo: for every demo point and every past working day, the core's site
+simulation (``core.planning.sitesim``) plays the day from the point's planned
+programme and staffing — the demo forecast scaled to the point's size — and the day's
+simulated services become the same daily rows ``day_aggregate`` writes from real
+tickets: walk-ins, booked and passed-on customers, waits and service times, chained
+visits. A day that has real tickets or bookings is left alone. No visit, ticket or
+personal data is made: only aggregates.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from datetime import date, timedelta
+from importlib import resources
+
+import holidays
+import numpy as np
+from django.db import transaction
+
+from luukku.booking.models import Booking, Channel
+from luukku.core.monitoring.chains import count_sequences
+from luukku.core.monitoring.figures import Figures
+from luukku.core.planning.dimensioning import build_config, plan
+from luukku.core.planning.inputs import ForecastRow, load_defaults, parse_forecast
+from luukku.core.planning.sitesim import DayPlan, SiteConfig, simulate_day_records, site_from_plan
+from luukku.monitoring.models import DailyAggregate, DailyChainSequence
+from luukku.monitoring.services import day_bounds
+from luukku.queueing.models import Ticket
+from luukku.registry.models import Agency, Service, Site
+
+#: The demo forecast is Pori's (an L point); the other sizes see a share of it.
+SIZE_SHARE = {"L": 1.0, "M": 0.45, "S": 0.08, "XS": 0.05}
+#: Of the bookings, these shares are cancelled or missed (the simulation has none).
+CANCELLED, NO_SHOW = 0.08, 0.04
+
+
+def _forecast(site: Site, codes: set[str]) -> tuple[ForecastRow, ...]:
+    text = resources.files("luukku.core.planning").joinpath("data/demo-forecast-pori.csv")
+    share = SIZE_SHARE.get(site.size, 0.1)
+    return tuple(
+        ForecastRow(r.agency, r.annual_visits * share)
+        for r in parse_forecast(text.read_text("utf-8"))
+        if r.agency in codes
+    )
+
+
+def _site_model(site: Site) -> SiteConfig | None:
+    """The point's simulated programme: one day plan per month and weekday."""
+    serving = {a.code for a in site.agencies_on_site.all()} | {
+        a.code for a in site.agencies_remote.all()
+    }
+    defaults = load_defaults()
+    forecast = _forecast(site, serving & set(defaults.agencies))
+    if not forecast:
+        return None
+    size = site.size if site.size in SIZE_SHARE else "M"
+    config = build_config(forecast, size, defaults)
+    return site_from_plan(config, plan(config), horizon="weekdays")
+
+
+def _day_rows(
+    site: Site,
+    day: date,
+    day_plan: DayPlan,
+    model: SiteConfig,
+    services: dict[str, list[Service]],
+    agencies: dict[str, Agency],
+    rng: np.random.Generator,
+    pick: random.Random,
+) -> tuple[list[DailyAggregate], list[DailyChainSequence]]:
+    cells: dict[tuple, Figures] = defaultdict(Figures)
+    visits: dict[int, list[tuple[str, float | None]]] = defaultdict(list)
+    for r in simulate_day_records(model, day_plan, rng):
+        if r.agency not in agencies or not services.get(r.agency):
+            continue
+        channel = Channel.REMOTE if r.remote else Channel.IN_PERSON
+        f = cells[(agencies[r.agency].pk, pick.choice(services[r.agency]).pk, channel)]
+        if r.booked:
+            f.booked += 1
+            roll = pick.random()
+            if roll < CANCELLED:
+                f.cancelled += 1
+                continue
+            if roll < CANCELLED + NO_SHOW:
+                f.no_show += 1
+                continue
+        elif r.chained:
+            f.chained += 1
+        else:
+            f.walk_in += 1
+        f.served += 1
+        f.add_wait(60 * r.wait_min)
+        f.add_service(60 * r.service_min)
+        visits[r.customer].append((r.agency, 60 * r.wait_min if r.chained else None))
+    rows = [
+        DailyAggregate(
+            day=day,
+            site=site,
+            agency_id=agency_id,
+            service_id=service_id,
+            channel=channel,
+            walk_in=f.walk_in,
+            booked=f.booked,
+            chained=f.chained,
+            no_show=f.no_show,
+            cancelled=f.cancelled,
+            served=f.served,
+            wait_count=f.wait_count,
+            wait_sum_s=f.wait_sum_s,
+            wait_hist=f.wait_hist,
+            service_count=f.service_count,
+            service_sum_s=f.service_sum_s,
+        )  # fmt: skip
+        for (agency_id, service_id, channel), f in sorted(cells.items())
+    ]
+    chains = [
+        DailyChainSequence(
+            day=day,
+            site=site,
+            kind=DailyChainSequence.Kind.PASSED_ON,
+            sequence=seq[:200],
+            visits=f.visits,
+            handovers=f.handovers,
+            handover_sum_s=f.handover_sum_s,
+        )  # fmt: skip
+        for seq, f in sorted(count_sequences(visits.values()).items())
+    ]
+    return rows, chains
+
+
+def _has_real_data(site: Site, day: date) -> bool:
+    start, end = day_bounds(day)
+    return (
+        Ticket.objects.filter(site=site, queued_at__gte=start, queued_at__lt=end).exists()
+        or Booking.objects.filter(site=site, start__gte=start, start__lt=end).exists()
+    )
+
+
+def seed_history(
+    *, days: int = 365, today: date, seed: int = 2026, replace: bool = False
+) -> dict[str, int]:
+    """Aggregates for the ``days`` working days before ``today`` at every point.
+
+    A day that already has aggregate rows is kept (so ``make demo`` run again costs
+    little) unless ``replace``; the same seed gives the same rows. Returns counts of
+    days and rows written.
+    """
+    rng, pick = np.random.default_rng(seed), random.Random(seed)
+    agencies = {a.code: a for a in Agency.objects.all()}
+    services: dict[str, list[Service]] = defaultdict(list)
+    for s in Service.objects.select_related("agency").order_by("code"):
+        services[s.agency.code].append(s)
+    first = today - timedelta(days=days)
+    closed = holidays.country_holidays("FI", years=range(first.year, today.year + 1))
+    counts = {"days": 0, "aggregate_rows": 0, "chain_rows": 0}
+    for site in Site.objects.order_by("pk"):
+        model = _site_model(site)
+        if model is None:
+            continue
+        for offset in range(days, 0, -1):
+            day = today - timedelta(days=offset)
+            if day.weekday() > 4 or day in closed or _has_real_data(site, day):
+                continue
+            if not replace and DailyAggregate.objects.filter(site=site, day=day).exists():
+                continue
+            day_plan = model.days[5 * (day.month - 1) + day.weekday()]
+            rows, chains = _day_rows(site, day, day_plan, model, services, agencies, rng, pick)
+            with transaction.atomic():
+                DailyAggregate.objects.filter(site=site, day=day).delete()
+                DailyChainSequence.objects.filter(site=site, day=day).delete()
+                DailyAggregate.objects.bulk_create(rows, batch_size=1000)
+                DailyChainSequence.objects.bulk_create(chains, batch_size=1000)
+            counts["days"] += 1
+            counts["aggregate_rows"] += len(rows)
+            counts["chain_rows"] += len(chains)
+    return counts

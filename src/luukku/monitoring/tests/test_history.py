@@ -1,0 +1,57 @@
+"""The demo's simulated history (issue 16 item 7): aggregates from the site simulation."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from luukku.monitoring.history import seed_history
+from luukku.monitoring.models import DailyAggregate, DailyChainSequence
+from luukku.monitoring.selectors import chain_summary, report
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 11, 30)  # a Monday: the ten days before hold six working days
+
+
+def _rows():
+    return sorted(
+        DailyAggregate.objects.values_list("day", "site_id", "service_id", "channel", "served")
+    )
+
+
+def test_seed_history__working_days_of_every_point_reproducibly(demo):
+    counts = seed_history(days=10, today=TODAY)
+    days = set(DailyAggregate.objects.values_list("day", flat=True))
+    assert days and all(d.weekday() < 5 and TODAY - timedelta(days=10) <= d < TODAY for d in days)
+    assert len(days) == 6  # 20–27 Nov 2026: Fri, Mon–Fri (no weekend)
+    assert {s for s in DailyAggregate.objects.values_list("site__slug", flat=True)} >= {
+        "pori",
+        "rauma",
+    }
+    assert counts["aggregate_rows"] == DailyAggregate.objects.count()
+    first = _rows()
+    # Again: the filled days are kept; replaced, the same seed gives the same rows.
+    assert seed_history(days=10, today=TODAY)["days"] == 0
+    seed_history(days=10, today=TODAY, replace=True)
+    assert _rows() == first
+    rows = report(date_from=TODAY - timedelta(days=10), date_to=TODAY, site_ids=None)
+    total = rows[-1].figures
+    assert total.served > 100 and total.walk_in and total.booked and total.chained
+    assert 0 < total.mean_wait_min() < 60
+    chains = chain_summary(date_from=TODAY - timedelta(days=10), date_to=TODAY, site_ids=None)
+    assert chains.visits == sum(DailyChainSequence.objects.values_list("visits", flat=True)) > 0
+
+
+def test_seed_history__leaves_a_day_with_real_tickets_alone(demo):
+    from datetime import datetime
+
+    from luukku.monitoring.services import LOCAL
+    from luukku.monitoring.tests.test_aggregate import ticket
+
+    pori = demo["pori"]
+    ticket(pori, datetime(2026, 11, 27, 10, 0, tzinfo=LOCAL))
+    seed_history(days=10, today=TODAY)
+    assert not DailyAggregate.objects.filter(site=pori, day=date(2026, 11, 27)).exists()
+    assert DailyAggregate.objects.filter(site=pori, day=date(2026, 11, 26)).exists()
