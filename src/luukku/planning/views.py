@@ -6,15 +6,24 @@ from importlib import resources
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luukku.core.planning.dimensioning import Scenario
-from luukku.core.planning.inputs import PlanningInputError, parse_forecast, parse_stock
+from luukku.core.planning.inputs import (
+    PlanningInputError,
+    load_defaults,
+    parse_forecast,
+    parse_stock,
+)
+from luukku.monitoring.services import local_today
+from luukku.registry.models import Site
 
 from . import services
 from .charts import column_chart, hbar_chart
 from .findings import finding_message
 from .forms import PlanForm, space_labels
+from .measured import measured_usage, site_stock
 
 
 def _demo_text(name: str) -> str:
@@ -38,13 +47,22 @@ def planner(request):
     ``--xlsx`` workbook. Bad input gets the page with its errors and a 400.
     """
     submitted = "size" in request.GET
+    # ?measured=<point>: start from that point's last year instead of the demo forecast.
+    site = Site.objects.filter(slug=request.GET.get("measured", "")[:50]).first()
+    measured = measured_usage(site, local_today(timezone.now()), load_defaults()) if site else None
     form = PlanForm(
         request.GET if submitted else None,
-        initial_visits=_demo_visits(),
-        initial_stock=_demo_stock(),
+        initial_visits=measured.visits() if measured and measured.days else _demo_visits(),
+        initial_stock=site_stock(site) if site else _demo_stock(),
+        initial={"size": site.size} if site else None,
     )
     export = request.GET.get("export") == "xlsx"
-    context = {"form": form}
+    context = {
+        "form": form,
+        "measured": measured,
+        "sites": Site.objects.order_by("name"),
+        "target_wait_min": load_defaults().target_wait_min,
+    }
     valid = submitted and form.is_valid()
     if valid:
         d = form.cleaned_data
@@ -92,6 +110,16 @@ def _result_context(results) -> dict:
             (labels.get(x.space_type, x.space_type), x) for x in base.development or ()
         ],
         "development_m2": sum(x.change_m2 for x in base.development or ()),
+        "undersized": [
+            f"{labels.get(x.space_type, x.space_type)} (+{x.change})"
+            for x in base.development or ()
+            if x.change > 0
+        ],
+        "oversized": [
+            f"{labels.get(x.space_type, x.space_type)} ({x.change})"
+            for x in base.development or ()
+            if x.change < 0
+        ],
         "findings": [
             (_("Base") if i == 0 else r.scenario.name, [finding_message(f) for f in r.findings])
             for i, r in enumerate(results)

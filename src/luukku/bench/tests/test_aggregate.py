@@ -11,8 +11,9 @@ pytestmark = pytest.mark.django_db
 
 def test_bench_aggregate__small_day_adds_up_and_recomputes_the_same(demo):
     result = aggregate.run(db="test", visits=400, sites=3, repeats=2)
-    assert result["tickets"] == 300 and result["bookings"] == 100
-    assert result["aggregate_rows"] > 0
+    # 100 visits booked, one in ten of them chaining a second booking
+    assert result["tickets"] == 300 and 100 <= result["bookings"] <= 130
+    assert result["aggregate_rows"] > 0 and result["chain_rows"] > 0
 
 
 def test_bench_report__a_year_of_aggregates_is_read_back(demo):
