@@ -28,7 +28,7 @@ from luukku.core.planning.dimensioning import build_config, plan
 from luukku.core.planning.inputs import ForecastRow, load_defaults, parse_forecast
 from luukku.core.planning.sitesim import DayPlan, SiteConfig, simulate_day_records, site_from_plan
 from luukku.monitoring.models import DailyAggregate, DailyChainSequence
-from luukku.monitoring.services import day_bounds
+from luukku.monitoring.services import aggregate_row, day_bounds
 from luukku.queueing.models import Ticket
 from luukku.registry.models import Agency, Service, Site
 
@@ -97,24 +97,7 @@ def _day_rows(
         f.add_service(60 * r.service_min)
         visits[r.customer].append((r.agency, 60 * r.wait_min if r.chained else None))
     rows = [
-        DailyAggregate(
-            day=day,
-            site=site,
-            agency_id=agency_id,
-            service_id=service_id,
-            channel=channel,
-            walk_in=f.walk_in,
-            booked=f.booked,
-            chained=f.chained,
-            no_show=f.no_show,
-            cancelled=f.cancelled,
-            served=f.served,
-            wait_count=f.wait_count,
-            wait_sum_s=f.wait_sum_s,
-            wait_hist=f.wait_hist,
-            service_count=f.service_count,
-            service_sum_s=f.service_sum_s,
-        )  # fmt: skip
+        aggregate_row(day, site.pk, agency_id, service_id, channel, f)
         for (agency_id, service_id, channel), f in sorted(cells.items())
     ]
     chains = [

@@ -172,6 +172,18 @@ def table(rows: list[ReportRow]) -> list[list[object]]:
     return out
 
 
+def _in_period(manager, at: str, date_from, date_to, site_ids, agency_id):
+    """Rows whose ``at`` time falls on the local days asked, at the points and agency."""
+    qs = manager.filter(
+        **{f"{at}__gte": day_bounds(date_from)[0], f"{at}__lt": day_bounds(date_to)[1]}
+    )
+    if site_ids is not None:
+        qs = qs.filter(site_id__in=site_ids)
+    if agency_id is not None:
+        qs = qs.filter(agency_id=agency_id)
+    return qs
+
+
 @dataclass(frozen=True)
 class AdviceRow:
     agency: str
@@ -184,13 +196,7 @@ def advice_summary(
     *, date_from: date, date_to: date, site_ids: frozenset[int] | None, agency_id: int | None
 ) -> list[AdviceRow]:
     """Info-desk contacts per agency and outcome (the rows hold no personal data)."""
-    qs = AdviceContact.objects.filter(
-        recorded_at__gte=day_bounds(date_from)[0], recorded_at__lt=day_bounds(date_to)[1]
-    )
-    if site_ids is not None:
-        qs = qs.filter(site_id__in=site_ids)
-    if agency_id is not None:
-        qs = qs.filter(agency_id=agency_id)
+    qs = _in_period(AdviceContact.objects, "recorded_at", date_from, date_to, site_ids, agency_id)
     outcomes = dict(Outcome.choices)
     general = _("General advice")
     agency_names = {a.pk: a.name for a in Agency.objects.all()}
@@ -224,13 +230,7 @@ def feedback_summary(
 
     The comments are for the point's staff on this page only, never on a public page.
     """
-    qs = Feedback.objects.filter(
-        created_at__gte=day_bounds(date_from)[0], created_at__lt=day_bounds(date_to)[1]
-    )
-    if site_ids is not None:
-        qs = qs.filter(site_id__in=site_ids)
-    if agency_id is not None:
-        qs = qs.filter(agency_id=agency_id)
+    qs = _in_period(Feedback.objects, "created_at", date_from, date_to, site_ids, agency_id)
     sites = {s.pk: s.name for s in Site.objects.all()}
     agencies = {a.pk: a.name for a in Agency.objects.all()}
     whole = _("The point as a whole")

@@ -171,6 +171,28 @@ def _chains_of_day(day: date) -> list[DailyChainSequence]:
     return rows
 
 
+def aggregate_row(day: date, site_id, agency_id, service_id, channel, f: Figures):
+    """One daily row of one cell's figures (also the demo history's, ``history``)."""
+    return DailyAggregate(
+        day=day,
+        site_id=site_id,
+        agency_id=agency_id,
+        service_id=service_id,
+        channel=channel,
+        walk_in=f.walk_in,
+        booked=f.booked,
+        chained=f.chained,
+        no_show=f.no_show,
+        cancelled=f.cancelled,
+        served=f.served,
+        wait_count=f.wait_count,
+        wait_sum_s=f.wait_sum_s,
+        wait_hist=f.wait_hist,
+        service_count=f.service_count,
+        service_sum_s=f.service_sum_s,
+    )
+
+
 def day_aggregate(*, day: date) -> int:
     """Recompute the aggregates of one local day; the same data give the same rows.
 
@@ -179,24 +201,7 @@ def day_aggregate(*, day: date) -> int:
     """
     cells = _figures_of_day(day)
     rows = [
-        DailyAggregate(
-            day=day,
-            site_id=site_id,
-            agency_id=agency_id,
-            service_id=service_id,
-            channel=channel,
-            walk_in=f.walk_in,
-            booked=f.booked,
-            chained=f.chained,
-            no_show=f.no_show,
-            cancelled=f.cancelled,
-            served=f.served,
-            wait_count=f.wait_count,
-            wait_sum_s=f.wait_sum_s,
-            wait_hist=f.wait_hist,
-            service_count=f.service_count,
-            service_sum_s=f.service_sum_s,
-        )
+        aggregate_row(day, site_id, agency_id, service_id, channel, f)
         for (site_id, agency_id, service_id, channel), f in sorted(
             cells.items(),
             key=lambda kv: tuple(-1 if k is None else k for k in kv[0][:3]) + (kv[0][3],),
