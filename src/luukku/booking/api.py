@@ -592,7 +592,5 @@ def booking_calendar(request: HttpRequest, token: str):
     )
     body = booking_ics(bookings, language=visit.language, manage_url=manage_url(token))
     resp = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    resp["Content-Disposition"] = (
-        f'attachment; filename="luukku-{bookings[0].code if bookings else "visit"}.ics"'
-    )
+    resp["Content-Disposition"] = f'attachment; filename="luukku-{visit.code}.ics"'
     return resp
