@@ -90,6 +90,8 @@ def test_chain_visit__one_code_booked_then_checked_in_at_the_kiosk(live_server, 
 
     # The kiosk on the day: a chain at Pori starting in ten minutes, checked in with its code.
     soon = timezone.now().replace(microsecond=0) + timedelta(minutes=10)
+    if timezone.localtime(soon + timedelta(minutes=25)).date() != timezone.localdate():
+        pytest.skip("the chain's legs must both be today: not in the last 35 minutes of a day")
     today = Visit.objects.create(name="Chain Customer", token_hash="c" * 64)
     for position, (service, start) in enumerate(
         [("housing-allowance", soon), ("tax-card", soon + timedelta(minutes=25))]

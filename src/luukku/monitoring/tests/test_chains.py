@@ -4,10 +4,9 @@ customers two or more agencies served in one visit, in which order, hand-over ti
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.utils import timezone
 
 from luukku.access.testing import sign_in
 from luukku.booking.models import Booking, BookingState, Channel, Visit
@@ -25,6 +24,9 @@ from luukku.queueing.services import (
 from luukku.queueing.tests.helpers import serve, service
 
 pytestmark = pytest.mark.django_db
+
+#: Noon in Helsinki on a past working day.
+NOON = datetime(2026, 11, 10, 10, 0, tzinfo=UTC)
 
 
 def _passed_on_kela_to_vero(pori, now):
@@ -64,7 +66,7 @@ def _booked_chain(pori, start):
 
 def test_day_aggregate__chains_passed_on_and_booked(demo):
     pori = demo["pori"]
-    now = timezone.now().replace(microsecond=0)
+    now = NOON  # fixed: a chain started at 23:50 would end on the next day
     _passed_on_kela_to_vero(pori, now)
     _booked_chain(pori, now)
     day = local_today(now)
@@ -84,7 +86,7 @@ def test_day_aggregate__chains_passed_on_and_booked(demo):
 
 def test_report_page__shows_the_chained_visits(client, demo):
     pori = demo["pori"]
-    now = timezone.now().replace(microsecond=0)
+    now = NOON
     _passed_on_kela_to_vero(pori, now)
     day = local_today(now)
     day_aggregate(day=day)

@@ -4,10 +4,9 @@ hour, numbers only; for the point's site manager and advisors."""
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.utils import timezone
 
 from luukku.access.testing import sign_in
 from luukku.booking.models import Booking, BookingState, Channel, Visit
@@ -18,9 +17,13 @@ from luukku.queueing.tests.helpers import serve, service
 pytestmark = pytest.mark.django_db
 
 
+#: Noon in Helsinki, so that "today" and "the next hour" cannot change under the test.
+NOON = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+
+
 def _walk_in(site, code, minutes_ago):
     return ticket_create(
-        site=site, service=service(code), now=timezone.now() - timedelta(minutes=minutes_ago)
+        site=site, service=service(code), now=NOON - timedelta(minutes=minutes_ago)
     )
 
 
@@ -40,12 +43,12 @@ def _booking(site, code, start, state=BookingState.BOOKED):
 @pytest.fixture
 def busy_pori(demo):
     pori = demo["pori"]
-    now = timezone.now()
+    now = NOON
     _walk_in(pori, "housing-allowance", 12)
     _walk_in(pori, "housing-allowance", 3)
     _walk_in(pori, "passport", 1)
     official, scope = serve("kela.pori1")
-    called = ticket_call_next(official=official, scope=scope).ticket
+    called = ticket_call_next(official=official, scope=scope, now=NOON).ticket
     _booking(pori, "tax-card", now + timedelta(minutes=20))
     _booking(pori, "tax-card", now - timedelta(minutes=7))
     return pori, called
@@ -53,7 +56,7 @@ def busy_pori(demo):
 
 def test_overview__queues_desks_spaces_and_bookings(busy_pori):
     pori, called = busy_pori
-    o = site_overview(pori, timezone.now())
+    o = site_overview(pori, NOON)
     by_letter = {q.letter: q for q in o.queues}
     assert by_letter["K"].waiting == 1 and by_letter["K"].longest_min >= 2  # 12-min one called
     assert by_letter["P"].waiting == 1
