@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from luukku.advice.selectors import QUERY_MAX, triage_search
 from luukku.booking.api import TOKEN_RE, _sites, bus_stop_place
 from luukku.booking.forms import ContactForm, SearchForm, last_bookable_day, today
 from luukku.booking.models import ACTIVE_STATES, BookingState, Visit
@@ -224,16 +224,20 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def _step1(request: HttpRequest, form: SearchForm, cd: dict) -> HttpResponse:
-    qs = Service.objects.select_related("agency").filter(bookable=True)
     query = (cd.get("q") or "").strip()
-    for word in query.split():
-        cond = Q()
-        for lang in ("fi", "sv", "en"):
-            cond |= Q(**{f"name_{lang}__icontains": word})
-            cond |= Q(**{f"keywords_{lang}__icontains": word})
-        qs = qs.filter(cond)
+    if query:
+        # The info desk's search (advice.selectors): inflected Finnish and typos find
+        # the service too ("passia", "verokortin"), best match first.
+        found = [r.service for r in triage_search(query[:QUERY_MAX], limit=20)]
+        services = [svc for svc in found if svc.bookable]
+    else:
+        services = list(
+            Service.objects.select_related("agency")
+            .filter(bookable=True)
+            .order_by("agency__name", "name")
+        )
     agencies: dict[int, dict] = {}
-    for svc in qs.order_by("agency__name", "name"):
+    for svc in services:
         agencies.setdefault(svc.agency_id, {"agency": svc.agency, "services": []})
         agencies[svc.agency_id]["services"].append(svc)
     ctx = {"form": form, "agencies": list(agencies.values()), "query": query}

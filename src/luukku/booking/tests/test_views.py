@@ -94,6 +94,16 @@ def test_search__keyword_in_any_language_finds_service(client, demo):
         assert 'value="tax-card"' in client.get(SEARCH, {"q": word}).content.decode(), word
 
 
+@pytest.mark.parametrize(
+    ("word", "code"),
+    [("passia", "passport"), ("verokortin", "tax-card"), ("pasport", "passport")],
+)
+def test_search__inflected_or_misspelt__finds_the_service(client, demo, word, code):
+    """The booking page uses the info desk's search: Finnish forms and typos match."""
+    html = client.get(SEARCH, {"q": word}).content.decode()
+    assert code in re.findall(r'name="service" value="([^"]+)"', html)[:3], word
+
+
 def test_search__htmx_request__returns_only_the_list(client, demo):
     resp = client.get(
         SEARCH, {"q": "passi"}, headers={"hx-request": "true", "hx-target": "services"}
