@@ -41,6 +41,9 @@ def test_kiosk__each_language__no_wcag_violation(live_server, demo, new_page, la
     # The language carries on to a service list and to the ticket.
     page.click("a[data-agency=KELA]")
     assert page.get_attribute("html", "lang") == lang
+    page.click(".kiosk-needs summary")  # group size, wheelchair, interpreter
+    page.fill("#group_size", "3")
+    assert wcag_violations(page) == []
     page.click("button[data-service=housing-allowance]")
     page.wait_for_selector("#ticket-number")
     assert page.get_attribute("html", "lang") == lang

@@ -27,6 +27,7 @@ from luukku.queueing.services import (
     desk_session_resume,
     desk_session_start,
     follow_up_needs,
+    needs_from,
     session_scope,
     ticket_call,
     ticket_call_next,
@@ -60,6 +61,9 @@ class TicketIn(Schema):
     service: str = Field(
         description='Service code, or "advice" to ask the info desk', max_length=60
     )
+    group_size: int = Field(1, description="Persons served together (1–12)")
+    needs_accessible: bool = Field(False, description="Needs a step-free, wheelchair space")
+    interpreter_language: str = Field("", description="ISO 639-1 code, if needed", max_length=8)
 
 
 class CheckInIn(Schema):
@@ -164,6 +168,7 @@ def create_ticket(
             service=service,
             language=get_language() or "fi",
             idempotency_key=idempotency_key or "",
+            needs=needs_from(payload.dict()),
         )
     except QueueError as exc:
         raise _err(exc) from None

@@ -84,6 +84,7 @@ def _desk_context(official: StaffProfile, **extra) -> dict:
             pk=ctx["current"].service_id
         )
         ctx["follow_up_defaults"] = follow_up_needs(ctx["current"])
+        ctx["interpreter"] = selectors.interpreter_help(ctx["current"], official)
         ctx["bookable_services"] = (
             Service.objects.filter(bookable=True)
             .select_related("agency")

@@ -157,6 +157,11 @@ class Ticket(models.Model):
     remote_ok = models.BooleanField(_("can be served by video"), default=False)
     remote_only = models.BooleanField(_("only by video at this site"), default=False)
     needs_safe_room = models.BooleanField(_("needs a safe room"), default=False)
+    # A walk-in's needs, told at the kiosk (a booked customer's are the visit's): the
+    # space at call time must seat the group and be step-free; the official sees them.
+    group_size = models.PositiveSmallIntegerField(_("group size"), default=1)
+    needs_accessible = models.BooleanField(_("needs wheelchair access"), default=False)
+    interpreter_language = models.CharField(_("interpreter language"), max_length=8, blank=True)
     recalls = models.PositiveSmallIntegerField(_("recalls"), default=0)
     called_at = models.DateTimeField(_("called at"), null=True, blank=True)
     called_by = models.ForeignKey(

@@ -40,7 +40,7 @@ from luukku.queueing.models import (
     Ticket,
     TicketState,
 )
-from luukku.registry.models import Service, Site, StaffProfile
+from luukku.registry.models import Interpreter, Service, Site, StaffProfile
 
 RECENT = core_estimate.WINDOW
 LOOKAHEAD = timedelta(hours=3)
@@ -534,3 +534,26 @@ def display_boards(site_ids, now: datetime | None = None) -> dict[int, dict]:
 
 def display_board(site: Site) -> dict:
     return display_boards([site.pk])[site.pk]
+
+
+@dataclass(frozen=True)
+class InterpreterHelp:
+    language: str
+    official_speaks: bool
+    on_site: list
+    remote: list
+
+
+def interpreter_help(ticket: Ticket, official: StaffProfile) -> InterpreterHelp | None:
+    """Whom to ask when a walk-in needs an interpreter the official does not speak."""
+    language = ticket.interpreter_language
+    if not language:
+        return None
+    if language in (official.languages or []):
+        return InterpreterHelp(language, True, [], [])
+    found = [i for i in Interpreter.objects.prefetch_related("sites") if language in i.languages]
+    on_site = [
+        i for i in found if i.mode == Interpreter.Mode.ON_SITE and ticket.site in i.sites.all()
+    ]
+    remote = [i for i in found if i.mode == Interpreter.Mode.REMOTE]
+    return InterpreterHelp(language, False, on_site, remote)

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from luukku.booking.forms import INTERPRETER_LANGUAGES
 from luukku.integration import idempotency
 from luukku.queueing import events, selectors
 from luukku.queueing.kiosk_i18n import kiosk_language
@@ -22,6 +23,7 @@ from luukku.queueing.opening import kiosk_hours
 from luukku.queueing.services import (
     QueueError,
     booking_check_in,
+    needs_from,
     ticket_sms,
 )
 from luukku.queueing.services.kiosk import KioskClosed, kiosk_ticket_take
@@ -54,6 +56,7 @@ def _kiosk_context(site: Site, agency_code: str | None) -> dict:
     lang = get_language() or "fi"
     return {
         "site": site,
+        "interpreter_languages": INTERPRETER_LANGUAGES,
         "groups": groups,
         "agency": chosen,
         "services": services,
@@ -96,14 +99,20 @@ def kiosk_take(request: HttpRequest, slug: str) -> HttpResponse:
             service=service,
             language=get_language() or "fi",
             idempotency_key=_form_key(request),
+            needs=needs_from(request.POST),
         )
     except KioskClosed as exc:
         # The kiosk page itself shows the closed state: when it opens, and a booking link.
         ctx = _kiosk_context(site, None)
         return render(request, "queueing/kiosk.html", ctx, status=exc.status)
     except QueueError as exc:
-        ctx = _kiosk_context(site, None)
-        ctx["error"] = exc.message
+        if exc.field in ("group_size", "interpreter_language") and service is not None:
+            # Back to the same services with the needs open and the message in them.
+            ctx = _kiosk_context(site, service.agency.code)
+            ctx["needs_error"] = exc.message
+        else:
+            ctx = _kiosk_context(site, None)
+            ctx["error"] = exc.message
         return render(request, "queueing/kiosk.html", ctx, status=exc.status)
     return redirect("queueing:ticket", slug=site.slug, token=ticket.token)
 

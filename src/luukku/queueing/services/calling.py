@@ -52,6 +52,9 @@ from luukku.registry.models import Space, SpaceType, StaffProfile
 from luukku.registry.snapshot import RegistrySnapshot, registry_snapshot
 
 ADVICE_SPACE_TYPES = frozenset({SpaceType.ADVICE_POINT, SpaceType.INFO_DESK})
+#: A booth seats a customer and a companion; a larger group may take these rooms too.
+GROUP_IN_BOOTH = 2
+GROUP_ROOMS = frozenset({SpaceType.SERVICE_ROOM, SpaceType.MEETING_ROOM})
 
 #: Booking states in which a booking holds its space while it runs.
 HELD_BOOKING_STATES = (
@@ -237,10 +240,11 @@ def _free_space(
 
 def _need(snap: RegistrySnapshot, ticket: Ticket, remote: bool) -> SpaceNeed:
     """What space this customer needs: the service's, their party's and their own."""
-    group, accessible = 1, False
+    group, accessible = ticket.group_size, ticket.needs_accessible
     if ticket.booking_id:
         visit = ticket.booking.visit
-        group, accessible = visit.group_size, visit.needs_accessible
+        group = max(group, visit.group_size)
+        accessible = accessible or visit.needs_accessible
     if ticket.service_id is None:
         return SpaceNeed(
             space_types=ADVICE_SPACE_TYPES,
@@ -249,8 +253,10 @@ def _need(snap: RegistrySnapshot, ticket: Ticket, remote: bool) -> SpaceNeed:
             needs_accessible=accessible,
         )
     service = snap.services[ticket.service_id]
+    # A group larger than a booth seats is served in a room (the space must still seat it).
+    rooms = GROUP_ROOMS if group > GROUP_IN_BOOTH else frozenset()
     return SpaceNeed(
-        space_types=service.space_types,
+        space_types=service.space_types | rooms,
         equipment=service.equipment,
         group_size=max(group, service.group_size),
         agency=snap.agency_codes.get(service.agency_id),

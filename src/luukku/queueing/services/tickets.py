@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luukku.audit.changes import change_record
+from luukku.booking.forms import INTERPRETER_LANGUAGES
 from luukku.booking.models import Booking, BookingState, Channel
 from luukku.booking.services import booking_transition
 from luukku.core.contact import InvalidPhone, phone_e164
@@ -42,6 +43,35 @@ LETTERS = {
 }
 ADVICE_LETTER = "N"
 CODE_RE = re.compile(r"[A-Z0-9]{8}")
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What a walk-in told the kiosk (or the advisor) about the visit."""
+
+    group_size: int = 1
+    accessible: bool = False
+    interpreter_language: str = ""
+
+
+#: The interpreter languages a ticket may ask for (the booking page's list).
+NEEDS_LANGUAGES = frozenset(code for code, _name in INTERPRETER_LANGUAGES)
+
+
+def needs_from(data) -> Needs:
+    """The needs in a form or JSON body; bad values are refused naming the field."""
+    raw = data.get("group_size") or 1
+    try:
+        group = int(raw)
+    except (TypeError, ValueError):
+        group = 0
+    if not 1 <= group <= 12:
+        raise QueueError("group_size", _("The group size must be between 1 and 12."), 400)
+    language = (data.get("interpreter_language") or "").strip()
+    if language and language not in NEEDS_LANGUAGES:
+        raise QueueError("interpreter_language", _("Choose a language from the list."), 400)
+    accessible = data.get("needs_accessible") in (True, "on", "true", "1")
+    return Needs(group, accessible, language)
 
 
 def _letter_for(site: Site, agency: Agency | None) -> str:
@@ -114,8 +144,11 @@ def ticket_create(
     booking: Booking | None = None,
     due_at: datetime | None = None,
     idempotency_key: str = "",
+    needs: Needs | None = None,
 ) -> Ticket:
     """Give a number in the service's agency queue (None: ask the info desk).
+
+    ``needs``: a walk-in's group size, wheelchair access and interpreter language.
 
     With an ``idempotency_key`` a retry of the same request (a kiosk that lost the
     answer) gets the ticket the first one made (``integration/idempotency.py``).
@@ -136,6 +169,7 @@ def ticket_create(
                 return made
         queue = queue_for(site=site, agency=service.agency if service else None)
         day = local_day(now)
+        needs = needs or Needs()
         ticket = Ticket.objects.create(
             site=site,
             queue=queue,
@@ -144,6 +178,9 @@ def ticket_create(
             day=day,
             kind=kind,
             booking=booking,
+            group_size=needs.group_size,
+            needs_accessible=needs.accessible,
+            interpreter_language=needs.interpreter_language,
             queued_at=now,
             due_at=due_at,
             remote_ok=remote_ok,
