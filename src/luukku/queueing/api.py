@@ -183,16 +183,13 @@ def check_in(request: HttpRequest, payload: CheckInIn):
     except QueueError as exc:
         raise _err(exc) from None
     out = _ticket_out(result.ticket, late=result.late)
-    out.others = [
-        OtherTicketOut(
-            token=t.token,
-            number=t.number,
-            service=t.service.code if t.service else None,
-            due_at=t.due_at,
-        )
-        for t in result.others
-    ]
+    out.others = [OtherTicketOut.model_validate(_other(t)) for t in result.others]
     return Status(201, out)
+
+
+def _other(t: Ticket) -> dict:
+    return {"token": t.token, "number": t.number, "due_at": t.due_at,
+            "service": t.service.code if t.service else None}  # fmt: skip
 
 
 @router.get("/tickets/{token}", response=TicketOut, summary="A ticket's state and estimate")

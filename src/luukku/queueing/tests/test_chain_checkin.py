@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from luukku.booking.models import Booking, BookingState, Channel, Visit
+from luukku.queueing.localtime import local_day
 from luukku.queueing.models import Kind, TicketState
 from luukku.queueing.selectors import visit_tickets
 from luukku.queueing.services import (
@@ -116,3 +117,21 @@ def test_call_next__chain_customer_at_one_desk__is_not_called_to_the_next(demo):
     ticket_finish(ticket=called.ticket, official=kela_official, now=later)
     nxt = ticket_call_next(official=vero_official, scope=vero_scope, now=later)
     assert nxt.ticket.pk == result.others[0].pk and nxt.ticket.state == TicketState.CALLED
+
+
+def test_check_in_api__lists_the_later_legs(client, demo):
+    pori = demo["pori"]
+    soon = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=5)
+    visit, (_kela, vero) = _chain(
+        pori, ("housing-allowance", soon), ("tax-card", soon + timedelta(seconds=60))
+    )
+    if local_day(soon) != local_day(vero.start):
+        pytest.skip("both legs must fall on one local day")
+    r = client.post(
+        "/api/v1/queueing/check-in",
+        {"site": "pori", "code": visit.code},
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+    [other] = r.json()["others"]
+    assert other["service"] == "tax-card" and other["number"].startswith("V")
