@@ -10,23 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luukku.advice.models import ContactChannel, LifeEvent, Outcome, Persona
+from luukku.queueing.kiosk_i18n import KIOSK_LANGUAGES
 from luukku.registry.models import Service, Site
 
 #: The page's start time rides in the form, signed, so a duration cannot be made up.
 STARTED_SALT = "luukku.advice.started"
 
 #: The customer's language: the kiosk's languages, and any other.
-CONTACT_LANGUAGES = [
-    ("fi", "suomi"),
-    ("sv", "svenska"),
-    ("en", "English"),
-    ("ru", "русский"),
-    ("uk", "українська"),
-    ("et", "eesti"),
-    ("ar", "العربية"),
-    ("so", "Soomaali"),
-    ("other", _("other")),
-]
+CONTACT_LANGUAGES = [*KIOSK_LANGUAGES, ("other", _("other"))]
 
 
 def started_token(at: datetime | None = None) -> str:

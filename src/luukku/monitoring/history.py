@@ -28,7 +28,7 @@ from luukku.core.planning.dimensioning import build_config, plan
 from luukku.core.planning.inputs import ForecastRow, load_defaults, parse_forecast
 from luukku.core.planning.sitesim import DayPlan, SiteConfig, simulate_day_records, site_from_plan
 from luukku.monitoring.models import DailyAggregate, DailyChainSequence
-from luukku.monitoring.services import aggregate_row, day_bounds
+from luukku.monitoring.services import aggregate_row, day_bounds, local_today
 from luukku.queueing.models import Ticket
 from luukku.registry.models import Agency, Service, Site
 
@@ -115,12 +115,28 @@ def _day_rows(
     return rows, chains
 
 
-def _has_real_data(site: Site, day: date) -> bool:
-    start, end = day_bounds(day)
-    return (
-        Ticket.objects.filter(site=site, queued_at__gte=start, queued_at__lt=end).exists()
-        or Booking.objects.filter(site=site, start__gte=start, start__lt=end).exists()
+def _days_to_keep(site: Site, first: date, today: date, replace: bool) -> set[date]:
+    """The point's days in [first, today) with real tickets or bookings (never replaced)
+    and, unless ``replace``, those already aggregated: three queries, not three a day."""
+    start, end = day_bounds(first)[0], day_bounds(today)[0]
+    keep = set(
+        Ticket.objects.filter(site=site, queued_at__gte=start, queued_at__lt=end)
+        .values_list("day", flat=True)
+        .distinct()
     )
+    keep |= {
+        local_today(at)
+        for at in Booking.objects.filter(site=site, start__gte=start, start__lt=end).values_list(
+            "start", flat=True
+        )
+    }
+    if not replace:
+        keep |= set(
+            DailyAggregate.objects.filter(site=site, day__gte=first, day__lt=today)
+            .values_list("day", flat=True)
+            .distinct()
+        )
+    return keep
 
 
 def seed_history(
@@ -144,11 +160,10 @@ def seed_history(
         model = _site_model(site)
         if model is None:
             continue
+        keep = _days_to_keep(site, first, today, replace)
         for offset in range(days, 0, -1):
             day = today - timedelta(days=offset)
-            if day.weekday() > 4 or day in closed or _has_real_data(site, day):
-                continue
-            if not replace and DailyAggregate.objects.filter(site=site, day=day).exists():
+            if day.weekday() > 4 or day in closed or day in keep:
                 continue
             day_plan = model.days[5 * (day.month - 1) + day.weekday()]
             rows, chains = _day_rows(site, day, day_plan, model, services, agencies, rng, pick)
