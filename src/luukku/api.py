@@ -9,6 +9,7 @@ from luukku.booking.staff_api import router as staff_router
 from luukku.core.scheduling import SchedulingError
 from luukku.planning.api import router as planning_router
 from luukku.queueing.api import router as queueing_router
+from luukku.queueing.desk_api import router as desk_router
 from luukku.registry.api import router as registry_router
 from luukku.web.openapi import LuukkuAPI
 
@@ -23,6 +24,7 @@ api.add_router("/registry", registry_router)
 api.add_router("/booking", booking_router)
 api.add_router("/staff", staff_router)
 api.add_router("/queueing", queueing_router)
+api.add_router("/queueing/desk", desk_router)
 api.add_router("/planning", planning_router)
 api.add_router("/advice", advice_router)
 

@@ -17,7 +17,7 @@ from luukku.access.policy import AccessDenied, access_ticket, profile_of, scope_
 from luukku.booking.services import Customer
 from luukku.queueing import selectors
 from luukku.queueing.localtime import HELSINKI, local_hhmm
-from luukku.queueing.models import Ticket
+from luukku.queueing.models import Ticket, TicketState
 from luukku.queueing.services import (
     FollowUpNeeds,
     QueueError,
@@ -85,6 +85,7 @@ def _desk_context(official: StaffProfile, **extra) -> dict:
         )
         ctx["follow_up_defaults"] = follow_up_needs(ctx["current"])
         ctx["interpreter"] = selectors.interpreter_help(ctx["current"], official)
+        ctx["current_steps"] = list(ctx["current"].steps.select_related("service__agency"))
         ctx["bookable_services"] = (
             Service.objects.filter(bookable=True)
             .select_related("agency")
@@ -312,8 +313,14 @@ def _do(
         ticket_start(ticket=ticket, official=official)
         notice = _("Service of %(number)s started.") % {"number": number}
     elif action == "finish":
-        ticket_finish(ticket=ticket, official=official)
-        notice = _("%(number)s finished: the space is free again.") % {"number": number}
+        t = ticket_finish(ticket=ticket, official=official)
+        if t.state == TicketState.WAITING:  # more services on the same number
+            notice = _("%(number)s finished here and passed on to %(service)s, as planned.") % {
+                "number": number,
+                "service": f"{t.service.agency.code} – {t.service.name}",
+            }
+        else:
+            notice = _("%(number)s finished: the space is free again.") % {"number": number}
     elif action == "safe-room":
         needs = request.POST.get("needs") == "1"
         ticket_flag_safe_room(ticket=ticket, needs=needs)

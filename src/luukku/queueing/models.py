@@ -339,3 +339,24 @@ class Handover(models.Model):
         verbose_name = _("hand-over")
         verbose_name_plural = _("hand-overs")
         ordering = ("handed_at", "pk")
+
+
+class TicketStep(models.Model):
+    """A later service on a walk-in's one number: several matters in one visit.
+
+    When the service before it is finished, the ticket moves on to the first step's
+    queue as a passed-on customer (it keeps its place in line, ``Kind.CHAIN``) and the
+    step is gone; the number stays the same throughout. No personal data.
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField()
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("next service on the ticket")
+        verbose_name_plural = _("next services on the ticket")
+        ordering = ("position",)
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "position"], name="one_step_per_position")
+        ]

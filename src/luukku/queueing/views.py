@@ -38,7 +38,7 @@ def _site(slug: str) -> Site:
 # -- kiosk ---------------------------------------------------------------------
 
 
-def _kiosk_context(site: Site, agency_code: str | None) -> dict:
+def _kiosk_context(site: Site, agency_code: str | None, several: bool = False) -> dict:
     groups = selectors.kiosk_services(site)
     chosen = None
     services = []
@@ -58,6 +58,7 @@ def _kiosk_context(site: Site, agency_code: str | None) -> dict:
         "site": site,
         "interpreter_languages": INTERPRETER_LANGUAGES,
         "groups": groups,
+        "several": several and not chosen,
         "agency": chosen,
         "services": services,
         "hours": hours,
@@ -72,7 +73,9 @@ def _kiosk_context(site: Site, agency_code: str | None) -> dict:
 @kiosk_language
 def kiosk(request: HttpRequest, slug: str) -> HttpResponse:
     site = _site(slug)
-    return render(request, "queueing/kiosk.html", _kiosk_context(site, request.GET.get("agency")))
+    several = request.GET.get("several") == "1"
+    ctx = _kiosk_context(site, request.GET.get("agency"), several)
+    return render(request, "queueing/kiosk.html", ctx)
 
 
 def _form_key(request: HttpRequest) -> str:
@@ -85,14 +88,15 @@ def _form_key(request: HttpRequest) -> str:
 @kiosk_language
 def kiosk_take(request: HttpRequest, slug: str) -> HttpResponse:
     site = _site(slug)
-    code = request.POST.get("service", "")
-    service = None
-    if code != "advice":
-        service = Service.objects.select_related("agency").filter(code=code).first()
-        if service is None:
-            ctx = _kiosk_context(site, None)
-            ctx["error"] = _("Choose a service.")
-            return render(request, "queueing/kiosk.html", ctx, status=400)
+    codes = request.POST.getlist("service")
+    several = len(codes) != 1  # the "several matters" form (none ticked is its error)
+    found = {s.code: s for s in Service.objects.select_related("agency").filter(code__in=codes)}
+    if not codes or (codes != ["advice"] and any(c not in found for c in codes)):
+        ctx = _kiosk_context(site, None, several)
+        ctx["several_error" if several else "error"] = _("Choose a service.")
+        return render(request, "queueing/kiosk.html", ctx, status=400)
+    services = [found[c] for c in codes if c in found]
+    service = services[0] if services else None
     try:
         ticket = kiosk_ticket_take(
             site=site,
@@ -100,13 +104,18 @@ def kiosk_take(request: HttpRequest, slug: str) -> HttpResponse:
             language=get_language() or "fi",
             idempotency_key=_form_key(request),
             needs=needs_from(request.POST),
+            then=services[1:],
         )
     except KioskClosed as exc:
         # The kiosk page itself shows the closed state: when it opens, and a booking link.
         ctx = _kiosk_context(site, None)
         return render(request, "queueing/kiosk.html", ctx, status=exc.status)
     except QueueError as exc:
-        if exc.field in ("group_size", "interpreter_language") and service is not None:
+        if several:
+            ctx = _kiosk_context(site, None, several=True)
+            needs = exc.field in ("group_size", "interpreter_language")
+            ctx["needs_error" if needs else "several_error"] = exc.message
+        elif exc.field in ("group_size", "interpreter_language") and service is not None:
             # Back to the same services with the needs open and the message in them.
             ctx = _kiosk_context(site, service.agency.code)
             ctx["needs_error"] = exc.message
@@ -158,6 +167,7 @@ def kiosk_ticket(request: HttpRequest, slug: str, token: str) -> HttpResponse:
             "ticket": ticket,
             "estimate": estimate,
             "others": selectors.visit_tickets(ticket),
+            "steps": list(ticket.steps.select_related("service__agency")),
             "late": request.GET.get("late") == "1",
             "checked_in": request.GET.get("checked_in") == "1",
             "sms_error": sms_error,

@@ -163,32 +163,38 @@ def ticket_transfer(
                 _("This service is by appointment only: book a follow-up visit instead."),
                 400,
             )
-        remote_ok, remote_only = _channel_flags(t.site, service)
-        served = t.state == TicketState.IN_SERVICE or t.service_id is None
-        from_agency = t.service.agency_id if t.service_id else None
-        if t.booking_id:
-            _booking_to(t, BookingState.DONE, now)
-            t.booking = None
-            t.due_at = None
-        t.priority_since = t.wait_start
-        t.kind = Kind.CHAIN if served or t.kind == Kind.BOOKING else t.kind
-        t.queue = queue_for(site=t.site, agency=service.agency)
-        t.service = service
-        t.state = TicketState.WAITING
-        t.space = None
-        t.called_by = None
-        t.called_at = None
-        t.recalls = 0
-        t.remote = False
-        t.video_url = ""
-        t.remote_ok, t.remote_only = remote_ok, remote_only
-        t.service_started_at = None
-        t.save()
-        if served:  # a step of a chained visit, for its statistics (monitoring.chains)
-            Handover.objects.create(
-                ticket=t, from_agency_id=from_agency, to_agency=service.agency, handed_at=now
-            )
+        t.steps.filter(service=service).delete()  # planned for later: now instead
+        _pass_on(t, service, now)
     return t
+
+
+def _pass_on(t: Ticket, service: Service, now: datetime) -> None:
+    """Move the locked ticket to ``service``'s queue at its site, keeping its place in line."""
+    remote_ok, remote_only = _channel_flags(t.site, service)
+    served = t.state == TicketState.IN_SERVICE or t.service_id is None
+    from_agency = t.service.agency_id if t.service_id else None
+    if t.booking_id:
+        _booking_to(t, BookingState.DONE, now)
+        t.booking = None
+        t.due_at = None
+    t.priority_since = t.wait_start
+    t.kind = Kind.CHAIN if served or t.kind == Kind.BOOKING else t.kind
+    t.queue = queue_for(site=t.site, agency=service.agency)
+    t.service = service
+    t.state = TicketState.WAITING
+    t.space = None
+    t.called_by = None
+    t.called_at = None
+    t.recalls = 0
+    t.remote = False
+    t.video_url = ""
+    t.remote_ok, t.remote_only = remote_ok, remote_only
+    t.service_started_at = None
+    t.save()
+    if served:  # a step of a chained visit, for its statistics (monitoring.chains)
+        Handover.objects.create(
+            ticket=t, from_agency_id=from_agency, to_agency=service.agency, handed_at=now
+        )
 
 
 def ticket_start(*, ticket: Ticket, official: StaffProfile, now: datetime | None = None) -> Ticket:
@@ -204,10 +210,24 @@ def ticket_start(*, ticket: Ticket, official: StaffProfile, now: datetime | None
 
 
 def ticket_finish(*, ticket: Ticket, official: StaffProfile, now: datetime | None = None) -> Ticket:
-    """End the service: the space is free again and the SMS number is forgotten."""
+    """End the service: the space is free again and the SMS number is forgotten.
+
+    A ticket with later services (``TicketStep``) is passed on to the next one instead,
+    as a served customer: the next agency calls the same number before new walk-ins.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         t = _own(ticket, official, HOLDING_STATES)
+        for step in t.steps.select_related("service__agency"):
+            step.delete()
+            try:
+                _channel_flags(t.site, step.service)
+            except QueueError:
+                continue  # no longer served here (the registry changed): the next one
+            if t.state == TicketState.CALLED:
+                t.state = TicketState.IN_SERVICE  # served, however briefly: a hand-over
+            _pass_on(t, step.service, now)
+            return t
         t.state = TicketState.DONE
         t.service_started_at = t.service_started_at or t.called_at or now
         t.service_ended_at = now

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -20,7 +21,7 @@ from luukku.integration import idempotency
 from luukku.integration.notify import Message, get_notifier
 from luukku.queueing.events import display_changed
 from luukku.queueing.localtime import HELSINKI, local_day, local_hhmm
-from luukku.queueing.models import Kind, Queue, QueueCounter, Ticket, TicketState
+from luukku.queueing.models import Kind, Queue, QueueCounter, Ticket, TicketState, TicketStep
 from luukku.queueing.selectors import ticket_estimate
 from luukku.queueing.services.common import QueueError
 from luukku.registry.models import Agency, Service, Site
@@ -134,6 +135,35 @@ def _channel_flags(site: Site, service: Service | None) -> tuple[bool, bool]:
     return can_video, False
 
 
+#: The most services one number may cover (the first and its later steps).
+MAX_SERVICES = 5
+
+
+def _check_steps(site: Site, first: Service | None, then: Sequence[Service]) -> None:
+    """Later services must be walk-in services available here, each once."""
+    if not then:
+        return
+    codes = [s.code for s in (first, *then) if s is not None]
+    if first is None or len(set(codes)) != len(codes) or len(codes) > MAX_SERVICES:
+        raise QueueError(
+            "then",
+            _("Choose up to %(n)d different services.") % {"n": MAX_SERVICES},
+            400,
+        )
+    for service in then:
+        if not service.walk_in:
+            raise QueueError(
+                "then",
+                _("%(service)s is by appointment only: please book a time.")
+                % {"service": service.name},
+                400,
+            )
+        try:
+            _channel_flags(site, service)
+        except QueueError as exc:
+            raise QueueError("then", f"{service.name}: {exc.message}", exc.status) from None
+
+
 def ticket_create(
     *,
     site: Site,
@@ -145,10 +175,13 @@ def ticket_create(
     due_at: datetime | None = None,
     idempotency_key: str = "",
     needs: Needs | None = None,
+    then: Sequence[Service] = (),
 ) -> Ticket:
     """Give a number in the service's agency queue (None: ask the info desk).
 
     ``needs``: a walk-in's group size, wheelchair access and interpreter language.
+    ``then``: later services on the same number, in order (``TicketStep``): when one is
+    finished the customer is passed on to the next, keeping their place in line.
 
     With an ``idempotency_key`` a retry of the same request (a kiosk that lost the
     answer) gets the ticket the first one made (``integration/idempotency.py``).
@@ -159,6 +192,7 @@ def ticket_create(
             "service", _("This service is by appointment only: please book a time."), 400
         )
     remote_ok, remote_only = _channel_flags(site, service)
+    _check_steps(site, service, then)
     if booking is not None and booking.channel == Channel.REMOTE:
         remote_ok, remote_only = True, True
     with transaction.atomic():
@@ -187,6 +221,9 @@ def ticket_create(
             remote_only=remote_only,
             video_url=booking.video_url if booking else "",
             language=language[:8],
+        )
+        TicketStep.objects.bulk_create(
+            TicketStep(ticket=ticket, position=i, service=s) for i, s in enumerate(then, 1)
         )
         if key_row is not None:
             key_row.ticket = ticket

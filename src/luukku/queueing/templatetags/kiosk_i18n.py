@@ -23,6 +23,14 @@ def kiosk_name(obj) -> str:
     return obj.name
 
 
+@register.filter
+def kiosk_field(obj, name: str) -> str:
+    """A translated field (``what_to_bring``) in the kiosk's language: English in a kiosk-only one."""
+    if kiosk_only_language():
+        return getattr(obj, f"{name}_en", "") or getattr(obj, name, "")
+    return getattr(obj, name, "")
+
+
 @register.simple_tag(takes_context=True)
 def kiosk_lang_field(context) -> str:
     """The chosen kiosk language as a hidden form field ('' when none was chosen)."""
