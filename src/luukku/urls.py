@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("luukku.queueing.urls")),
     path("", include("luukku.feedback.urls")),
     path("", include("luukku.advice.help_urls")),
+    path("", include("luukku.advice.plan_urls")),
     path("", include("luukku.booking.urls")),
     path("", include("luukku.web.urls")),
 ]

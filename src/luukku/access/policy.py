@@ -169,6 +169,26 @@ def can_record_advice(user, site) -> bool:
     return sites is None or getattr(site, "pk", site) in sites
 
 
+def can_view_plan(user, plan) -> bool:
+    """A visit plan (services, number, times; no note): the info desk of its point."""
+    return can_record_advice(user, plan.site_id)
+
+
+def can_read_handover_note(user, note) -> bool:
+    """The hand-over note: only an official of an agency the customer consented to,
+    and only while that agency is in the plan (its items)."""
+    return note_readable_in(scope_of(user), note)
+
+
+def note_readable_in(scope: StaffScope | None, note) -> bool:
+    """``can_read_handover_note`` for a scope already at hand (the desk's)."""
+    if scope is None or scope.role != Role.OFFICIAL or scope.agency_id is None:
+        return False
+    consented = {a.pk for a in note.agencies.all()}
+    in_plan = {item.service.agency_id for item in note.plan.items.all()}
+    return scope.agency_id in consented & in_plan
+
+
 # -- tickets -------------------------------------------------------------------
 
 

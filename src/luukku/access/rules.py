@@ -89,6 +89,15 @@ PAGES: dict[str, frozenset[str]] = {
     # The info desk's triage (luukku.advice): general advisors, site managers, admins.
     "advice:triage": ADVICE_ROLES,
     "advice:record": ADVICE_ROLES,
+    # Visit plans: the info desk makes them; the note is for the consented agencies'
+    # officials only (policy.can_read_handover_note); the customer's copy is public by
+    # its signed link.
+    "advice:check_in": ADVICE_ROLES,
+    "advice:plan_new": ADVICE_ROLES,
+    "advice:plan": ADVICE_ROLES,
+    "advice:plan_send": ADVICE_ROLES,
+    "advice:note_read": frozenset({Role.OFFICIAL}),
+    "plans:show": EVERYONE,
     # An official's own customers' bookings (booking/staff_views.py) and the audit log.
     "staff:bookings": frozenset({Role.OFFICIAL}),
     "staff:booking": frozenset({Role.OFFICIAL}),
@@ -132,6 +141,7 @@ API: dict[str, frozenset[str]] = {
     "GET /api/v1/queueing/desk/tickets/{ticket_id}/follow-up/times": DESK_ROLES,
     "POST /api/v1/planning/plan": PLANNER_ROLES,
     "GET /api/v1/advice/search": ADVICE_ROLES,
+    "GET /api/v1/advice/notes/{note_id}": frozenset({Role.OFFICIAL}),
     "GET /api/v1/staff/bookings": frozenset({Role.OFFICIAL}),
     "GET /api/v1/staff/bookings/{code}": frozenset({Role.OFFICIAL}),
     "GET /api/v1/staff/bookings/{code}/contact": frozenset({Role.OFFICIAL}),

@@ -3,10 +3,14 @@ booking page may call it later)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ninja import Router, Schema
 
-from luukku.advice import selectors
-from luukku.booking.api import ApiError
+from luukku.access.policy import can_read_handover_note
+from luukku.advice import plan_selectors, selectors
+from luukku.audit.services import actor_of, note_access_record
+from luukku.booking.api import ApiError, ErrorOut
 
 router = Router(tags=["advice"])
 
@@ -55,3 +59,28 @@ def search(request, q: str = "", limit: int = 10):
         }
         for r in results
     ]
+
+
+class NoteOut(Schema):
+    id: int
+    text: str
+    agencies: list[str]
+    consent_at: datetime
+    services: list[str]
+
+
+@router.get("/notes/{note_id}", response={200: NoteOut, 404: ErrorOut})
+def note(request, note_id: int):
+    """A hand-over note, for an official of an agency the customer consented to (else 404,
+    the same as for no note); every read is recorded in the audit log."""
+    found = plan_selectors.note_get(note_id)
+    if found is None or not can_read_handover_note(request.user, found):
+        raise ApiError(404, ["path", "note_id"], "Not found.")
+    note_access_record(actor=actor_of(request), note=found)
+    return {
+        "id": found.pk,
+        "text": found.text,
+        "agencies": sorted(a.code for a in found.agencies.all()),
+        "consent_at": found.consent_at,
+        "services": [i.service.code for i in found.plan.items.all()],
+    }

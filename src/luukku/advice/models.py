@@ -178,3 +178,130 @@ class HelpRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site_id} {self.place} {self.created_at:%H:%M}"
+
+
+class VisitPlan(models.Model):
+    """The visit an advisor planned with a customer: numbers for today, bookings for later.
+
+    Today's services share one number (``ticket`` with its ``TicketStep`` rows), so the
+    customer moves from agency to agency keeping their place; the rest are one chained
+    booking (``visit``). Group size, interpreter and accessibility go to every step.
+    Personal data here is only the contact the plan was sent to, and the hand-over
+    note; both go with the visit's personal data (:mod:`luukku.audit.retention`).
+    """
+
+    site = models.ForeignKey(
+        "registry.Site", on_delete=models.PROTECT, related_name="+", verbose_name=_("site")
+    )
+    created_by = models.ForeignKey(
+        "registry.StaffProfile",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("advisor"),
+    )
+    created_at = models.DateTimeField(_("made at"))
+    #: The language the customer reads the plan in (one of the kiosk's languages).
+    language = models.CharField(_("language"), max_length=8)
+    group_size = models.PositiveSmallIntegerField(_("group size"), default=1)
+    needs_accessible = models.BooleanField(_("step-free access"), default=False)
+    interpreter_language = models.CharField(_("interpreter"), max_length=8, blank=True)
+    ticket = models.ForeignKey(
+        "queueing.Ticket",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plans",
+        verbose_name=_("number"),
+    )
+    visit = models.ForeignKey(
+        "booking.Visit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plans",
+        verbose_name=_("booking"),
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("visit plan")
+        verbose_name_plural = _("visit plans")
+        indexes = [models.Index(fields=("created_at",))]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PlanWhen(models.TextChoices):
+    TODAY = "today", _("today, on the same number")
+    LATER = "later", _("booked for later")
+
+
+class VisitPlanItem(models.Model):
+    """One service of a plan, in the order the customer goes through them."""
+
+    plan = models.ForeignKey(
+        VisitPlan, on_delete=models.CASCADE, related_name="items", verbose_name=_("plan")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="+", verbose_name=_("service")
+    )
+    when = models.CharField(_("when"), max_length=5, choices=PlanWhen.choices)
+    booking = models.ForeignKey(
+        "booking.Booking",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("booking"),
+    )
+
+    class Meta:
+        verbose_name = _("step of a plan")
+        verbose_name_plural = _("steps of a plan")
+        ordering = ("plan", "position")
+        constraints = [
+            models.UniqueConstraint(fields=("plan", "position"), name="advice_plan_item_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}.{self.position} {self.service_id}"
+
+
+class HandoverNote(models.Model):
+    """A short note on the customer's situation, so they need not tell it to every agency.
+
+    Written only with the customer's consent, recorded here: who asked for it, when,
+    and for which agencies. Only officials of those agencies (and only of agencies in
+    the plan) read it; every read is an audit event; it is deleted with the plan's
+    personal data.
+    """
+
+    plan = models.OneToOneField(
+        VisitPlan, on_delete=models.CASCADE, related_name="note", verbose_name=_("plan")
+    )
+    text = models.TextField(_("note"), max_length=1000)
+    agencies = models.ManyToManyField(
+        "registry.Agency", related_name="+", verbose_name=_("may be read by")
+    )
+    consent_asked_by = models.ForeignKey(
+        "registry.StaffProfile",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("consent asked by"),
+    )
+    consent_at = models.DateTimeField(_("consent given at"))
+
+    class Meta:
+        verbose_name = _("hand-over note")
+        verbose_name_plural = _("hand-over notes")
+
+    def __str__(self) -> str:
+        return f"note of plan {self.plan_id}"

@@ -16,21 +16,23 @@ from luukku.advice.services import ContactIn, advice_contact_record
 from luukku.registry.models import Site
 
 
-def _sites(user):
+def staff_sites(user):
     """The points where this user records contacts, their home point first."""
     ids = advice_site_ids(user)
     sites = Site.objects.all() if ids is None else Site.objects.filter(pk__in=ids)
     return sites.order_by("name")
 
 
-def _home_site(user, sites):
+def home_site(user, sites):
     """The user's home point if they record contacts there (the form's default)."""
     profile = profile_of(user)
     home = profile.home_site_id if profile else None
     return sites.filter(pk=home).first() if home else None
 
 
-def _page(request, form: ContactForm | None = None, status: int = 200):
+def triage_page(
+    request, form: ContactForm | None = None, status: int = 200, extra: dict | None = None
+):
     query = request.GET.get("q", "")
     error, results = None, []
     try:
@@ -42,8 +44,8 @@ def _page(request, form: ContactForm | None = None, status: int = 200):
     started = request.GET.get("started", "")
     if started_from(started) is None:
         started = started_token()
-    sites = _sites(request.user)
-    home = _home_site(request.user, sites)
+    sites = staff_sites(request.user)
+    home = home_site(request.user, sites)
     if form is None:
         initial = {"started": started, "site": home.pk if home else None}
         form = ContactForm(initial=initial, sites=sites)
@@ -57,21 +59,22 @@ def _page(request, form: ContactForm | None = None, status: int = 200):
         "form": form,
         "live_site": home,
         "help_requests": help_visible(request.user),
+        **(extra or {}),
     }
     return render(request, "advice/triage.html", context, status=400 if error else status)
 
 
 def triage(request):
     """GET ``?q=`` lists the matching services beside their knowledge bank; bad input → 400."""
-    return _page(request)
+    return triage_page(request)
 
 
 @require_POST
 def record(request):
     """One press of an outcome button records the contact; the page is then fresh."""
-    form = ContactForm(request.POST, sites=_sites(request.user))
+    form = ContactForm(request.POST, sites=staff_sites(request.user))
     if not form.is_valid():
-        return _page(request, form, status=400)
+        return triage_page(request, form, status=400)
     cd = form.cleaned_data
     contact = ContactIn(
         site=cd["site"],

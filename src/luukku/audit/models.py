@@ -23,6 +23,7 @@ class AccessAction(models.TextChoices):
     CONTACT = "contact", _("contact details shown")
     CHECK_IN = "check_in", _("checked in for the customer")
     CANCEL = "cancel", _("cancelled for the customer")
+    NOTE = "note", _("hand-over note read")
 
 
 class AccessEvent(models.Model):
@@ -40,6 +41,7 @@ class AccessEvent(models.Model):
     # Plain ids, not foreign keys: the event outlives the booking's personal data.
     booking_id = models.BigIntegerField(_("booking id"), null=True)
     visit_id = models.BigIntegerField(_("visit id"), null=True)
+    plan_id = models.BigIntegerField(_("visit plan id"), null=True)
     site = models.ForeignKey(
         Site, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("site")
     )

@@ -13,8 +13,9 @@ go too (a task's arguments and a session name a visit).
 
 The audit log — read events and auditlog's change records, which hold ids and masked
 values only — is kept for ``LUUKKU_AUDIT_RETENTION_DAYS`` (default 365), then deleted
-by the same sweep. There are no hand-over notes in the data model yet; when one is
-added, its purge belongs here.
+by the same sweep. A visit plan (``luukku.advice``) goes with its visit — or by its
+own age when it booked nothing: its hand-over note is deleted and the contact the
+plan was sent to emptied; its services and times stay.
 
 Everything is done with bulk UPDATE/DELETE in batches: no per-row save, so no change
 record is written for the anonymisation itself (a record would only say "[masked]").
@@ -35,6 +36,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from luukku.advice.models import HandoverNote, VisitPlan
 from luukku.audit.models import AccessEvent
 from luukku.booking.models import Booking, BookingState, Delivery, Visit
 from luukku.feedback.models import Feedback
@@ -57,6 +59,7 @@ class PurgeResult:
     access_events: int = 0
     change_records: int = 0
     feedback_comments: int = 0
+    plans: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -108,6 +111,19 @@ def _anonymise_visits(ids: list, now: datetime) -> int:
     )
 
 
+def expired_plans(cutoff: datetime):
+    """Plans not yet anonymised whose visit's personal data is gone (or that booked nothing)."""
+    gone = Q(visit__isnull=True) | Q(visit__anonymised_at__isnull=False)
+    return VisitPlan.objects.filter(gone | Q(visit__in=expired_visits(cutoff))).filter(
+        anonymised_at__isnull=True, created_at__lt=cutoff
+    )
+
+
+def _anonymise_plans(ids: list, now: datetime) -> int:
+    HandoverNote.objects.filter(plan_id__in=ids).delete()
+    return VisitPlan.objects.filter(pk__in=ids).update(phone="", email="", anonymised_at=now)
+
+
 def personal_data_purge(*, now: datetime | None = None) -> PurgeResult:
     """Anonymise what is past its retention time and delete the audit log past its own."""
     now = now or timezone.now()
@@ -119,6 +135,7 @@ def personal_data_purge(*, now: datetime | None = None) -> PurgeResult:
         lambda ids: Booking.objects.filter(pk__in=ids).update(cancel_reason=""),
     )
     visits = _in_batches(expired_visits(cutoff), lambda ids: _anonymise_visits(ids, now))
+    plans = _in_batches(expired_plans(cutoff), lambda ids: _anonymise_plans(ids, now))
     tickets = _in_batches(
         Ticket.objects.filter(queued_at__lt=cutoff).exclude(phone=""),
         lambda ids: Ticket.objects.filter(pk__in=ids).update(phone=""),
@@ -155,7 +172,8 @@ def personal_data_purge(*, now: datetime | None = None) -> PurgeResult:
         access_events=events,
         change_records=changes,
         feedback_comments=comments,
+        plans=plans,
     )
 
 
-__all__ = ["PurgeResult", "expired_visits", "personal_data_purge"]
+__all__ = ["PurgeResult", "expired_plans", "expired_visits", "personal_data_purge"]

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from luukku.access.policy import profile_of
 from luukku.audit.models import AccessAction, AccessEvent
 from luukku.booking.models import Booking
 
@@ -63,4 +64,22 @@ def access_record(*, actor: Actor, action: AccessAction | str, bookings: Iterabl
     return len(rows)
 
 
-__all__ = ["Actor", "access_record", "actor_of"]
+def note_access_record(*, actor: Actor, note) -> None:
+    """Record that ``actor`` read the hand-over note of a visit plan (by ids only)."""
+    user = actor.user
+    plan = note.plan
+    event = AccessEvent(
+        at=timezone.now(),
+        actor=user if getattr(user, "pk", None) else None,
+        actor_username=user.get_username() if getattr(user, "pk", None) else "",
+        action=AccessAction.NOTE,
+        plan_id=plan.pk,
+        visit_id=plan.visit_id,
+        site_id=plan.site_id,
+        agency_id=getattr(profile_of(user), "agency_id", None),
+        remote_addr=actor.remote_addr or None,
+    )
+    transaction.on_commit(event.save)
+
+
+__all__ = ["Actor", "access_record", "actor_of", "note_access_record"]

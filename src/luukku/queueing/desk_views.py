@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luukku.access.policy import AccessDenied, access_ticket, profile_of, scope_for_profile
+from luukku.advice.plan_selectors import note_for_ticket
 from luukku.booking.services import Customer
 from luukku.queueing import selectors
 from luukku.queueing.localtime import HELSINKI, local_hhmm
@@ -86,6 +87,7 @@ def _desk_context(official: StaffProfile, **extra) -> dict:
         ctx["follow_up_defaults"] = follow_up_needs(ctx["current"])
         ctx["interpreter"] = selectors.interpreter_help(ctx["current"], official)
         ctx["current_steps"] = list(ctx["current"].steps.select_related("service__agency"))
+        ctx["current_note"] = note_for_ticket(scope_for_profile(official), ctx["current"])
         ctx["bookable_services"] = (
             Service.objects.filter(bookable=True)
             .select_related("agency")

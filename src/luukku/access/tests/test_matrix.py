@@ -247,6 +247,7 @@ PUBLIC_PAGES = {
     "booking:manage_move",
     "feedback:give",
     "help:ask",
+    "plans:show",  # the customer's copy of their visit plan, by its signed link
     *(f"queueing:{n}" for n in ("kiosk", "take", "check_in", "ticket")),
     *(f"queueing:{n}" for n in ("display", "display_status", "display_events")),
 }

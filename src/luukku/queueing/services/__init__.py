@@ -45,6 +45,7 @@ from luukku.queueing.services.tickets import (
     ticket_create,
     ticket_flag_safe_room,
     ticket_sms,
+    walk_in_possible,
 )
 
 __all__ = [
@@ -79,4 +80,5 @@ __all__ = [
     "ticket_sms",
     "ticket_start",
     "ticket_transfer",
+    "walk_in_possible",
 ]

@@ -135,6 +135,17 @@ def _channel_flags(site: Site, service: Service | None) -> tuple[bool, bool]:
     return can_video, False
 
 
+def walk_in_possible(site: Site, service: Service) -> bool:
+    """Whether the kiosk would give a number for ``service`` at ``site`` (opening hours aside)."""
+    if not service.walk_in:
+        return False
+    try:
+        _channel_flags(site, service)
+    except QueueError:
+        return False
+    return True
+
+
 #: The most services one number may cover (the first and its later steps).
 MAX_SERVICES = 5
 
