@@ -28,7 +28,7 @@ def test_advice__search_and_life_event__accessible(live_server, advice_demo, new
     page.wait_for_selector('[data-service="residence-permit"]')
     assert "enterfinland.fi" in page.inner_text('[data-service="residence-permit"]')
     page.click('[data-life-event="moving-to-finland"] summary')
-    assert page.locator('[data-life-event="moving-to-finland"] li').count() == 6
+    assert page.locator('[data-life-event="moving-to-finland"] li').count() == 7
     assert axe_violations(page) == []
     # Served: one press of the outcome records the contact (the first match is chosen).
     from luukku.advice.models import AdviceContact

@@ -177,6 +177,7 @@ LIFE_EVENTS = [
             "foreigner-registration",
             "tax-card",
             "social-security-coverage",
+            "integration-advice",
             "jobseeker-registration",
         ],
     ),

@@ -34,8 +34,8 @@ from luukku.queueing.services.kiosk import kiosk_ticket_take
 from luukku.registry.models import Agency, Service, Site, StaffProfile
 from luukku.registry.snapshot import registry_snapshot
 
-#: The most services in one plan (as on one number).
-MAX_SERVICES = 5
+#: The most services in one plan (a life event has up to seven; one number takes five).
+MAX_SERVICES = 8
 #: How far ahead the later services' times are looked for.
 BOOKING_HORIZON = timedelta(days=21)
 #: How many chain times the advisor chooses from.

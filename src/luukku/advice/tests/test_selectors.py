@@ -59,7 +59,7 @@ def test_demo_seed__life_events_in_order(advice_demo):
         "child-is-born",
     }
     moving = [s.service.agency.code for s in events["moving-to-finland"].steps.all()]
-    assert moving == ["MIGRI", "DVV", "DVV", "VERO", "KELA", "TE"]
+    assert moving == ["MIGRI", "DVV", "DVV", "VERO", "KELA", "ELY", "TE"]
     assert events["losing-a-job"].steps.all()[0].service.agency.code == "TE"
     moving = LifeEvent.objects.get(code="moving-to-finland")
     assert (moving.name_fi, moving.name_sv, moving.name_en) == (
