@@ -78,7 +78,9 @@ def _draft(request, data, errors: dict) -> dict:
     later = [r["service"] for r in rows if not r["today"]]
     options = [
         {"key": chain_key(c), "legs": list(zip(later, c.slots, strict=True))}
-        for c in booking_options(site, later, needs)
+        for c in booking_options(
+            site, later, needs, after=[r["service"] for r in rows if r["today"]]
+        )
     ]
     if later and not options:
         errors.setdefault("option", _("No free times in the next three weeks: refer elsewhere."))

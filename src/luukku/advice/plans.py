@@ -27,7 +27,7 @@ from luukku.booking.selectors import SearchFilters, chain_availability, suitable
 from luukku.booking.services import visit_book
 from luukku.core.scheduling.model import Chain
 from luukku.integration.notify import Message, get_notifier
-from luukku.queueing.kiosk_i18n import KIOSK_CODES
+from luukku.queueing.kiosk_i18n import KIOSK_CODES, registry_name
 from luukku.queueing.opening import kiosk_hours
 from luukku.queueing.services import Needs, walk_in_possible
 from luukku.queueing.services.kiosk import kiosk_ticket_take
@@ -92,12 +92,19 @@ def today_possible(
 
 
 def booking_options(
-    site: Site, services: list[Service], needs: PlanNeeds, now: datetime | None = None
+    site: Site,
+    services: list[Service],
+    needs: PlanNeeds,
+    now: datetime | None = None,
+    *,
+    after: list[Service] = (),
 ) -> list[Chain]:
-    """The earliest times at ``site`` when ``services`` follow each other, for the plan."""
+    """The earliest times at ``site`` when ``services`` follow each other, for the plan:
+    not before the customer can be through ``after`` (today's services, at their usual
+    length) — a booking for later should not call them away from today's queue."""
     if not services:
         return []
-    now = now or timezone.now()
+    now = (now or timezone.now()) + timedelta(minutes=sum(s.default_duration for s in after))
     filters = SearchFilters(
         sites=(site.slug,), group_size=needs.group_size, accessible=needs.accessible
     )
@@ -276,15 +283,15 @@ def plan_get(pk) -> VisitPlan | None:
 def plan_text(plan: VisitPlan, language: str) -> str:
     """The plan as a short message in ``language``: the number, then each step."""
     with translation.override(language):
-        lines = [_("Your visit plan at %(site)s") % {"site": plan.site.name}]
+        lines = [_("Your visit plan at %(site)s") % {"site": registry_name(plan.site)}]
         if plan.ticket:
             lines.append(_("Your number today: %(number)s") % {"number": plan.ticket.number})
         for item in plan.items.all():
             if item.booking:
                 when = timezone.localtime(item.booking.start).strftime("%d.%m. %H:%M")
-                lines.append(f"{when} {item.service.name}")
+                lines.append(f"{when} {registry_name(item.service)}")
             else:
-                lines.append(_("Today: %(service)s") % {"service": item.service.name})
+                lines.append(_("Today: %(service)s") % {"service": registry_name(item.service)})
         lines.append(plan_link(plan))
     return "\n".join(lines)
 

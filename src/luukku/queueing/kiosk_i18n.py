@@ -38,6 +38,13 @@ def kiosk_only_language() -> bool:
     return (get_language() or "").split("-")[0] in KIOSK_ONLY
 
 
+def registry_name(obj) -> str:
+    """A registry name in the active language: English in a kiosk-only language."""
+    if kiosk_only_language():
+        return getattr(obj, "name_en", "") or obj.name
+    return obj.name
+
+
 def requested_language(request: HttpRequest) -> str:
     """The kiosk language asked for in the form or the address ('' for none or an unknown)."""
     lang = request.POST.get("lang", "") if request.method == "POST" else ""

@@ -40,7 +40,7 @@ def advisor(advice_demo):
 def _option(site, family=True):
     needs = PlanNeeds("ar", 4, False, "ar") if family else PlanNeeds()
     chains = booking_options(site, [Service.objects.get(code=c) for c in LATER], needs)
-    assert chains, "the demo has free times for the tax card"
+    assert chains, "the demo has free times for the later service"
     return chain_key(chains[0])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
-from luukku.queueing.kiosk_i18n import KIOSK_LANGUAGES, kiosk_only_language
+from luukku.queueing.kiosk_i18n import KIOSK_LANGUAGES, kiosk_only_language, registry_name
 
 register = template.Library()
 
@@ -18,9 +18,7 @@ def kiosk_languages() -> tuple[tuple[str, str], ...]:
 @register.filter
 def kiosk_name(obj) -> str:
     """A registry name in the kiosk's language: English in a kiosk-only language."""
-    if kiosk_only_language():
-        return getattr(obj, "name_en", "") or obj.name
-    return obj.name
+    return registry_name(obj)
 
 
 @register.filter
