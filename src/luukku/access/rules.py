@@ -134,6 +134,7 @@ API: dict[str, frozenset[str]] = {
     "POST /api/v1/queueing/desk/tickets/{ticket_id}/recall": DESK_ROLES,
     "POST /api/v1/queueing/desk/tickets/{ticket_id}/no-show": DESK_ROLES,
     "POST /api/v1/queueing/desk/tickets/{ticket_id}/park": DESK_ROLES,
+    "POST /api/v1/queueing/desk/tickets/{ticket_id}/interpreter": DESK_ROLES,
     "POST /api/v1/queueing/desk/tickets/{ticket_id}/transfer": DESK_ROLES,
     "POST /api/v1/queueing/desk/tickets/{ticket_id}/start": DESK_ROLES,
     "POST /api/v1/queueing/desk/tickets/{ticket_id}/finish": DESK_ROLES,

@@ -173,6 +173,35 @@ def _refuse_overlap(resource_ids: list[int], start: datetime, end: datetime) -> 
         raise _Taken
 
 
+class ResourceTaken(Exception):
+    """A resource asked for outside a booking is held by someone else for that time."""
+
+
+def resources_hold(*, resource_ids: list[int], start: datetime, end: datetime) -> list[Reservation]:
+    """Hold resources for a period that belongs to no booking — a walk-in's interpreter,
+    arranged at the desk. The same rows and the same guard as a booking's reservations,
+    so the search sees the time as taken; ``ResourceTaken`` if another holds it."""
+    ids = sorted(resource_ids)  # in resource order, as a booking's: racing holds cannot deadlock
+    try:
+        with transaction.atomic():
+            _refuse_overlap(ids, start, end)
+            return Reservation.objects.bulk_create(
+                Reservation(resource_id=rid, start=start, end=end) for rid in ids
+            )
+    except (_Taken, IntegrityError, OperationalError) as exc:
+        if not _taken(exc):
+            raise
+        raise ResourceTaken from None
+
+
+def hold_release(reservation_id: int | None, now: datetime) -> None:
+    """End a hold at ``now`` (delete it if it had not begun): the time is free again."""
+    if reservation_id is None:
+        return
+    Reservation.objects.filter(pk=reservation_id, start__gte=now).delete()
+    Reservation.objects.filter(pk=reservation_id, end__gt=now).update(end=now)
+
+
 #: exclusion_violation (the no-overlap constraint) and deadlock_detected: two bookings
 #: inserting overlapping reservations at once may each wait for the other's, and
 #: PostgreSQL then rolls one back.
@@ -562,11 +591,14 @@ __all__ = [
     "BookingError",
     "Customer",
     "Leg",
+    "ResourceTaken",
     "booking_cancel",
     "booking_reschedule",
     "booking_transition",
     "bookings_move",
     "double_bookings",
+    "hold_release",
+    "resources_hold",
     "visit_book",
     "visit_by_token",
     "visit_cancel",

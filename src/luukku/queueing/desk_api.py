@@ -26,6 +26,7 @@ from luukku.queueing.services import (
     desk_session_start,
     follow_up_needs,
     session_scope,
+    ticket_arrange_interpreter,
     ticket_call,
     ticket_call_next,
     ticket_finish,
@@ -272,6 +273,20 @@ def no_show(request: HttpRequest, ticket_id: TicketId):
 )
 def park(request: HttpRequest, ticket_id: TicketId, payload: ParkIn):
     return _act(request, ticket_id, ticket_park, minutes=payload.minutes)
+
+
+class InterpreterIn(Schema):
+    interpreter: int
+
+
+@router.post(
+    "/tickets/{ticket_id}/interpreter",
+    response=TicketOut,
+    auth=django_auth,
+    summary="Arrange an interpreter now (their time is held for the service's usual length)",
+)
+def interpreter(request: HttpRequest, ticket_id: TicketId, payload: InterpreterIn):
+    return _act(request, ticket_id, ticket_arrange_interpreter, interpreter_id=payload.interpreter)
 
 
 @router.post(

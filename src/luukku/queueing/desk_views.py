@@ -29,6 +29,7 @@ from luukku.queueing.services import (
     desk_session_take_space,
     follow_up_needs,
     session_scope,
+    ticket_arrange_interpreter,
     ticket_call,
     ticket_call_next,
     ticket_finish,
@@ -323,6 +324,15 @@ def _do(
             }
         else:
             notice = _("%(number)s finished: the space is free again.") % {"number": number}
+    elif action == "interpreter":
+        t = ticket_arrange_interpreter(
+            ticket=ticket, official=official, interpreter_id=request.POST.get("interpreter")
+        )
+        notice = _("%(name)s is arranged for %(number)s until %(time)s.") % {
+            "name": t.interpreter.name,
+            "number": number,
+            "time": local_hhmm(t.interpreter_hold.end),
+        }
     elif action == "safe-room":
         needs = request.POST.get("needs") == "1"
         ticket_flag_safe_room(ticket=ticket, needs=needs)

@@ -162,6 +162,20 @@ class Ticket(models.Model):
     group_size = models.PositiveSmallIntegerField(_("group size"), default=1)
     needs_accessible = models.BooleanField(_("needs wheelchair access"), default=False)
     interpreter_language = models.CharField(_("interpreter language"), max_length=8, blank=True)
+    #: The interpreter the official arranged for this service, and the hold on their
+    #: time (a reservation with no booking, so searches see them busy); both cleared
+    #: when the service ends or the customer is passed on.
+    interpreter = models.ForeignKey(
+        "registry.Interpreter",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("interpreter"),
+    )
+    interpreter_hold = models.ForeignKey(
+        "booking.Reservation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recalls = models.PositiveSmallIntegerField(_("recalls"), default=0)
     called_at = models.DateTimeField(_("called at"), null=True, blank=True)
     called_by = models.ForeignKey(

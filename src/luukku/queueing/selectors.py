@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from luukku.booking.models import Booking, BookingState
+from luukku.booking.models import Booking, BookingState, Reservation
 from luukku.core.queueing import estimate as core_estimate
 from luukku.core.queueing import policy as core_policy
 from luukku.queueing.localtime import local_day, local_hhmm
@@ -542,6 +542,8 @@ class InterpreterHelp:
     official_speaks: bool
     on_site: list
     remote: list
+    #: Interpreters (ids) whose time is held by someone else right now.
+    busy: frozenset[int] = frozenset()
 
 
 def interpreter_help(ticket: Ticket, official: StaffProfile) -> InterpreterHelp | None:
@@ -556,4 +558,13 @@ def interpreter_help(ticket: Ticket, official: StaffProfile) -> InterpreterHelp 
         i for i in found if i.mode == Interpreter.Mode.ON_SITE and ticket.site in i.sites.all()
     ]
     remote = [i for i in found if i.mode == Interpreter.Mode.REMOTE]
-    return InterpreterHelp(language, False, on_site, remote)
+    now = timezone.now()
+    held = set(
+        Reservation.objects.filter(
+            resource_id__in=[i.resource_id for i in (*on_site, *remote)], start__lt=now, end__gt=now
+        )
+        .exclude(pk=ticket.interpreter_hold_id)
+        .values_list("resource_id", flat=True)
+    )
+    busy = frozenset(i.pk for i in (*on_site, *remote) if i.resource_id in held)
+    return InterpreterHelp(language, False, on_site, remote, busy)

@@ -34,6 +34,7 @@ from luukku.queueing.services.desk import (
     desk_session_take_space,
     session_scope,
 )
+from luukku.queueing.services.interpreting import ticket_arrange_interpreter
 from luukku.queueing.services.tickets import (
     CheckIn,
     Needs,
@@ -67,6 +68,7 @@ __all__ = [
     "parse_booking_code",
     "queue_for",
     "session_scope",
+    "ticket_arrange_interpreter",
     "ticket_call",
     "ticket_call_next",
     "ticket_create",

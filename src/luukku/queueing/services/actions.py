@@ -3,7 +3,6 @@ start, finish, and book their follow-up visit at the time they choose."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -23,37 +22,18 @@ from luukku.booking.services import (
     visit_book,
 )
 from luukku.core.scheduling.model import Slot
-from luukku.queueing.events import display_changed
 from luukku.queueing.models import HOLDING_STATES, Call, Handover, Kind, Ticket, TicketState
-from luukku.queueing.services.common import QueueError
+from luukku.queueing.services.common import QueueError, own_ticket
+from luukku.queueing.services.interpreting import ticket_release_interpreter
 from luukku.queueing.services.tickets import _channel_flags, queue_for
 from luukku.registry.models import Service, Site, StaffProfile
 
 PARK_MINUTES_MAX = 120
+#: The fields ``ticket_release_interpreter`` clears.
+_INTERPRETER = ("interpreter", "interpreter_hold")
 #: How far ahead a follow-up visit is looked for, and how many times are shown.
 FOLLOW_UP_DAYS = 30
 FOLLOW_UP_TIMES = 12
-
-
-def _own(ticket: Ticket, official: StaffProfile, states: Collection[str]) -> Ticket:
-    """Lock and return ``ticket`` if this official holds it in one of ``states``."""
-    locked = (
-        Ticket.objects.select_for_update(of=("self",))
-        .select_related("service__agency", "booking")
-        .get(pk=ticket.pk)
-    )
-    if locked.called_by_id != official.pk:
-        raise QueueError(
-            "ticket", _("This customer is not yours: another official called them."), 403
-        )
-    if locked.state not in states:
-        raise QueueError(
-            "ticket",
-            _("Not possible: the ticket is %(state)s.") % {"state": locked.get_state_display()},
-        )
-    # Every action here changes what the site's displays show (sent after the commit).
-    display_changed(locked.site_id)
-    return locked
 
 
 def _booking_to(ticket: Ticket, to: str, now: datetime) -> None:
@@ -71,7 +51,7 @@ def ticket_recall(*, ticket: Ticket, official: StaffProfile, now: datetime | Non
     """Call the same number again (the display shows it once more)."""
     now = now or timezone.now()
     with transaction.atomic():
-        t = _own(ticket, official, [TicketState.CALLED])
+        t = own_ticket(ticket, official, [TicketState.CALLED])
         t.recalls += 1
         t.save(update_fields=["recalls"])
         Call.objects.create(
@@ -93,7 +73,7 @@ def ticket_no_show(
     now = now or timezone.now()
     needed = settings.LUUKKU_NO_SHOW_AFTER_RECALLS
     with transaction.atomic():
-        t = _own(ticket, official, [TicketState.CALLED])
+        t = own_ticket(ticket, official, [TicketState.CALLED])
         if t.recalls < needed:
             raise QueueError(
                 "ticket",
@@ -102,7 +82,8 @@ def ticket_no_show(
         t.state = TicketState.NO_SHOW
         t.service_ended_at = now
         t.phone = ""
-        t.save(update_fields=["state", "service_ended_at", "phone"])
+        ticket_release_interpreter(t, now)
+        t.save(update_fields=["state", "service_ended_at", "phone", *_INTERPRETER])
         _booking_to(t, BookingState.NO_SHOW, now)
     return t
 
@@ -117,13 +98,14 @@ def ticket_park(
             "minutes", _("Park for 1 to %(max)s minutes.") % {"max": PARK_MINUTES_MAX}, 400
         )
     with transaction.atomic():
-        t = _own(ticket, official, HOLDING_STATES)
+        t = own_ticket(ticket, official, HOLDING_STATES)
         t.priority_since = t.wait_start
         t.state = TicketState.WAITING
         t.parked_until = now + timedelta(minutes=minutes)
         t.space = None
         t.called_by = None
         t.recalls = 0
+        ticket_release_interpreter(t, now)
         t.save(
             update_fields=[
                 "priority_since",
@@ -132,6 +114,7 @@ def ticket_park(
                 "space",
                 "called_by",
                 "recalls",
+                *_INTERPRETER,
             ]
         )
         if t.booking and t.booking.state == BookingState.CALLED:
@@ -154,7 +137,7 @@ def ticket_transfer(
     now = now or timezone.now()
     service = _service(service_code, _("Choose the service to pass the customer to."))
     with transaction.atomic():
-        t = _own(ticket, official, HOLDING_STATES)
+        t = own_ticket(ticket, official, HOLDING_STATES)
         if service.pk == t.service_id:
             raise QueueError("service", _("The customer is already in this queue."), 400)
         if not service.walk_in:
@@ -190,6 +173,7 @@ def _pass_on(t: Ticket, service: Service, now: datetime) -> None:
     t.video_url = ""
     t.remote_ok, t.remote_only = remote_ok, remote_only
     t.service_started_at = None
+    ticket_release_interpreter(t, now)
     t.save()
     if served:  # a step of a chained visit, for its statistics (monitoring.chains)
         Handover.objects.create(
@@ -201,7 +185,7 @@ def ticket_start(*, ticket: Ticket, official: StaffProfile, now: datetime | None
     """The customer has arrived: service starts."""
     now = now or timezone.now()
     with transaction.atomic():
-        t = _own(ticket, official, [TicketState.CALLED])
+        t = own_ticket(ticket, official, [TicketState.CALLED])
         t.state = TicketState.IN_SERVICE
         t.service_started_at = now
         t.save(update_fields=["state", "service_started_at"])
@@ -217,7 +201,7 @@ def ticket_finish(*, ticket: Ticket, official: StaffProfile, now: datetime | Non
     """
     now = now or timezone.now()
     with transaction.atomic():
-        t = _own(ticket, official, HOLDING_STATES)
+        t = own_ticket(ticket, official, HOLDING_STATES)
         for step in t.steps.select_related("service__agency"):
             step.delete()
             try:
@@ -232,7 +216,16 @@ def ticket_finish(*, ticket: Ticket, official: StaffProfile, now: datetime | Non
         t.service_started_at = t.service_started_at or t.called_at or now
         t.service_ended_at = now
         t.phone = ""
-        t.save(update_fields=["state", "service_started_at", "service_ended_at", "phone"])
+        ticket_release_interpreter(t, now)
+        t.save(
+            update_fields=[
+                "state",
+                "service_started_at",
+                "service_ended_at",
+                "phone",
+                *_INTERPRETER,
+            ]
+        )
         _booking_to(t, BookingState.DONE, now)
     return t
 
