@@ -42,6 +42,7 @@ class UtilisationRow:
     space_type: str  # the code
     label: str
     figures: Utilisation
+    total: bool = False  # a space type's row over every period and place
 
 
 def _rows(date_from: date, date_to: date, site_ids: frozenset[int] | None):
@@ -95,6 +96,7 @@ def utilisation_report(
             key[2],
             str(labels.get(key[2], key[2])),
             Utilisation(SpaceUse(*sums[key]), sum(peak[key].values()), days[key[0]]),
+            key[0] == total,
         )
         for key in sorted(sums, key=order)
     ]
