@@ -20,6 +20,7 @@ from luukku.web.charts import column_chart, hbar_chart
 @dataclass(frozen=True)
 class Chart:
     key: str
+    title: str
     svg: SafeString
     header: list[str]
     cells: list[list[object]]
@@ -42,10 +43,11 @@ def visits_chart(rows: list[ReportRow]) -> Chart | None:
         (_("Booked"), [float(f.booked) for f in periods.values()]),
         (_("Passed on"), [float(f.chained) for f in periods.values()]),
     ]
-    svg = column_chart("chart-visits", _("Visits per period"), labels, series, _("visits"))
+    title = _("Visits per period")
+    svg = column_chart("chart-visits", title, labels, series, _("visits"))
     header = [_("Period"), *(name for name, _values in series)]
     cells = [[p, f.walk_in, f.booked, f.chained] for p, f in periods.items()]
-    return Chart("visits", svg, header, cells)
+    return Chart("visits", title, svg, header, cells)
 
 
 def service_level_chart(rows: list[ReportRow]) -> Chart | None:
@@ -62,7 +64,7 @@ def service_level_chart(rows: list[ReportRow]) -> Chart | None:
         [p, percent(f.within_target_share()), one_decimal(f.mean_wait_min())]
         for p, f in periods.items()
     ]
-    return Chart("service-level", svg, header, cells)
+    return Chart("service-level", title, svg, header, cells)
 
 
 def utilisation_chart(rows: list[UtilisationRow]) -> Chart | None:
@@ -71,9 +73,10 @@ def utilisation_chart(rows: list[UtilisationRow]) -> Chart | None:
     if not totals:
         return None
     shares = [100 * (r.figures.share_of_opening_hours() or 0.0) for r in totals]
+    title = _("Share of opening hours in use, per space type")
     svg = hbar_chart(
         "chart-utilisation",
-        _("Share of opening hours in use, per space type"),
+        title,
         [r.label for r in totals],
         [(_("in use"), shares)],
         "%",
@@ -88,4 +91,4 @@ def utilisation_chart(rows: list[UtilisationRow]) -> Chart | None:
         ]
         for r in totals
     ]
-    return Chart("utilisation", svg, header, cells)
+    return Chart("utilisation", title, svg, header, cells)

@@ -126,13 +126,24 @@ def _day_rows(
 
 
 def _space_rows(
-    site: Site, day: date, spaces: dict[str, int], open_s: int, used: dict[str, float]
+    site: Site,
+    day: date,
+    spaces: dict[str, int],
+    planned: dict[str, int],
+    open_s: int,
+    used: dict[str, float],
 ) -> list[DailySpaceUse]:
-    """The day's space use: the simulated services' time, at most the spaces' opening time."""
+    """The day's space use: the simulated services' time in each type of space.
+
+    The simulation plays the planned programme, which may hold more spaces of a type
+    than the registry: its time is then shared out as over the planned spaces, so that
+    a space is as busy as in the simulation (and never more than its opening time).
+    """
     rows = []
     for kind, n in sorted(spaces.items()):
         capacity = n * open_s
-        busy = min(capacity, round(used.get(kind, 0.0)))
+        share = min(1.0, n / planned[kind]) if planned.get(kind) else 1.0
+        busy = min(capacity, round(used.get(kind, 0.0) * share))
         u = SpaceUse(spaces=n, open_s=open_s, capacity_s=capacity, used_s=busy, used_open_s=busy)
         rows.append(space_use_row(day, site.pk, kind, u))
     return rows
@@ -201,6 +212,7 @@ def seed_history(
             continue
         keep = _days_to_keep(site, first, today, replace)
         spaces = _service_spaces(site)
+        planned = {SPACE_TYPE[k]: n for k, n in model.spaces.items() if k in SPACE_TYPE}
         opening = _open_seconds(site, first, today - timedelta(days=1))
         for offset in range(days, 0, -1):
             day = today - timedelta(days=offset)
@@ -210,7 +222,7 @@ def seed_history(
             rows, chains, used = _day_rows(
                 site, day, day_plan, model, services, agencies, rng, pick
             )
-            space_rows = _space_rows(site, day, spaces, opening.get(day, 0), used)
+            space_rows = _space_rows(site, day, spaces, planned, opening.get(day, 0), used)
             with transaction.atomic():
                 DailyAggregate.objects.filter(site=site, day=day).delete()
                 DailyChainSequence.objects.filter(site=site, day=day).delete()

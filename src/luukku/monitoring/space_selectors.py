@@ -166,12 +166,14 @@ def cost_report(
         return []
     area = dict(
         Space.objects.filter(site_id__in=rents, active=True, area_m2__isnull=False)
+        .order_by()  # the model's ordering would split the groups
         .values("site_id")
         .annotate(m2=Sum("area_m2"))
         .values_list("site_id", "m2")
     )
     used = dict(
         _rows(date_from, date_to, frozenset(rents))
+        .order_by()
         .values("site_id")
         .annotate(s=Sum("used_s"))
         .values_list("site_id", "s")
