@@ -7,6 +7,8 @@ import io
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from luukku.access.testing import sign_in
@@ -166,3 +168,22 @@ def test_reports__visits_and_service_level_charts_with_their_figures(client, spa
     assert "<td>2026-W45</td><td>7</td><td>3</td><td>0</td>" in visits
     assert ">80.0</text>" in level and "<td>2026-W45</td><td>80</td><td>5.0</td>" in level
     assert "<script" not in "".join(figures) and "style=" not in "".join(figures)
+
+
+def test_reports__page_queries_do_not_grow_with_points_or_days(client, space_use):
+    """No query per row: a longer period with more points' rows costs the same queries."""
+    sign_in(client, "admin")
+    params = {**RANGE, "level": "site", "period": "day"}
+    client.get(URL, params)  # warm the session and caches
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(URL, params).status_code == 200
+    for site in Site.objects.all():
+        for n in range(1, 15):
+            DailySpaceUse.objects.get_or_create(
+                day=date(2026, 11, n), site=site, space_type=SpaceType.SERVICE_ROOM,
+                defaults={"spaces": 2, "open_s": 8 * HOUR, "capacity_s": 16 * HOUR,
+                          "used_s": HOUR, "used_open_s": HOUR},
+            )  # fmt: skip
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(URL, params).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
