@@ -99,14 +99,12 @@ def reports(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "monitoring/reports.html", {"form": form}, status=400)
     data = form.cleaned_data
-    national = policy.managed_site_ids(request.user) is None
-    site_ids = (
-        frozenset([data["site"].pk])
-        if data.get("site")
-        else None  # the national administrator: every site, also ones added later
-        if national
-        else frozenset(sites.values_list("pk", flat=True))
-    )
+    if data.get("site"):
+        site_ids = frozenset([data["site"].pk])
+    elif policy.managed_site_ids(request.user) is None:
+        site_ids = None  # the national administrator: every site, also ones added later
+    else:
+        site_ids = frozenset(sites.values_list("pk", flat=True))
     q = exports.ReportQuery(
         date_from=data["date_from"],
         date_to=data["date_to"],
