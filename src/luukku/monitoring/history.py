@@ -6,8 +6,10 @@ simulation (``core.planning.sitesim``) plays the day from the point's planned
 programme and staffing — the demo forecast scaled to the point's size — and the day's
 simulated services become the same daily rows ``day_aggregate`` writes from real
 tickets: walk-ins, booked and passed-on customers, waits and service times, chained
-visits. A day that has real tickets or bookings is left alone. No visit, ticket or
-personal data is made: only aggregates.
+visits, and the time each type of service space was in use (the simulated services'
+durations, at most the point's opening time × its spaces of the type). A day that has
+real tickets or bookings is left alone. No visit, ticket or personal data is made:
+only aggregates.
 """
 
 from __future__ import annotations
@@ -24,18 +26,24 @@ from django.db import transaction
 from luukku.booking.models import Booking, Channel
 from luukku.core.monitoring.chains import count_sequences
 from luukku.core.monitoring.figures import Figures
+from luukku.core.monitoring.utilisation import SpaceUse
 from luukku.core.planning.dimensioning import build_config, plan
 from luukku.core.planning.inputs import ForecastRow, load_defaults, parse_forecast
 from luukku.core.planning.sitesim import DayPlan, SiteConfig, simulate_day_records, site_from_plan
-from luukku.monitoring.models import DailyAggregate, DailyChainSequence
+from luukku.monitoring.models import DailyAggregate, DailyChainSequence, DailySpaceUse
 from luukku.monitoring.services import aggregate_row, day_bounds, local_today
+from luukku.monitoring.space_use import space_use_row
+from luukku.planning.measured import PLANNER_TYPE
 from luukku.queueing.models import Ticket
-from luukku.registry.models import Agency, Service, Site
+from luukku.registry.models import SERVICE_SPACE_TYPES, Agency, Service, Site
+from luukku.registry.selectors import site_opening_intervals
 
 #: The demo forecast is Pori's (an L point); the other sizes see a share of it.
 SIZE_SHARE = {"L": 1.0, "M": 0.45, "S": 0.08, "XS": 0.05}
 #: Of the bookings, these shares are cancelled or missed (the simulation has none).
 CANCELLED, NO_SHOW = 0.08, 0.04
+#: The simulation's space kinds (the planner's) as the registry's space types.
+SPACE_TYPE = {kind: space_type for space_type, kind in PLANNER_TYPE.items()}
 
 
 def _forecast(site: Site, codes: set[str]) -> tuple[ForecastRow, ...]:
@@ -71,9 +79,10 @@ def _day_rows(
     agencies: dict[str, Agency],
     rng: np.random.Generator,
     pick: random.Random,
-) -> tuple[list[DailyAggregate], list[DailyChainSequence]]:
+) -> tuple[list[DailyAggregate], list[DailyChainSequence], dict[str, float]]:
     cells: dict[tuple, Figures] = defaultdict(Figures)
     visits: dict[int, list[tuple[str, float | None]]] = defaultdict(list)
+    used: dict[str, float] = defaultdict(float)
     for r in simulate_day_records(model, day_plan, rng):
         if r.agency not in agencies or not services.get(r.agency):
             continue
@@ -92,6 +101,7 @@ def _day_rows(
             f.chained += 1
         else:
             f.walk_in += 1
+        used[SPACE_TYPE.get(r.space, "")] += 60 * r.service_min
         f.served += 1
         f.add_wait(60 * r.wait_min)
         f.add_service(60 * r.service_min)
@@ -112,7 +122,47 @@ def _day_rows(
         )  # fmt: skip
         for seq, f in sorted(count_sequences(visits.values()).items())
     ]
-    return rows, chains
+    return rows, chains, used
+
+
+def _space_rows(
+    site: Site,
+    day: date,
+    spaces: dict[str, int],
+    planned: dict[str, int],
+    open_s: int,
+    used: dict[str, float],
+) -> list[DailySpaceUse]:
+    """The day's space use: the simulated services' time in each type of space.
+
+    The simulation plays the planned programme, which may hold more spaces of a type
+    than the registry: its time is then shared out as over the planned spaces, so that
+    a space is as busy as in the simulation (and never more than its opening time).
+    """
+    rows = []
+    for kind, n in sorted(spaces.items()):
+        capacity = n * open_s
+        share = min(1.0, n / planned[kind]) if planned.get(kind) else 1.0
+        busy = min(capacity, round(used.get(kind, 0.0) * share))
+        u = SpaceUse(spaces=n, open_s=open_s, capacity_s=capacity, used_s=busy, used_open_s=busy)
+        rows.append(space_use_row(day, site.pk, kind, u))
+    return rows
+
+
+def _open_seconds(site: Site, first: date, last: date) -> dict[date, int]:
+    """The point's opening time on each local day from ``first`` to ``last``."""
+    out: dict[date, int] = defaultdict(int)
+    for a, b, _stop in site_opening_intervals(site, first, last):
+        out[local_today(a)] += int((b - a).total_seconds())
+    return out
+
+
+def _service_spaces(site: Site) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for kind in site.spaces.filter(active=True).values_list("space_type", flat=True):
+        if kind in SERVICE_SPACE_TYPES:
+            counts[kind] += 1
+    return dict(counts)
 
 
 def _days_to_keep(site: Site, first: date, today: date, replace: bool) -> set[date]:
@@ -155,24 +205,33 @@ def seed_history(
         services[s.agency.code].append(s)
     first = today - timedelta(days=days)
     closed = holidays.country_holidays("FI", years=range(first.year, today.year + 1))
-    counts = {"days": 0, "aggregate_rows": 0, "chain_rows": 0}
+    counts = {"days": 0, "aggregate_rows": 0, "chain_rows": 0, "space_rows": 0}
     for site in Site.objects.order_by("pk"):
         model = _site_model(site)
         if model is None:
             continue
         keep = _days_to_keep(site, first, today, replace)
+        spaces = _service_spaces(site)
+        planned = {SPACE_TYPE[k]: n for k, n in model.spaces.items() if k in SPACE_TYPE}
+        opening = _open_seconds(site, first, today - timedelta(days=1))
         for offset in range(days, 0, -1):
             day = today - timedelta(days=offset)
             if day.weekday() > 4 or day in closed or day in keep:
                 continue
             day_plan = model.days[5 * (day.month - 1) + day.weekday()]
-            rows, chains = _day_rows(site, day, day_plan, model, services, agencies, rng, pick)
+            rows, chains, used = _day_rows(
+                site, day, day_plan, model, services, agencies, rng, pick
+            )
+            space_rows = _space_rows(site, day, spaces, planned, opening.get(day, 0), used)
             with transaction.atomic():
                 DailyAggregate.objects.filter(site=site, day=day).delete()
                 DailyChainSequence.objects.filter(site=site, day=day).delete()
+                DailySpaceUse.objects.filter(site=site, day=day).delete()
                 DailyAggregate.objects.bulk_create(rows, batch_size=1000)
                 DailyChainSequence.objects.bulk_create(chains, batch_size=1000)
+                DailySpaceUse.objects.bulk_create(space_rows, batch_size=1000)
             counts["days"] += 1
             counts["aggregate_rows"] += len(rows)
             counts["chain_rows"] += len(chains)
+            counts["space_rows"] += len(space_rows)
     return counts

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from luukku.booking.models import Channel
-from luukku.registry.models import Agency, Service, Site
+from luukku.registry.models import Agency, Service, Site, SpaceType
 
 
 class DailyAggregate(models.Model):
@@ -73,3 +73,35 @@ class DailyChainSequence(models.Model):
                 fields=("day", "site", "kind", "sequence"), name="one_chain_row_per_day"
             )
         ]
+
+
+class DailySpaceUse(models.Model):
+    """Time in use of one point's spaces of one type on one day (no personal data).
+
+    ``used_s`` is the union of each space's held times — its bookings' reservations and
+    the customers served in it, called to finished — summed over the spaces of the type;
+    ``used_open_s`` the part within the point's opening hours, and ``capacity_s`` the
+    opening time × ``spaces``. Recomputed with the day's other aggregates
+    (:func:`luukku.core.monitoring.utilisation.day_use`).
+    """
+
+    day = models.DateField(_("day"))
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+", db_index=False)
+    space_type = models.CharField(_("space type"), max_length=30, choices=SpaceType.choices)
+    spaces = models.PositiveIntegerField(default=0)
+    open_s = models.PositiveIntegerField(default=0)
+    capacity_s = models.PositiveIntegerField(default=0)
+    used_s = models.PositiveIntegerField(default=0)
+    used_open_s = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily space use")
+        indexes = [models.Index(fields=("day", "site"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=("site", "day", "space_type"), name="one_space_use_row_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.site_id} {self.space_type}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Avg, Count
 from django.utils.translation import gettext as _
@@ -15,12 +15,11 @@ from luukku.core.monitoring.figures import EDGES, Figures, combine
 from luukku.feedback.models import Feedback
 from luukku.monitoring.models import DailyAggregate, DailyChainSequence
 from luukku.monitoring.services import day_bounds
-from luukku.registry.models import Agency, Site
+from luukku.registry.models import Agency, Region, Site
 
 PERIODS = ("day", "week", "month")
-#: Levels of place: a point, its municipality (the Site model has no region field, so
-#: the level between a point and the whole network is the municipality), the network.
-LEVELS = ("site", "municipality", "network")
+#: Levels of place: a point, its municipality, its region (maakunta), the whole network.
+LEVELS = ("site", "municipality", "region", "network")
 
 _ADDITIVE = (
     "walk_in", "booked", "chained", "no_show", "cancelled", "served", "wait_count",
@@ -46,6 +45,31 @@ def period_key(day: date, period: str) -> str:
     return f"{day.year}-{day.month:02d}"
 
 
+def period_days(date_from: date, date_to: date, period: str) -> dict[str, int]:
+    """How many days of [date_from, date_to] each period of the report holds."""
+    out: dict[str, int] = {}
+    for n in range((date_to - date_from).days + 1):
+        key = period_key(date_from + timedelta(days=n), period)
+        out[key] = out.get(key, 0) + 1
+    return out
+
+
+def places(level: str) -> dict[int, str]:
+    """Each point's place at ``level``, named in the page's language."""
+    if level == "network":
+        network = _("Whole network")
+        return {pk: network for pk in Site.objects.values_list("pk", flat=True)}
+    regions, none = dict(Region.choices), _("No region")
+    return {
+        s.pk: s.name
+        if level == "site"
+        else s.municipality
+        if level == "municipality"
+        else str(regions.get(s.region, none))
+        for s in Site.objects.all()
+    }
+
+
 def report(
     *,
     date_from: date,
@@ -58,7 +82,7 @@ def report(
     """Rows per period × place × agency × channel, and a last row for the total.
 
     ``site_ids`` None means every site. The figures of a row are the sums of its
-    daily rows, so a municipality's row equals the sum of its points' rows.
+    daily rows, so a region's row equals the sum of its points' rows.
     """
     qs = DailyAggregate.objects.filter(day__gte=date_from, day__lte=date_to)
     if site_ids is not None:
@@ -66,7 +90,6 @@ def report(
     if agency_id is not None:
         qs = qs.filter(agency_id=agency_id)
     channels = dict(Channel.choices)
-    network = _("Whole network")
     info_desk = _("Info desk")
     # Summed in place (one list of sums and one histogram per group): a year of a
     # region is some 100,000 daily rows.
@@ -77,20 +100,16 @@ def report(
     scalars = [f for f in _ADDITIVE if f != "wait_hist"]
     # Names by id, read through the models so that they are in the page's language
     # (``values_list("agency__name")`` would read the untranslated column).
-    site_names = {s.pk: (s.name, s.municipality) for s in Site.objects.all()}
+    place_of = places(level)
     agency_names = {a.pk: a.name for a in Agency.objects.all()}
     for row in qs.values_list("day", "site_id", "agency_id", "channel", *_ADDITIVE).iterator(
         chunk_size=5000
     ):
         day, site_id, agency_id, channel, *values = row
-        site_name, municipality = site_names[site_id]
         agency_name = agency_names.get(agency_id)
         if day not in periods:
             periods[day] = period_key(day, period)
-        place = (
-            site_name if level == "site" else municipality if level == "municipality" else network
-        )
-        key = (periods[day], place, agency_name or info_desk, channel)
+        key = (periods[day], place_of[site_id], agency_name or info_desk, channel)
         hist = values.pop(hist_at)
         total = sums.get(key)
         if total is None:
@@ -117,11 +136,13 @@ def report(
     return rows
 
 
-def _minutes(value: float | None) -> str:
+def one_decimal(value: float | None) -> str:
+    """A derived figure as table text: one decimal, empty when there is none."""
     return "" if value is None else f"{value:.1f}"
 
 
-def _share(value: float | None) -> str:
+def percent(value: float | None) -> str:
+    """A share (0–1) as a whole percentage, empty when there is none."""
     return "" if value is None else f"{100 * value:.0f}"
 
 
@@ -162,11 +183,11 @@ def table(rows: list[ReportRow]) -> list[list[object]]:
                 f.no_show,
                 f.cancelled,
                 f.served,
-                _minutes(f.mean_wait_min()),
-                _minutes(f.median_wait_min()),
-                _minutes(f.p90_wait_min()),
-                _share(f.within_target_share()),
-                _minutes(f.mean_service_min()),
+                one_decimal(f.mean_wait_min()),
+                one_decimal(f.median_wait_min()),
+                one_decimal(f.p90_wait_min()),
+                percent(f.within_target_share()),
+                one_decimal(f.mean_service_min()),
             ]
         )
     return out
@@ -209,7 +230,7 @@ def advice_summary(
             agency_names.get(r["agency_id"]) or general,
             str(outcomes.get(r["outcome"], r["outcome"])),
             r["n"],
-            _minutes(r["mean"] / 60 if r["mean"] is not None else None),
+            one_decimal(r["mean"] / 60 if r["mean"] is not None else None),
         )
         for r in rows
     ]
@@ -289,6 +310,6 @@ def chain_summary(
     return ChainSummary(
         passed_on=by_kind[DailyChainSequence.Kind.PASSED_ON],
         booked=by_kind[DailyChainSequence.Kind.BOOKED],
-        sequences=[(named(k), f.visits, _minutes(f.mean_handover_min())) for k, f in top],
+        sequences=[(named(k), f.visits, one_decimal(f.mean_handover_min())) for k, f in top],
         pairs=[(names.get(a, a), names.get(b, b), n) for (a, b), n in top_pairs],
     )

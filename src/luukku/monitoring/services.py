@@ -10,7 +10,8 @@ from django.db import transaction
 from luukku.booking.models import Booking, BookingState, Channel
 from luukku.core.monitoring.chains import ChainFigures, count_sequences
 from luukku.core.monitoring.figures import Figures
-from luukku.monitoring.models import DailyAggregate, DailyChainSequence
+from luukku.monitoring.models import DailyAggregate, DailyChainSequence, DailySpaceUse
+from luukku.monitoring.space_use import space_use_rows
 from luukku.queueing.models import Handover, Kind, Ticket, TicketState
 
 #: Reports count days in the network's own time zone.
@@ -208,11 +209,14 @@ def day_aggregate(*, day: date) -> int:
         )
     ]
     chains = _chains_of_day(day)
+    space_use = space_use_rows(day, *day_bounds(day))
     with transaction.atomic():
         DailyAggregate.objects.filter(day=day).delete()
         DailyAggregate.objects.bulk_create(rows, batch_size=1000)
         DailyChainSequence.objects.filter(day=day).delete()
         DailyChainSequence.objects.bulk_create(chains, batch_size=1000)
+        DailySpaceUse.objects.filter(day=day).delete()
+        DailySpaceUse.objects.bulk_create(space_use, batch_size=1000)
     return len(rows)
 
 

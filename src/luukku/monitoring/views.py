@@ -3,9 +3,7 @@ overview of a point (thin views)."""
 
 from __future__ import annotations
 
-import csv
 from datetime import timedelta
-from io import BytesIO
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from luukku.access import policy
+from luukku.monitoring import charts, exports, selectors, space_selectors
 from luukku.monitoring import live as live_selectors
-from luukku.monitoring import selectors
 from luukku.monitoring.services import local_today
 from luukku.registry.models import Agency, Site
 
@@ -54,6 +52,7 @@ class ReportForm(forms.Form):
         choices=[
             ("site", gettext_lazy("service point")),
             ("municipality", gettext_lazy("municipality")),
+            ("region", gettext_lazy("region")),
             ("network", gettext_lazy("whole network")),
         ],
         required=False,
@@ -63,6 +62,7 @@ class ReportForm(forms.Form):
     format = forms.ChoiceField(
         choices=[("html", "html"), ("csv", "csv"), ("xlsx", "xlsx")], required=False
     )
+    table = forms.ChoiceField(choices=[(key, key) for key in exports.TABLES], required=False)
 
     def __init__(self, *args, sites, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,6 +78,7 @@ class ReportForm(forms.Form):
         data["period"] = data.get("period") or "month"
         data["level"] = data.get("level") or "site"
         data["format"] = data.get("format") or "html"
+        data["table"] = data.get("table") or "visits"
         if data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end is before the start."))
         elif (data["date_to"] - data["date_from"]).days >= MAX_DAYS:
@@ -98,14 +99,13 @@ def reports(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "monitoring/reports.html", {"form": form}, status=400)
     data = form.cleaned_data
-    site_ids = (
-        frozenset([data["site"].pk])
-        if data.get("site")
-        else frozenset(sites.values_list("pk", flat=True))
-    )
-    if policy.managed_site_ids(request.user) is None and not data.get("site"):
+    if data.get("site"):
+        site_ids = frozenset([data["site"].pk])
+    elif policy.managed_site_ids(request.user) is None:
         site_ids = None  # the national administrator: every site, also ones added later
-    rows = selectors.report(
+    else:
+        site_ids = frozenset(sites.values_list("pk", flat=True))
+    q = exports.ReportQuery(
         date_from=data["date_from"],
         date_to=data["date_to"],
         site_ids=site_ids,
@@ -113,62 +113,60 @@ def reports(request: HttpRequest) -> HttpResponse:
         period=data["period"],
         level=data["level"],
     )
-    header, cells = selectors.columns(), selectors.table(rows)
-    name = f"luukku-report-{data['date_from']}-{data['date_to']}"
-    if data["format"] == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        response.write("\ufeff")  # so that spreadsheet programs read UTF-8
-        writer = csv.writer(response)
-        writer.writerow(header)
-        writer.writerows(cells)
-        return response
-    if data["format"] == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(_("Report"))
-        sheet.append(header)
-        for row in cells:
-            sheet.append(row)
-        out = BytesIO()
-        book.save(out)
-        response = HttpResponse(
-            out.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    query = request.GET.copy()
-    query.pop("format", None)
-    feedback, comments = selectors.feedback_summary(
-        date_from=data["date_from"],
-        date_to=data["date_to"],
-        site_ids=site_ids,
-        agency_id=data["agency"].pk if data.get("agency") else None,
+    if data["format"] != "html":
+        return exports.download(exports.build(data["table"], q), data["format"], q)
+    rows = selectors.report(
+        date_from=q.date_from,
+        date_to=q.date_to,
+        site_ids=q.site_ids,
+        agency_id=q.agency_id,
+        period=q.period,
+        level=q.level,
     )
+    space = space_selectors.utilisation_report(
+        date_from=q.date_from,
+        date_to=q.date_to,
+        site_ids=q.site_ids,
+        period=q.period,
+        level=q.level,
+    )
+    chains = selectors.chain_summary(date_from=q.date_from, date_to=q.date_to, site_ids=site_ids)
+    feedback, comments = selectors.feedback_summary(
+        date_from=q.date_from, date_to=q.date_to, site_ids=site_ids, agency_id=q.agency_id
+    )
+    query = request.GET.copy()
+    for name in ("format", "table"):
+        query.pop(name, None)
     return render(
         request,
         "monitoring/reports.html",
         {
             "form": form,
             "data": data,
-            "header": header,
-            "cells": cells,
             "query": query.urlencode(),
-            "national": policy.managed_site_ids(request.user) is None,
+            "period_caption": " – ".join(
+                f"{d.day}.{d.month}.{d.year}" for d in (q.date_from, q.date_to)
+            ),
             "live_sites": sites,
-            "feedback": feedback,
-            "chains": selectors.chain_summary(
-                date_from=data["date_from"], date_to=data["date_to"], site_ids=site_ids
-            ),
+            "tables": {
+                "visits": exports.visits_table(rows),
+                "utilisation": exports.utilisation_table(space),
+                "cost": exports.cost(q),
+                "chains": exports.chains_table(chains),
+                "advice": exports.advice(q),
+                "feedback": exports.feedback_table(feedback),
+            },
+            "charts": [
+                c
+                for c in (
+                    charts.visits_chart(rows),
+                    charts.service_level_chart(rows),
+                )
+                if c is not None
+            ],
+            "utilisation_chart": charts.utilisation_chart(space),
+            "chains": chains,
             "comments": comments,
-            "advice": selectors.advice_summary(
-                date_from=data["date_from"],
-                date_to=data["date_to"],
-                site_ids=site_ids,
-                agency_id=data["agency"].pk if data.get("agency") else None,
-            ),
         },
     )
 

@@ -18,9 +18,9 @@ from luukku.core.planning.inputs import (
 )
 from luukku.monitoring.services import local_today
 from luukku.registry.models import Site
+from luukku.web.charts import column_chart, hbar_chart
 
 from . import services
-from .charts import column_chart, hbar_chart
 from .findings import finding_message
 from .forms import PlanForm, space_labels
 from .measured import measured_usage, site_stock

@@ -299,6 +299,7 @@ class BusStopInline(SiteInlineScoped, admin.TabularInline):
 SITE_NATIONAL_FIELDS = (
     "slug",
     "size",
+    "region",
     "host_organisation",
     "agencies_on_site",
     "agencies_remote",
@@ -308,8 +309,8 @@ SITE_NATIONAL_FIELDS = (
 @admin.register(m.Site)
 class SiteAdmin(SiteScoped, TranslationAdmin):
     site_path = "pk"
-    list_display = ("name", "slug", "size", "municipality")
-    list_filter = ("size",)
+    list_display = ("name", "slug", "size", "municipality", "region")
+    list_filter = ("size", "region")
     search_fields = ("name", "slug", "municipality")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("agencies_on_site", "agencies_remote")

@@ -1372,6 +1372,20 @@ SITE_SPACES = {
     "satakunta-bus": BUS_SPACES,
 }
 
+# Region (maakunta code, registry.models.Region) of each demo point: all in Satakunta.
+SITE_REGION = {slug: "04" for slug in SITE_SPACES}
+# Rent and charges a year (demo assumptions, about 200–220 €/m² a year); the library
+# point sits in its host's premises and the bus is not rented: no rent recorded.
+SITE_RENT_EUR_PER_YEAR = {"pori": 89_000, "rauma": 30_600}
+# Floor area per space type in m² (demo assumptions in the planning defaults' range).
+SPACE_AREA_M2 = {
+    "entrance_lobby": 60, "info_desk": 8, "kiosk": 2, "waiting_seats": 40, "advice_point": 5,
+    "quiet_room": 8, "childrens_corner": 10, "self_service_terminal": 3, "form_point": 4,
+    "screened_booth": 6, "service_room": 12, "remote_service_room": 8, "safe_room": 14,
+    "meeting_room": 16, "document_point": 4, "back_office": 20, "print_scan": 6, "archive": 10,
+    "meeting_centre_room": 24,
+}  # fmt: skip
+
 BUS_WEEKDAYS = [1, 2, 3]  # Tue–Thu
 # place, address, municipality, weekday, arrives, departs
 BUS_STOPS = [

@@ -23,6 +23,30 @@ class Size(models.TextChoices):
     XS = "XS", _("XS – service bus")
 
 
+class Region(models.TextChoices):
+    """Finland's regions (maakunnat), by Statistics Finland's region code."""
+
+    UUSIMAA = "01", _("Uusimaa")
+    VARSINAIS_SUOMI = "02", _("Southwest Finland")
+    SATAKUNTA = "04", _("Satakunta")
+    KANTA_HAME = "05", _("Kanta-Häme")
+    PIRKANMAA = "06", _("Pirkanmaa")
+    PAIJAT_HAME = "07", _("Päijät-Häme")
+    KYMENLAAKSO = "08", _("Kymenlaakso")
+    ETELA_KARJALA = "09", _("South Karelia")
+    ETELA_SAVO = "10", _("South Savo")
+    POHJOIS_SAVO = "11", _("North Savo")
+    POHJOIS_KARJALA = "12", _("North Karelia")
+    KESKI_SUOMI = "13", _("Central Finland")
+    ETELA_POHJANMAA = "14", _("South Ostrobothnia")
+    POHJANMAA = "15", _("Ostrobothnia")
+    KESKI_POHJANMAA = "16", _("Central Ostrobothnia")
+    POHJOIS_POHJANMAA = "17", _("North Ostrobothnia")
+    KAINUU = "18", _("Kainuu")
+    LAPPI = "19", _("Lapland")
+    AHVENANMAA = "21", _("Åland")
+
+
 class SpaceType(models.TextChoices):
     ENTRANCE_LOBBY = "entrance_lobby", _("entrance lobby with info desk")
     INFO_DESK = "info_desk", _("info desk")
@@ -310,6 +334,13 @@ class Site(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), unique=True)
     municipality = models.CharField(_("municipality"), max_length=100)
+    region = models.CharField(
+        _("region"),
+        max_length=2,
+        choices=Region.choices,
+        blank=True,
+        help_text=_("The region (maakunta) whose figures the point's reports add up to."),
+    )
     size = models.CharField(_("size"), max_length=2, choices=Size.choices)
     address = models.CharField(_("address"), max_length=200, blank=True)
     host_organisation = models.ForeignKey(
@@ -363,6 +394,19 @@ class Site(models.Model):
     )
     route_valid_from = models.DateField(_("route valid from"), null=True, blank=True)
     route_valid_until = models.DateField(_("route valid until"), null=True, blank=True)
+    # What the premises cost, for the reports' cost per m² and per hour of use.
+    rent_eur_per_year = models.DecimalField(
+        _("rent (€ a year)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "The premises' rent and charges a year. Leave empty if the point records no rent "
+            "(e.g. inside a host's premises)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("service point")

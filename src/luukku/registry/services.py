@@ -171,6 +171,8 @@ def demo_region_seed() -> dict[str, int]:
         site.size, site.municipality, site.address = size, municipality, address
         site.schedule = pori_hours if slug == "pori" else None
         site.host_organisation = host if size == "S" else None
+        site.region = d.SITE_REGION[slug]
+        site.rent_eur_per_year = d.SITE_RENT_EUR_PER_YEAR.get(slug)
         directions, access, flags = d.SITE_INFO[slug]
         _tr(site, "directions", directions)
         _tr(site, "accessibility", access)
@@ -195,6 +197,7 @@ def demo_region_seed() -> dict[str, int]:
             _tr(space, "customer_label", label)
             space.space_type, space.zone, space.security_area = stype, zone, area
             space.capacity, space.accessible = cap, accessible
+            space.area_m2 = d.SPACE_AREA_M2.get(stype)
             space.earmarked_agency = agencies[earmark] if earmark else None
             space.full_clean()
             space.save()

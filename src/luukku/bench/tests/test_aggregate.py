@@ -22,3 +22,6 @@ def test_bench_report__a_year_of_aggregates_is_read_back(demo):
     result = report.run(db="test", rows_per_day=2, repeats=1)
     assert result["aggregate_rows"] == 365 * 2 * len(demo)
     assert result["by_month_network"]["table_rows"] > 12
+    assert result["space_use_rows"] == 365 * report.SPACE_TYPES_PER_DAY * len(demo)
+    assert result["utilisation_by_month_network"]["table_rows"] == 13 * report.SPACE_TYPES_PER_DAY
+    assert result["cost_per_point"]["table_rows"] >= 1

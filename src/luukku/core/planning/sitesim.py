@@ -85,6 +85,7 @@ class StageRecord:
     start_min: float
     wait_min: float
     service_min: float
+    space: str = ""  # the space kind it took ("booth", "remote_room", ...)
 
 
 @dataclass(frozen=True)
@@ -305,6 +306,7 @@ def _simulate_day(site: SiteConfig, plan: DayPlan, rng: np.random.Generator, sta
                                 start_min=now,
                                 wait_min=wait,
                                 service_min=duration,
+                                space=space,
                             )
                         )
                 busy_time[space] += duration

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 import pytest
 
 from luukku.monitoring.history import seed_history
-from luukku.monitoring.models import DailyAggregate, DailyChainSequence
+from luukku.monitoring.models import DailyAggregate, DailyChainSequence, DailySpaceUse
 from luukku.monitoring.selectors import chain_summary, report
+from luukku.monitoring.space_selectors import utilisation_report
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +56,18 @@ def test_seed_history__leaves_a_day_with_real_tickets_alone(demo):
     seed_history(days=10, today=TODAY)
     assert not DailyAggregate.objects.filter(site=pori, day=date(2026, 11, 27)).exists()
     assert DailyAggregate.objects.filter(site=pori, day=date(2026, 11, 26)).exists()
+
+
+def test_seed_history__space_use_of_the_simulated_services(demo):
+    counts = seed_history(days=10, today=TODAY)
+    assert counts["space_rows"] == DailySpaceUse.objects.count() > 0
+    first = sorted(DailySpaceUse.objects.values_list("day", "site_id", "space_type", "used_s"))
+    for row in DailySpaceUse.objects.all():
+        assert 0 <= row.used_open_s == row.used_s <= row.capacity_s == row.spaces * row.open_s
+    rows = utilisation_report(date_from=TODAY - timedelta(days=10), date_to=TODAY, site_ids=None)
+    shares = [r.figures.share_of_opening_hours() for r in rows if r.total]
+    assert any(s and 0 < s < 1 for s in shares)
+    seed_history(days=10, today=TODAY, replace=True)
+    assert (
+        sorted(DailySpaceUse.objects.values_list("day", "site_id", "space_type", "used_s")) == first
+    )

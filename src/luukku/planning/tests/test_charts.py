@@ -9,8 +9,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import translation
 
-from luukku.planning.charts import FONT, WIDTH, column_chart, hbar_chart, text_width
+from luukku.core.svgchart import FONT, WIDTH, text_width
 from luukku.planning.templatetags.planning_format import percent
+from luukku.web.charts import column_chart, hbar_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 SPACES_FI = [
