@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luukku.access.policy import AccessDenied, access_ticket, profile_of, scope_for_profile
+from luukku.advice.dropoff import dropoffs_open_count
 from luukku.advice.plan_selectors import note_for_ticket
 from luukku.booking.services import Customer
 from luukku.queueing import selectors
@@ -42,7 +43,7 @@ from luukku.queueing.services import (
     ticket_start,
     ticket_transfer,
 )
-from luukku.registry.models import Service, Site, Space, StaffProfile
+from luukku.registry.models import Role, Service, Site, Space, StaffProfile
 
 
 def _official(request: HttpRequest) -> StaffProfile:
@@ -103,6 +104,8 @@ def desk(request: HttpRequest) -> HttpResponse:
     ctx = _desk_context(official)
     if request.headers.get("HX-Request") and ctx["session"] is not None:
         return render(request, "queueing/_desk_panel.html", ctx)
+    if official.role == Role.OFFICIAL:  # in the page's header only, not each panel refresh
+        ctx["dropoffs_open"] = dropoffs_open_count(scope_for_profile(official))
     return render(request, "queueing/desk.html", ctx)
 
 
