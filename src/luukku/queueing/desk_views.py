@@ -98,15 +98,21 @@ def _desk_context(official: StaffProfile, **extra) -> dict:
     return ctx
 
 
+def _with_dropoffs(official: StaffProfile, ctx: dict) -> dict:
+    """The page's header counts the documents left for the official's agency (not the
+    panel, which refreshes every few seconds)."""
+    if official.role == Role.OFFICIAL:
+        ctx["dropoffs_open"] = dropoffs_open_count(scope_for_profile(official))
+    return ctx
+
+
 @login_required
 def desk(request: HttpRequest) -> HttpResponse:
     official = _official(request)
     ctx = _desk_context(official)
     if request.headers.get("HX-Request") and ctx["session"] is not None:
         return render(request, "queueing/_desk_panel.html", ctx)
-    if official.role == Role.OFFICIAL:  # in the page's header only, not each panel refresh
-        ctx["dropoffs_open"] = dropoffs_open_count(scope_for_profile(official))
-    return render(request, "queueing/desk.html", ctx)
+    return render(request, "queueing/desk.html", _with_dropoffs(official, ctx))
 
 
 @login_required
@@ -131,7 +137,9 @@ def desk_session(request: HttpRequest) -> HttpResponse:
         )
     except QueueError as exc:
         ctx = _desk_context(official, error=exc.message)
-        return render(request, "queueing/desk.html", ctx, status=exc.status)
+        return render(
+            request, "queueing/desk.html", _with_dropoffs(official, ctx), status=exc.status
+        )
     return redirect("queueing:desk")
 
 
