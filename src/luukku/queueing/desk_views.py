@@ -162,9 +162,8 @@ def _panel(
             request, "queueing/_desk_panel.html", _desk_context(official, **extra), status=status
         )
     if extra.get("follow_up"):  # the times to choose from live on the page, not in a message
-        return render(
-            request, "queueing/desk.html", _desk_context(official, **extra), status=status
-        )
+        ctx = _with_dropoffs(official, _desk_context(official, **extra))
+        return render(request, "queueing/desk.html", ctx, status=status)
     for key in ("notice", "error"):
         if extra.get(key):
             (messages.error if key == "error" else messages.info)(request, extra[key])
