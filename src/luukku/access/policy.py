@@ -189,6 +189,24 @@ def note_readable_in(scope: StaffScope | None, note) -> bool:
     return scope.agency_id in consented & in_plan
 
 
+def can_view_dropoff(user, dropoff) -> bool:
+    """Documents left at the info desk: the info desk of that point, or an official of
+    the agency they were left for where that official serves."""
+    if can_record_advice(user, dropoff.site_id):
+        return True
+    return can_receive_dropoff(user, dropoff)
+
+
+def can_receive_dropoff(user, dropoff) -> bool:
+    scope = scope_of(user)
+    return (
+        scope is not None
+        and scope.role == Role.OFFICIAL
+        and scope.agency_id == dropoff.agency_id
+        and dropoff.site_id in scope.sites
+    )
+
+
 # -- tickets -------------------------------------------------------------------
 
 

@@ -98,6 +98,12 @@ PAGES: dict[str, frozenset[str]] = {
     "advice:plan_send": ADVICE_ROLES,
     "advice:note_read": frozenset({Role.OFFICIAL}),
     "plans:show": EVERYONE,
+    # Documents left for an agency: the info desk records them and prints the receipt
+    # (the agency's officials may reopen it); the officials list and receive them.
+    "advice:dropoff_new": ADVICE_ROLES,
+    "advice:dropoff_receipt": ADVICE_ROLES | {Role.OFFICIAL},
+    "advice:dropoff_list": frozenset({Role.OFFICIAL}),
+    "advice:dropoff_received": frozenset({Role.OFFICIAL}),
     # An official's own customers' bookings (booking/staff_views.py) and the audit log.
     "staff:bookings": frozenset({Role.OFFICIAL}),
     "staff:booking": frozenset({Role.OFFICIAL}),
@@ -143,6 +149,9 @@ API: dict[str, frozenset[str]] = {
     "POST /api/v1/planning/plan": PLANNER_ROLES,
     "GET /api/v1/advice/search": ADVICE_ROLES,
     "GET /api/v1/advice/notes/{note_id}": frozenset({Role.OFFICIAL}),
+    "POST /api/v1/advice/dropoffs": ADVICE_ROLES,
+    "GET /api/v1/advice/dropoffs": frozenset({Role.OFFICIAL}),
+    "POST /api/v1/advice/dropoffs/{dropoff_id}/received": frozenset({Role.OFFICIAL}),
     "GET /api/v1/staff/bookings": frozenset({Role.OFFICIAL}),
     "GET /api/v1/staff/bookings/{code}": frozenset({Role.OFFICIAL}),
     "GET /api/v1/staff/bookings/{code}/contact": frozenset({Role.OFFICIAL}),

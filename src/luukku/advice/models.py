@@ -305,3 +305,61 @@ class HandoverNote(models.Model):
 
     def __str__(self) -> str:
         return f"note of plan {self.plan_id}"
+
+
+class DocumentDropOff(models.Model):
+    """Documents a customer left at the info desk for an agency, against a dated receipt.
+
+    The matter starts even when none of the agency's officials is on site: they see it
+    in their list and mark it received. Personal data: the customer's name and contact
+    and what the documents are; emptied after the retention time
+    (:mod:`luukku.audit.retention`), the rest kept for the statistics.
+    """
+
+    site = models.ForeignKey(
+        "registry.Site", on_delete=models.PROTECT, related_name="+", verbose_name=_("site")
+    )
+    agency = models.ForeignKey(
+        "registry.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
+    service = models.ForeignKey(
+        Service,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("service"),
+    )
+    documents = models.CharField(_("documents left"), max_length=300)
+    name = models.CharField(_("name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    receipt_code = models.CharField(_("receipt code"), max_length=16, unique=True)
+    left_at = models.DateTimeField(_("left at"))
+    recorded_by = models.ForeignKey(
+        "registry.StaffProfile",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        "registry.StaffProfile",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("received by"),
+    )
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("document drop-off")
+        verbose_name_plural = _("document drop-offs")
+        ordering = ("-left_at",)
+        indexes = [models.Index(fields=("agency", "site", "received_at"))]
+
+    def __str__(self) -> str:
+        return self.receipt_code

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import plan_views, views
+from . import dropoff_views, plan_views, views
 
 app_name = "advice"
 urlpatterns = [
@@ -13,4 +13,8 @@ urlpatterns = [
     path("plans/<int:pk>/", plan_views.plan, name="plan"),
     path("plans/<int:pk>/send/", plan_views.plan_send_view, name="plan_send"),
     path("notes/<int:pk>/", plan_views.note_read, name="note_read"),
+    path("dropoffs/", dropoff_views.dropoff_list, name="dropoff_list"),
+    path("dropoffs/new/", dropoff_views.dropoff_new, name="dropoff_new"),
+    path("dropoffs/<int:pk>/receipt/", dropoff_views.dropoff_receipt, name="dropoff_receipt"),
+    path("dropoffs/<int:pk>/received/", dropoff_views.dropoff_received, name="dropoff_received"),
 ]

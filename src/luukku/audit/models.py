@@ -42,6 +42,7 @@ class AccessEvent(models.Model):
     booking_id = models.BigIntegerField(_("booking id"), null=True)
     visit_id = models.BigIntegerField(_("visit id"), null=True)
     plan_id = models.BigIntegerField(_("visit plan id"), null=True)
+    dropoff_id = models.BigIntegerField(_("document drop-off id"), null=True)
     site = models.ForeignKey(
         Site, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("site")
     )

@@ -15,7 +15,9 @@ The audit log — read events and auditlog's change records, which hold ids and 
 values only — is kept for ``LUUKKU_AUDIT_RETENTION_DAYS`` (default 365), then deleted
 by the same sweep. A visit plan (``luukku.advice``) goes with its visit — or by its
 own age when it booked nothing: its hand-over note is deleted and the contact the
-plan was sent to emptied; its services and times stay.
+plan was sent to emptied; its services and times stay. Documents left at the info
+desk lose the customer's name, contact and the description of the documents once
+they are that old (received or not); agency, point and times stay.
 
 Everything is done with bulk UPDATE/DELETE in batches: no per-row save, so no change
 record is written for the anonymisation itself (a record would only say "[masked]").
@@ -36,7 +38,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from luukku.advice.models import HandoverNote, VisitPlan
+from luukku.advice.models import DocumentDropOff, HandoverNote, VisitPlan
 from luukku.audit.models import AccessEvent
 from luukku.booking.models import Booking, BookingState, Delivery, Visit
 from luukku.feedback.models import Feedback
@@ -60,6 +62,7 @@ class PurgeResult:
     change_records: int = 0
     feedback_comments: int = 0
     plans: int = 0
+    dropoffs: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -136,6 +139,12 @@ def personal_data_purge(*, now: datetime | None = None) -> PurgeResult:
     )
     visits = _in_batches(expired_visits(cutoff), lambda ids: _anonymise_visits(ids, now))
     plans = _in_batches(expired_plans(cutoff), lambda ids: _anonymise_plans(ids, now))
+    dropoffs = _in_batches(
+        DocumentDropOff.objects.filter(left_at__lt=cutoff, anonymised_at__isnull=True),
+        lambda ids: DocumentDropOff.objects.filter(pk__in=ids).update(
+            name="", phone="", email="", documents="", anonymised_at=now
+        ),
+    )
     tickets = _in_batches(
         Ticket.objects.filter(queued_at__lt=cutoff).exclude(phone=""),
         lambda ids: Ticket.objects.filter(pk__in=ids).update(phone=""),
@@ -173,6 +182,7 @@ def personal_data_purge(*, now: datetime | None = None) -> PurgeResult:
         change_records=changes,
         feedback_comments=comments,
         plans=plans,
+        dropoffs=dropoffs,
     )
 
 

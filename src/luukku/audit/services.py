@@ -82,4 +82,26 @@ def note_access_record(*, actor: Actor, note) -> None:
     transaction.on_commit(event.save)
 
 
-__all__ = ["Actor", "access_record", "actor_of", "note_access_record"]
+def dropoff_access_record(*, actor: Actor, action: AccessAction | str, dropoffs) -> int:
+    """Record that ``actor`` saw the name and contact of these document drop-offs."""
+    user = actor.user
+    known = getattr(user, "pk", None)
+    rows = [
+        AccessEvent(
+            at=timezone.now(),
+            actor=user if known else None,
+            actor_username=user.get_username() if known else "",
+            action=str(action),
+            dropoff_id=d.pk,
+            site_id=d.site_id,
+            agency_id=d.agency_id,
+            remote_addr=actor.remote_addr or None,
+        )
+        for d in dropoffs
+    ]
+    if rows:
+        transaction.on_commit(lambda: AccessEvent.objects.bulk_create(rows))
+    return len(rows)
+
+
+__all__ = ["Actor", "access_record", "actor_of", "dropoff_access_record", "note_access_record"]

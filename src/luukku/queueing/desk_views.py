@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from luukku.access.policy import AccessDenied, access_ticket, profile_of, scope_for_profile
+from luukku.advice.dropoff import dropoffs_open_count
 from luukku.advice.plan_selectors import note_for_ticket
 from luukku.booking.services import Customer
 from luukku.queueing import selectors
@@ -42,7 +43,7 @@ from luukku.queueing.services import (
     ticket_start,
     ticket_transfer,
 )
-from luukku.registry.models import Service, Site, Space, StaffProfile
+from luukku.registry.models import Role, Service, Site, Space, StaffProfile
 
 
 def _official(request: HttpRequest) -> StaffProfile:
@@ -97,13 +98,21 @@ def _desk_context(official: StaffProfile, **extra) -> dict:
     return ctx
 
 
+def _with_dropoffs(official: StaffProfile, ctx: dict) -> dict:
+    """The page's header counts the documents left for the official's agency (not the
+    panel, which refreshes every few seconds)."""
+    if official.role == Role.OFFICIAL:
+        ctx["dropoffs_open"] = dropoffs_open_count(scope_for_profile(official))
+    return ctx
+
+
 @login_required
 def desk(request: HttpRequest) -> HttpResponse:
     official = _official(request)
     ctx = _desk_context(official)
     if request.headers.get("HX-Request") and ctx["session"] is not None:
         return render(request, "queueing/_desk_panel.html", ctx)
-    return render(request, "queueing/desk.html", ctx)
+    return render(request, "queueing/desk.html", _with_dropoffs(official, ctx))
 
 
 @login_required
@@ -128,7 +137,9 @@ def desk_session(request: HttpRequest) -> HttpResponse:
         )
     except QueueError as exc:
         ctx = _desk_context(official, error=exc.message)
-        return render(request, "queueing/desk.html", ctx, status=exc.status)
+        return render(
+            request, "queueing/desk.html", _with_dropoffs(official, ctx), status=exc.status
+        )
     return redirect("queueing:desk")
 
 
@@ -151,9 +162,8 @@ def _panel(
             request, "queueing/_desk_panel.html", _desk_context(official, **extra), status=status
         )
     if extra.get("follow_up"):  # the times to choose from live on the page, not in a message
-        return render(
-            request, "queueing/desk.html", _desk_context(official, **extra), status=status
-        )
+        ctx = _with_dropoffs(official, _desk_context(official, **extra))
+        return render(request, "queueing/desk.html", ctx, status=status)
     for key in ("notice", "error"):
         if extra.get(key):
             (messages.error if key == "error" else messages.info)(request, extra[key])

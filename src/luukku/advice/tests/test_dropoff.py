@@ -1,0 +1,148 @@
+"""Document drop-off with a receipt (issue 15 item 9): recorded at the info desk, seen and
+received by the agency's officials only, every look at the customer's name audited, the
+personal data gone after the retention time."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
+
+from luukku.access.testing import sign_in
+from luukku.advice.models import DocumentDropOff
+from luukku.audit.models import AccessAction, AccessEvent
+from luukku.audit.retention import personal_data_purge
+from luukku.core.advice.receipt import receipt_valid
+from luukku.registry.models import Agency, Role, StaffProfile
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "agency": "MIGRI",
+    "documents": "Signed application, two payslips",
+    "name": "Amal Haddad",
+    "phone": "040 123 4567",
+}
+
+
+@pytest.fixture
+def advisor(advice_demo):
+    c = Client()
+    sign_in(c, "neuvoja")
+    return c
+
+
+def _official(username, agency_code, site) -> Client:
+    user = get_user_model().objects.create_user(username, password="x")
+    profile = StaffProfile.objects.create(
+        user=user, role=Role.OFFICIAL, agency=Agency.objects.get(code=agency_code)
+    )
+    profile.sites.set([site])
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def _record(advisor, **change) -> DocumentDropOff:
+    r = advisor.post("/advice/dropoffs/new/", FORM | change)
+    assert r.status_code == 302, r.content.decode()[:1500]
+    return DocumentDropOff.objects.latest("pk")
+
+
+def test_advisor_records_and_gets_a_dated_receipt(advisor, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        d = _record(advisor)
+        page = advisor.get(f"/advice/dropoffs/{d.pk}/receipt/")
+    html = page.content.decode()
+    assert d.receipt_code.startswith("MIGRI-") and receipt_valid(d.receipt_code)
+    assert d.phone == "+358401234567" and d.recorded_by.user.username == "neuvoja"
+    assert d.receipt_code in html and "Amal Haddad" in html and "data-print" in html
+    assert timezone.localtime(d.left_at).strftime("%-d.%-m.%Y") in html
+    assert AccessEvent.objects.filter(dropoff_id=d.pk, action=AccessAction.OPEN).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"agency": "NOPE"}, "agency"),
+        ({"documents": "  "}, "documents"),
+        ({"documents": "x" * 301}, "documents"),
+        ({"name": ""}, "name"),
+        ({"phone": "12"}, "phone"),
+        ({"phone": "", "email": ""}, "phone"),
+        ({"email": "not-an-address", "phone": ""}, "email"),
+        ({"service": "tax-card"}, "service"),  # not a MIGRI service
+    ],
+)
+def test_bad_input_is_refused_naming_the_field_and_kept(advisor, change, field):
+    r = advisor.post("/advice/dropoffs/new/", FORM | change)
+    html = r.content.decode()
+    assert r.status_code == 400 and f'data-field="{field}"' in html
+    if change.get("name", "x"):
+        assert "Amal Haddad" in html or "name" in change
+    assert not DocumentDropOff.objects.exists()
+
+
+def test_the_agencys_official_lists_and_receives__others_do_not(
+    advisor, advice_demo, django_capture_on_commit_callbacks
+):
+    pori = advice_demo["pori"]
+    d = _record(advisor)
+    migri = _official("migri.x", "MIGRI", pori)
+    kela = _official("kela.x", "KELA", pori)
+    with django_capture_on_commit_callbacks(execute=True):
+        mine = migri.get("/advice/dropoffs/").content.decode()
+        theirs = kela.get("/advice/dropoffs/").content.decode()
+    assert f'data-dropoff="{d.receipt_code}"' in mine
+    assert d.receipt_code not in theirs
+    assert AccessEvent.objects.filter(dropoff_id=d.pk, action=AccessAction.LIST).count() == 1
+    assert kela.get(f"/advice/dropoffs/{d.pk}/receipt/").status_code == 404
+    assert kela.post(f"/advice/dropoffs/{d.pk}/received/").status_code == 404
+    assert advisor.post(f"/advice/dropoffs/{d.pk}/received/").status_code == 403
+    assert migri.post(f"/advice/dropoffs/{d.pk}/received/").status_code == 302
+    d.refresh_from_db()
+    assert d.received_at is not None and d.received_by.user.username == "migri.x"
+    first = d.received_at
+    migri.post(f"/advice/dropoffs/{d.pk}/received/")  # again: nothing changes
+    d.refresh_from_db()
+    assert d.received_at == first
+
+
+def test_desk_shows_the_count_of_open_dropoffs(advisor, advice_demo):
+    _record(advisor)
+    _record(advisor, documents="A birth certificate")
+    migri = _official("migri.x", "MIGRI", advice_demo["pori"])
+    html = migri.get("/desk/").content.decode()
+    assert 'id="dropoffs-link"' in html and ": 2</a>" in html
+
+
+def test_api_create_list_receive(advisor, advice_demo):
+    pori = advice_demo["pori"]
+    url = "/api/v1/advice/dropoffs"
+    body = FORM | {"site": "pori"}
+    bad = advisor.post(url, body | {"phone": "12"}, content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["detail"][0]["loc"] == ["body", "phone"]
+    made = advisor.post(url, body, content_type="application/json")
+    assert made.status_code == 201 and receipt_valid(made.json()["receipt_code"])
+    migri = _official("migri.x", "MIGRI", pori)
+    kela = _official("kela.x", "KELA", pori)
+    assert [d["receipt_code"] for d in migri.get(url).json()] == [made.json()["receipt_code"]]
+    assert kela.get(url).json() == []
+    pk = made.json()["id"]
+    assert kela.post(f"{url}/{pk}/received").status_code == 404
+    done = migri.post(f"{url}/{pk}/received")
+    assert done.status_code == 200 and done.json()["received_at"]
+    assert advisor.get(url).status_code == 403
+
+
+def test_retention_empties_the_personal_data(advisor, settings):
+    d = _record(advisor)
+    assert personal_data_purge(now=timezone.now() + timedelta(days=1)).dropoffs == 0
+    later = timezone.now() + timedelta(days=settings.LUUKKU_PERSONAL_DATA_RETENTION_DAYS + 1)
+    assert personal_data_purge(now=later).dropoffs == 1
+    d.refresh_from_db()
+    assert (d.name, d.phone, d.email, d.documents) == ("", "", "", "")
+    assert d.anonymised_at is not None and d.receipt_code  # the statistics keep the rest
