@@ -38,8 +38,9 @@ class Table:
     cells: list[list[object]]
 
 
-def visits(q: ReportQuery) -> Table:
-    rows = selectors.report(
+def report_rows(q: ReportQuery) -> list:
+    """The visits report's rows for the query (the page's table and its download alike)."""
+    return selectors.report(
         date_from=q.date_from,
         date_to=q.date_to,
         site_ids=q.site_ids,
@@ -47,7 +48,10 @@ def visits(q: ReportQuery) -> Table:
         period=q.period,
         level=q.level,
     )
-    return visits_table(rows)
+
+
+def visits(q: ReportQuery) -> Table:
+    return visits_table(report_rows(q))
 
 
 def visits_table(rows: list[selectors.ReportRow]) -> Table:

@@ -115,14 +115,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     )
     if data["format"] != "html":
         return exports.download(exports.build(data["table"], q), data["format"], q)
-    rows = selectors.report(
-        date_from=q.date_from,
-        date_to=q.date_to,
-        site_ids=q.site_ids,
-        agency_id=q.agency_id,
-        period=q.period,
-        level=q.level,
-    )
+    rows = exports.report_rows(q)
     space = space_selectors.utilisation_report(
         date_from=q.date_from,
         date_to=q.date_to,
