@@ -17,7 +17,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, OperationalError, connection, router, transaction
+from django.db import IntegrityError, OperationalError, router, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
@@ -45,6 +45,7 @@ from luukku.booking.models import (
     Visit,
     token_digest,
 )
+from luukku.booking.overlap import Taken, is_taken, refuse_overlap
 from luukku.booking.selectors import SearchFilters, availability, buffer, bus_stop_at, slot_at
 from luukku.booking.tasks import (
     queue_confirmation,
@@ -125,20 +126,16 @@ def _period(slot: Slot) -> tuple[datetime, datetime, list[int]]:
     same ones take them in the same order and never hold one each of two that the
     other wants. Two that insert the same resource at once can still each wait for
     the other's row (the constraint checks after inserting); PostgreSQL breaks that
-    as a deadlock, which is then a conflict like any other (see :func:`_taken`).
+    as a deadlock, which is then a conflict like any other (see :func:`luukku.booking.overlap.is_taken`).
     """
     ids = [slot.official_id, slot.space_id] + ([slot.interpreter_id] if slot.interpreter_id else [])
     return slot.start, slot.end + buffer(), sorted(ids)
 
 
-class _Taken(Exception):
-    """The slot asked for is not free (found so before anything was written)."""
-
-
 def _save_booking(visit: Visit, booking: Booking, slot: Slot) -> None:
     """Insert the visit (if not yet saved), the booking and its reservations.
 
-    Raises if a reservation overlaps another (see :func:`_taken`); the caller's
+    Raises if a reservation overlaps another (see :func:`luukku.booking.overlap.is_taken`); the caller's
     transaction then rolls everything back.
     """
     if visit.pk is None:
@@ -151,66 +148,10 @@ def _save_booking(visit: Visit, booking: Booking, slot: Slot) -> None:
 def _reserve(booking: Booking, slot: Slot) -> None:
     """Insert the reservations of a saved booking, in resource order."""
     start, end, ids = _period(slot)
-    _refuse_overlap(ids, start, end)
+    refuse_overlap(ids, start, end)
     Reservation.objects.bulk_create(
         Reservation(resource_id=rid, booking=booking, start=start, end=end) for rid in ids
     )
-
-
-def _refuse_overlap(resource_ids: list[int], start: datetime, end: datetime) -> None:
-    """Refuse reservations that would overlap, where the database itself cannot.
-
-    On PostgreSQL the exclusion constraint refuses the insert, even against a racing
-    transaction, so nothing is checked here. SQLite has no such constraint, but its
-    writers are serialized (BEGIN IMMEDIATE): no other booking can commit between
-    this check and the insert after it.
-    """
-    if connection.vendor == "postgresql":
-        return
-    if Reservation.objects.filter(
-        resource_id__in=resource_ids, start__lt=end, end__gt=start
-    ).exists():
-        raise _Taken
-
-
-class ResourceTaken(Exception):
-    """A resource asked for outside a booking is held by someone else for that time."""
-
-
-def resources_hold(*, resource_ids: list[int], start: datetime, end: datetime) -> list[Reservation]:
-    """Hold resources for a period that belongs to no booking — a walk-in's interpreter,
-    arranged at the desk. The same rows and the same guard as a booking's reservations,
-    so the search sees the time as taken; ``ResourceTaken`` if another holds it."""
-    ids = sorted(resource_ids)  # in resource order, as a booking's: racing holds cannot deadlock
-    try:
-        with transaction.atomic():
-            _refuse_overlap(ids, start, end)
-            return Reservation.objects.bulk_create(
-                Reservation(resource_id=rid, start=start, end=end) for rid in ids
-            )
-    except (_Taken, IntegrityError, OperationalError) as exc:
-        if not _taken(exc):
-            raise
-        raise ResourceTaken from None
-
-
-def hold_release(reservation_id: int | None, now: datetime) -> None:
-    """End a hold at ``now`` (delete it if it had not begun): the time is free again."""
-    if reservation_id is None:
-        return
-    Reservation.objects.filter(pk=reservation_id, start__gte=now).delete()
-    Reservation.objects.filter(pk=reservation_id, end__gt=now).update(end=now)
-
-
-#: exclusion_violation (the no-overlap constraint) and deadlock_detected: two bookings
-#: inserting overlapping reservations at once may each wait for the other's, and
-#: PostgreSQL then rolls one back.
-_TAKEN_SQLSTATES = frozenset({"23P01", "40P01"})
-
-
-def _taken(exc: Exception) -> bool:
-    """Tell whether ``exc`` means the time was taken, rather than some other failure."""
-    return isinstance(exc, _Taken) or getattr(exc.__cause__, "sqlstate", None) in _TAKEN_SQLSTATES
 
 
 def _apply_slot(snap: RegistrySnapshot, booking: Booking, slot: Slot, site: Site) -> None:
@@ -302,7 +243,7 @@ def visit_book(
                 _lock_policy(snap, leg.service, site)
                 slot = _slot_at(snap, leg, site, customer, official_id if position == 0 else None)
                 if slot is None:
-                    raise _Taken
+                    raise Taken
                 booking = Booking(position=position, service=leg.service, site=site)
                 if position == 0:
                     booking.code = visit.code  # the visit's one code (see Visit)
@@ -315,8 +256,8 @@ def visit_book(
                 key_row.visit = visit
                 key_row.save(update_fields=["visit"])
             _queue_after_booking(visit, bookings, token)
-    except (_Taken, IntegrityError, OperationalError) as exc:
-        if not _taken(exc):
+    except (Taken, IntegrityError, OperationalError) as exc:
+        if not is_taken(exc):
             raise
         _cancel_video(bookings)
         raise BookingConflict(
@@ -531,7 +472,7 @@ def bookings_move(
                 _lock_policy(snap, booking.service, target)
                 slot = _slot_at(snap, leg, target, customer, None)
                 if slot is None:
-                    raise _Taken
+                    raise Taken
                 was_remote, old_video = booking.channel == Channel.REMOTE, booking.video_url
                 booking.site = target
                 _apply_slot(snap, booking, slot, target)
@@ -549,8 +490,8 @@ def bookings_move(
                 moved.append(booking)
             # A moved booking's reminder has a new key (its new start): no clean-up needed.
             _queue_after_booking(visit, moved, token)
-    except (_Taken, IntegrityError, OperationalError) as exc:
-        if not _taken(exc):
+    except (Taken, IntegrityError, OperationalError) as exc:
+        if not is_taken(exc):
             raise
         _cancel_video(new_video)
         for booking, _leg in moves:
@@ -591,14 +532,11 @@ __all__ = [
     "BookingError",
     "Customer",
     "Leg",
-    "ResourceTaken",
     "booking_cancel",
     "booking_reschedule",
     "booking_transition",
     "bookings_move",
     "double_bookings",
-    "hold_release",
-    "resources_hold",
     "visit_book",
     "visit_by_token",
     "visit_cancel",

@@ -4,7 +4,7 @@ The counts are exact and do not grow with the region: a search or a booking cost
 same few queries however many service points, officials and spaces take part. They
 are the same on SQLite and PostgreSQL but for the one overlap check SQLite needs
 before it inserts reservations (it has no exclusion constraint; see
-``services._refuse_overlap``).
+``overlap.refuse_overlap``).
 """
 
 from __future__ import annotations

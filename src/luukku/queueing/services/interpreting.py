@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luukku.booking.services import ResourceTaken, hold_release, resources_hold
+from luukku.booking.overlap import ResourceTaken, hold_release, resources_hold
 from luukku.queueing.models import HOLDING_STATES, Ticket
 from luukku.queueing.services.common import QueueError, own_ticket
 from luukku.registry.models import Interpreter, StaffProfile
