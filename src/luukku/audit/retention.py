@@ -16,8 +16,9 @@ values only — is kept for ``LUUKKU_AUDIT_RETENTION_DAYS`` (default 365), then 
 by the same sweep. A visit plan (``luukku.advice``) goes with its visit — or by its
 own age when it booked nothing: its hand-over note is deleted and the contact the
 plan was sent to emptied; its services and times stay. Documents left at the info
-desk lose the customer's name, contact and the description of the documents once
-they are that old (received or not); agency, point and times stay.
+desk lose the customer's name, contact and the description of the documents that
+long after the agency received them (or after they were left, if it never did);
+agency, point and times stay.
 
 Everything is done with bulk UPDATE/DELETE in batches: no per-row save, so no change
 record is written for the anonymisation itself (a record would only say "[masked]").
@@ -140,7 +141,12 @@ def personal_data_purge(*, now: datetime | None = None) -> PurgeResult:
     visits = _in_batches(expired_visits(cutoff), lambda ids: _anonymise_visits(ids, now))
     plans = _in_batches(expired_plans(cutoff), lambda ids: _anonymise_plans(ids, now))
     dropoffs = _in_batches(
-        DocumentDropOff.objects.filter(left_at__lt=cutoff, anonymised_at__isnull=True),
+        # From when the agency received them (it may still need to reach the customer
+        # until then), or from when they were left if nobody ever did.
+        DocumentDropOff.objects.filter(
+            Q(received_at__lt=cutoff) | Q(received_at__isnull=True, left_at__lt=cutoff),
+            anonymised_at__isnull=True,
+        ),
         lambda ids: DocumentDropOff.objects.filter(pk__in=ids).update(
             name="", phone="", email="", documents="", anonymised_at=now
         ),

@@ -52,6 +52,17 @@ def _scope_q(scope: dict, *, site: str, agency: str) -> Q | None:
     return q
 
 
+def _kind(e: AccessEvent) -> tuple[str, int | None]:
+    """What the event looked at: a booking, a visit plan's note or a drop-off (by id)."""
+    if e.booking_id is not None:
+        return "booking", e.booking_id
+    if e.dropoff_id is not None:
+        return "dropoff", e.dropoff_id
+    if e.plan_id is not None:
+        return "plan", e.plan_id
+    return "visit", e.visit_id
+
+
 def _events(scope: dict, before: datetime | None) -> list[LogRow]:
     q = _scope_q(scope, site="site_id", agency="agency_id")
     rows = AccessEvent.objects.filter(q).select_related("site", "agency")
@@ -63,8 +74,8 @@ def _events(scope: dict, before: datetime | None) -> list[LogRow]:
             at=e.at,
             who=e.actor_username,
             action=str(labels.get(e.action, e.action)),
-            kind="booking",
-            object_id=e.booking_id,
+            kind=_kind(e)[0],
+            object_id=_kind(e)[1],
             site=e.site.name if e.site else "",
             agency=e.agency.code if e.agency else "",
             remote_addr=e.remote_addr or "",

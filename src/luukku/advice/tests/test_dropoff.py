@@ -146,3 +146,27 @@ def test_retention_empties_the_personal_data(advisor, settings):
     d.refresh_from_db()
     assert (d.name, d.phone, d.email, d.documents) == ("", "", "", "")
     assert d.anonymised_at is not None and d.receipt_code  # the statistics keep the rest
+
+
+def test_retention_counts_from_receipt_by_the_agency(advisor, settings):
+    d = _record(advisor)
+    days = settings.LUUKKU_PERSONAL_DATA_RETENTION_DAYS
+    DocumentDropOff.objects.filter(pk=d.pk).update(
+        left_at=timezone.now() - timedelta(days=days + 5),
+        received_at=timezone.now() - timedelta(days=2),
+    )
+    assert personal_data_purge().dropoffs == 0  # received two days ago: kept
+    assert personal_data_purge(now=timezone.now() + timedelta(days=days)).dropoffs == 1
+
+
+def test_audit_log_names_notes_and_dropoffs(
+    advisor, advice_demo, django_capture_on_commit_callbacks
+):
+    from luukku.audit.selectors import audit_log
+
+    d = _record(advisor)
+    with django_capture_on_commit_callbacks(execute=True):
+        advisor.get(f"/advice/dropoffs/{d.pk}/receipt/")
+    admin = get_user_model().objects.get(username="admin")
+    rows = [r for r in audit_log(admin) if r.kind == "dropoff"]
+    assert rows and rows[0].object_id == d.pk
