@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from luukku.registry.models import Agency, Role, Service, StaffProfile
 
 
 def sign_in(client, username: str, *, verified: bool = True):
@@ -19,3 +22,16 @@ def sign_in(client, username: str, *, verified: bool = True):
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
     return user
+
+
+def new_official(username: str, agency_code: str, site):
+    """A Client signed in as a new official of ``agency_code`` at ``site``, trained for
+    all of the agency's services."""
+    user = get_user_model().objects.create_user(username, password="x")
+    agency = Agency.objects.get(code=agency_code)
+    profile = StaffProfile.objects.create(user=user, role=Role.OFFICIAL, agency=agency)
+    profile.sites.set([site])
+    profile.services.set(Service.objects.filter(agency=agency))
+    client = Client()
+    client.force_login(user)
+    return client

@@ -17,7 +17,7 @@ from luukku.advice.dropoff import (
     dropoffs_for,
 )
 from luukku.advice.models import DocumentDropOff
-from luukku.advice.views import staff_sites
+from luukku.advice.selectors import staff_sites
 from luukku.audit.models import AccessAction
 from luukku.audit.services import actor_of, dropoff_access_record, note_access_record
 from luukku.booking.api import ApiError, ErrorOut

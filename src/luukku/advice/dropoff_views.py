@@ -24,7 +24,7 @@ from luukku.advice.dropoff import (
     dropoffs_for,
 )
 from luukku.advice.models import DocumentDropOff
-from luukku.advice.views import home_site, staff_sites
+from luukku.advice.selectors import home_site, staff_sites
 from luukku.audit.models import AccessAction
 from luukku.audit.services import actor_of, dropoff_access_record
 from luukku.registry.models import Agency

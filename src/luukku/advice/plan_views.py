@@ -36,7 +36,8 @@ from luukku.advice.plans import (
     plan_services,
     today_possible,
 )
-from luukku.advice.views import home_site, staff_sites, triage_page
+from luukku.advice.selectors import home_site, staff_sites
+from luukku.advice.views import triage_page
 from luukku.audit.services import actor_of, note_access_record
 from luukku.booking.customers import BookingConflict, BookingError
 from luukku.booking.forms import INTERPRETER_LANGUAGES

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from luukku.access.policy import advice_site_ids, profile_of
 from luukku.advice.models import LifeEvent, LifeEventStep, ServiceGuide
 from luukku.core.advice import ServiceTerms, index_build, search
-from luukku.registry.models import Service
+from luukku.registry.models import Service, Site
 
 _LANGS = ("fi", "sv", "en")
 #: The longest query the search takes (the page and the API refuse longer ones alike).
@@ -70,3 +71,17 @@ def life_event_list() -> list[LifeEvent]:
         "position", "pk"
     )
     return list(LifeEvent.objects.prefetch_related(Prefetch("steps", queryset=steps)))
+
+
+def staff_sites(user):
+    """The points where this user records contacts, their home point first."""
+    ids = advice_site_ids(user)
+    sites = Site.objects.all() if ids is None else Site.objects.filter(pk__in=ids)
+    return sites.order_by("name")
+
+
+def home_site(user, sites):
+    """The user's home point if they record contacts there (the form's default)."""
+    profile = profile_of(user)
+    home = profile.home_site_id if profile else None
+    return sites.filter(pk=home).first() if home else None

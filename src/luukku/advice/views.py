@@ -8,26 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from luukku.access.policy import advice_site_ids, profile_of
+from luukku.access.policy import profile_of
 from luukku.advice import selectors
 from luukku.advice.forms import ContactForm, started_from, started_token
 from luukku.advice.help import help_visible
+from luukku.advice.selectors import home_site, staff_sites
 from luukku.advice.services import ContactIn, advice_contact_record
-from luukku.registry.models import Site
-
-
-def staff_sites(user):
-    """The points where this user records contacts, their home point first."""
-    ids = advice_site_ids(user)
-    sites = Site.objects.all() if ids is None else Site.objects.filter(pk__in=ids)
-    return sites.order_by("name")
-
-
-def home_site(user, sites):
-    """The user's home point if they record contacts there (the form's default)."""
-    profile = profile_of(user)
-    home = profile.home_site_id if profile else None
-    return sites.filter(pk=home).first() if home else None
 
 
 def triage_page(

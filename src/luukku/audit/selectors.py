@@ -69,19 +69,21 @@ def _events(scope: dict, before: datetime | None) -> list[LogRow]:
     if before is not None:
         rows = rows.filter(at__lt=before)
     labels = dict(AccessAction.choices)
-    return [
-        LogRow(
-            at=e.at,
-            who=e.actor_username,
-            action=str(labels.get(e.action, e.action)),
-            kind=_kind(e)[0],
-            object_id=_kind(e)[1],
-            site=e.site.name if e.site else "",
-            agency=e.agency.code if e.agency else "",
-            remote_addr=e.remote_addr or "",
-        )
-        for e in rows.order_by("-at", "-id")[:PAGE]
-    ]
+    return [_event_row(e, labels) for e in rows.order_by("-at", "-id")[:PAGE]]
+
+
+def _event_row(e: AccessEvent, labels: dict) -> LogRow:
+    kind, object_id = _kind(e)
+    return LogRow(
+        at=e.at,
+        who=e.actor_username,
+        action=str(labels.get(e.action, e.action)),
+        kind=kind,
+        object_id=object_id,
+        site=e.site.name if e.site else "",
+        agency=e.agency.code if e.agency else "",
+        remote_addr=e.remote_addr or "",
+    )
 
 
 def _changes(scope: dict, before: datetime | None) -> list[LogRow]:

@@ -11,12 +11,11 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from luukku.access.testing import sign_in
+from luukku.access.testing import new_official, sign_in
 from luukku.advice.models import DocumentDropOff
 from luukku.audit.models import AccessAction, AccessEvent
 from luukku.audit.retention import personal_data_purge
 from luukku.core.advice.receipt import receipt_valid
-from luukku.registry.models import Agency, Role, StaffProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -32,17 +31,6 @@ FORM = {
 def advisor(advice_demo):
     c = Client()
     sign_in(c, "neuvoja")
-    return c
-
-
-def _official(username, agency_code, site) -> Client:
-    user = get_user_model().objects.create_user(username, password="x")
-    profile = StaffProfile.objects.create(
-        user=user, role=Role.OFFICIAL, agency=Agency.objects.get(code=agency_code)
-    )
-    profile.sites.set([site])
-    c = Client()
-    c.force_login(user)
     return c
 
 
@@ -91,8 +79,8 @@ def test_the_agencys_official_lists_and_receives__others_do_not(
 ):
     pori = advice_demo["pori"]
     d = _record(advisor)
-    migri = _official("migri.x", "MIGRI", pori)
-    kela = _official("kela.x", "KELA", pori)
+    migri = new_official("migri.x", "MIGRI", pori)
+    kela = new_official("kela.x", "KELA", pori)
     with django_capture_on_commit_callbacks(execute=True):
         mine = migri.get("/advice/dropoffs/").content.decode()
         theirs = kela.get("/advice/dropoffs/").content.decode()
@@ -114,7 +102,7 @@ def test_the_agencys_official_lists_and_receives__others_do_not(
 def test_desk_shows_the_count_of_open_dropoffs(advisor, advice_demo):
     _record(advisor)
     _record(advisor, documents="A birth certificate")
-    migri = _official("migri.x", "MIGRI", advice_demo["pori"])
+    migri = new_official("migri.x", "MIGRI", advice_demo["pori"])
     html = migri.get("/desk/").content.decode()
     assert 'id="dropoffs-link"' in html and ": 2</a>" in html
 
@@ -127,8 +115,8 @@ def test_api_create_list_receive(advisor, advice_demo):
     assert bad.status_code == 400 and bad.json()["detail"][0]["loc"] == ["body", "phone"]
     made = advisor.post(url, body, content_type="application/json")
     assert made.status_code == 201 and receipt_valid(made.json()["receipt_code"])
-    migri = _official("migri.x", "MIGRI", pori)
-    kela = _official("kela.x", "KELA", pori)
+    migri = new_official("migri.x", "MIGRI", pori)
+    kela = new_official("kela.x", "KELA", pori)
     assert [d["receipt_code"] for d in migri.get(url).json()] == [made.json()["receipt_code"]]
     assert kela.get(url).json() == []
     pk = made.json()["id"]

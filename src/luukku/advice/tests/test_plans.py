@@ -12,14 +12,14 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from luukku.access.testing import sign_in
+from luukku.access.testing import new_official, sign_in
 from luukku.advice.models import HandoverNote, PlanWhen, VisitPlan
 from luukku.advice.plans import PlanNeeds, booking_options, chain_key, plan_link
 from luukku.audit.models import AccessAction, AccessEvent
 from luukku.audit.retention import personal_data_purge
 from luukku.queueing.models import Ticket
 from luukku.queueing.services import ticket_call, ticket_finish
-from luukku.registry.models import Agency, Role, Service, StaffProfile
+from luukku.registry.models import Service
 
 pytestmark = pytest.mark.django_db
 
@@ -58,20 +58,6 @@ def _form(site, **extra):
         "make": "1",
     }
     return data | extra
-
-
-def _official(username: str, agency_code: str, site) -> Client:
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.create_user(username, password="x")
-    profile = StaffProfile.objects.create(
-        user=user, role=Role.OFFICIAL, agency=Agency.objects.get(code=agency_code)
-    )
-    profile.sites.set([site])
-    profile.services.set(Service.objects.filter(agency=profile.agency))
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def test_planner__lists_the_services_with_today_and_later_times(advisor, advice_demo):
@@ -189,7 +175,7 @@ def test_note__read_by_consented_agency_page_and_api__audited(
 ):
     pori = advice_demo["pori"]
     note = _plan_with_note(advisor, pori).note
-    kela = _official("kela.virkailija2", "KELA", pori)
+    kela = new_official("kela.virkailija2", "KELA", pori)
     with django_capture_on_commit_callbacks(execute=True):
         page = kela.get(f"/advice/notes/{note.pk}/")
         api = kela.get(f"/api/v1/advice/notes/{note.pk}")
@@ -213,7 +199,7 @@ def test_note__refused_to_other_agencies_page_and_api(
 ):
     pori = advice_demo["pori"]
     note = _plan_with_note(advisor, pori).note
-    other = _official(f"{agency.lower()}.virkailija", agency, pori)
+    other = new_official(f"{agency.lower()}.virkailija", agency, pori)
     with django_capture_on_commit_callbacks(execute=True):
         assert other.get(f"/advice/notes/{note.pk}/").status_code == 404
         assert other.get(f"/api/v1/advice/notes/{note.pk}").status_code == 404
@@ -226,13 +212,13 @@ def test_note__linked_from_the_desk_of_the_consented_agency(advisor, advice_demo
 
     pori = advice_demo["pori"]
     plan = _plan_with_note(advisor, pori)
-    dvv = _official("dvv.virkailija", "DVV", pori)
+    dvv = new_official("dvv.virkailija", "DVV", pori)
     profile, scope = serve("dvv.virkailija", TODAY[0], site=pori)
     ticket_call(ticket_id=plan.ticket_id, official=profile, scope=scope)
     page = dvv.get("/desk/").content.decode()
     assert f'href="/advice/notes/{plan.note.pk}/"' in page
     # The Kela official next in the chain, consented to, gets the link too.
-    kela = _official("kela.virkailija2", "KELA", pori)
+    kela = new_official("kela.virkailija2", "KELA", pori)
     ticket_finish(ticket=Ticket.objects.get(pk=plan.ticket_id), official=profile)
     profile, scope = serve("kela.virkailija2", TODAY[1], site=pori)
     ticket_call(ticket_id=plan.ticket_id, official=profile, scope=scope)
