@@ -425,12 +425,13 @@ def _chunks(not_before: datetime, not_after: datetime) -> list[tuple[datetime, d
 
 
 def ceil_to_grid(at: datetime) -> datetime:
-    """Round up to the slot grid (15 minutes, which is also a quarter hour in Finland)."""
-    at = at.astimezone(UTC)
+    """Round up to the slot grid (15 minutes, which is also a quarter hour in Finland).
+
+    Exact to the microsecond: at 10:00:00.1 the first time offered is 10:15, not 10:00,
+    which the booking would refuse as already begun.
+    """
     epoch = datetime(2000, 1, 1, tzinfo=UTC)
-    step = int(STEP.total_seconds())
-    secs = int((at - epoch).total_seconds())
-    return epoch + timedelta(seconds=-(-secs // step) * step)
+    return epoch - ((epoch - at) // STEP) * STEP
 
 
 def availability(

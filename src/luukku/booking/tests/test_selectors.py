@@ -8,7 +8,7 @@ many reservations straddle the edges of the search's day-by-day periods.
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -18,6 +18,7 @@ from luukku.booking.selectors import (
     SearchFilters,
     availability,
     buffer,
+    ceil_to_grid,
     chain_availability,
     day_bounds,
     slot_at,
@@ -116,3 +117,20 @@ def test_chains__dense_calendars__every_leg_is_free_and_follows_the_last(dense):
                 assert one.end <= two.start
             assert all(_is_free(slot) for slot in chain.slots), services
     assert found
+
+
+@pytest.mark.parametrize(
+    ("now", "first"),
+    [
+        ((10, 0, 0, 0), (10, 0)),
+        ((10, 0, 0, 100_000), (10, 15)),  # a tenth of a second late: 10:00 has begun
+        ((10, 0, 0, 1), (10, 15)),
+        ((10, 14, 59, 999_999), (10, 15)),
+        ((10, 15, 0, 0), (10, 15)),
+    ],
+)
+def test_ceil_to_grid__exact_to_the_microsecond(now, first):
+    """A CI run at 10:00:00.1 was offered 10:00, which the booking then refused as begun."""
+    h, m, s, us = now
+    at = datetime(2026, 12, 3, h, m, s, us, tzinfo=UTC)
+    assert ceil_to_grid(at) == datetime(2026, 12, 3, *first, tzinfo=UTC)
