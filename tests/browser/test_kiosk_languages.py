@@ -38,6 +38,13 @@ def test_kiosk__each_language__no_wcag_violation(live_server, demo, new_page, la
     assert page.get_attribute("html", "lang") == lang
     assert page.get_attribute("html", "dir") == ("rtl" if lang == "ar" else None)
     assert wcag_violations(page) == []
+    # The search box (the info desk's search): an inflected Finnish word finds the service.
+    page.fill("#kiosk-q", "asumistukea")
+    page.click("#kiosk-search")
+    found = page.locator("#kiosk-found")
+    assert found.locator("button[data-service=housing-allowance]").count() == 1
+    assert page.get_attribute("html", "lang") == lang
+    assert wcag_violations(page) == []
     # The language carries on to a service list and to the ticket.
     page.click("a[data-agency=KELA]")
     assert page.get_attribute("html", "lang") == lang

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from luukku.advice.selectors import QueryError
 from luukku.booking.forms import INTERPRETER_LANGUAGES
 from luukku.integration import idempotency
 from luukku.queueing import events, selectors
@@ -38,6 +39,10 @@ def _site(slug: str) -> Site:
 # -- kiosk ---------------------------------------------------------------------
 
 
+def _estimated(site: Site, services) -> list[tuple]:
+    return [(s, selectors.service_estimate(site=site, service=s)) for s in services]
+
+
 def _kiosk_context(site: Site, agency_code: str | None, several: bool = False) -> dict:
     groups = selectors.kiosk_services(site)
     chosen = None
@@ -46,10 +51,7 @@ def _kiosk_context(site: Site, agency_code: str | None, several: bool = False) -
         for agency, _on_site, items in groups:
             if agency.code == agency_code:
                 chosen = agency
-                services = [
-                    (s, selectors.service_estimate(site=site, service=s))
-                    for s in sorted(items, key=lambda s: s.name)
-                ]
+                services = _estimated(site, sorted(items, key=lambda s: s.name))
         if chosen is None:
             raise Http404("agency")
     hours = kiosk_hours(site)
@@ -75,6 +77,17 @@ def kiosk(request: HttpRequest, slug: str) -> HttpResponse:
     site = _site(slug)
     several = request.GET.get("several") == "1"
     ctx = _kiosk_context(site, request.GET.get("agency"), several)
+    query = request.GET.get("q", "").strip()
+    if not query or ctx["agency"] or ctx["several"]:
+        return render(request, "queueing/kiosk.html", ctx)
+    ctx["query"] = query
+    try:
+        found = selectors.kiosk_search(site, query)
+    except QueryError as exc:
+        ctx["search_error"] = str(exc)
+        return render(request, "queueing/kiosk.html", ctx, status=400)
+    ctx["found"] = _estimated(site, found.here)
+    ctx["found_book"] = found.book
     return render(request, "queueing/kiosk.html", ctx)
 
 
