@@ -191,20 +191,27 @@ def note_readable_in(scope: StaffScope | None, note) -> bool:
 
 def can_view_dropoff(user, dropoff) -> bool:
     """Documents left at the info desk: the info desk of that point, or an official of
-    the agency they were left for where that official serves."""
+    the agency they were left for (:func:`dropoffs_received_q`)."""
     if can_record_advice(user, dropoff.site_id):
         return True
     return can_receive_dropoff(user, dropoff)
 
 
+def dropoffs_received_q(scope: StaffScope | None) -> Q:
+    """The drop-offs an official receives: their agency's at the points where they
+    serve, and at any point where their agency serves neither on site nor by video —
+    documents left there for it would otherwise reach no one."""
+    if scope is None or scope.role != Role.OFFICIAL or scope.agency_id is None:
+        return Q(pk__in=[])
+    absent = ~Q(site__agencies_on_site=scope.agency_id) & ~Q(site__agencies_remote=scope.agency_id)
+    return Q(agency_id=scope.agency_id) & (Q(site_id__in=scope.sites) | absent)
+
+
 def can_receive_dropoff(user, dropoff) -> bool:
     scope = scope_of(user)
-    return (
-        scope is not None
-        and scope.role == Role.OFFICIAL
-        and scope.agency_id == dropoff.agency_id
-        and dropoff.site_id in scope.sites
-    )
+    if scope is None or scope.agency_id != dropoff.agency_id:
+        return False
+    return type(dropoff)._default_manager.filter(dropoffs_received_q(scope), pk=dropoff.pk).exists()
 
 
 # -- tickets -------------------------------------------------------------------

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luukku.access.policy import StaffScope
+from luukku.access.policy import StaffScope, dropoffs_received_q
 from luukku.advice.models import DocumentDropOff
 from luukku.booking.customers import BookingError, Customer, customer_validate
 from luukku.core.advice.receipt import ALPHABET, BODY, receipt_code
@@ -107,23 +106,16 @@ def dropoff_receive(
 # -- reads -------------------------------------------------------------------------------
 
 
-def dropoffs_visible_q(scope: StaffScope | None) -> Q:
-    """Which drop-offs an official sees: their agency's, at the points where they serve."""
-    if scope is None or scope.agency_id is None:
-        return Q(pk__in=[])
-    return Q(agency_id=scope.agency_id, site_id__in=scope.sites)
-
-
 def dropoffs_for(scope: StaffScope | None, *, limit: int = 200) -> list[DocumentDropOff]:
     """The official's drop-offs: open ones first (oldest first), then the received."""
-    qs = DocumentDropOff.objects.filter(dropoffs_visible_q(scope), anonymised_at__isnull=True)
+    qs = DocumentDropOff.objects.filter(dropoffs_received_q(scope), anonymised_at__isnull=True)
     qs = qs.select_related("site", "agency", "service", "received_by__user")
     return list(qs.order_by("received_at", "left_at")[:limit])
 
 
 def dropoffs_open_count(scope: StaffScope | None) -> int:
     return DocumentDropOff.objects.filter(
-        dropoffs_visible_q(scope), received_at__isnull=True, anonymised_at__isnull=True
+        dropoffs_received_q(scope), received_at__isnull=True, anonymised_at__isnull=True
     ).count()
 
 
@@ -134,5 +126,4 @@ __all__ = [
     "dropoff_record",
     "dropoffs_for",
     "dropoffs_open_count",
-    "dropoffs_visible_q",
 ]

@@ -16,6 +16,7 @@ from luukku.advice.models import DocumentDropOff
 from luukku.audit.models import AccessAction, AccessEvent
 from luukku.audit.retention import personal_data_purge
 from luukku.core.advice.receipt import receipt_valid
+from luukku.registry.models import Agency
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +159,28 @@ def test_audit_log_names_notes_and_dropoffs(
     admin = get_user_model().objects.get(username="admin")
     rows = [r for r in audit_log(admin) if r.kind == "dropoff"]
     assert rows and rows[0].object_id == d.pk
+
+
+def test_left_where_the_agency_does_not_serve__its_officials_elsewhere_receive(
+    advisor, advice_demo
+):
+    """Documents for an agency with no one at that point still reach the agency."""
+    pori, rauma = advice_demo["pori"], advice_demo["rauma"]
+    migri = Agency.objects.get(code="MIGRI")
+    assert (
+        pori.agencies_on_site.filter(pk=migri.pk).exists()
+        or pori.agencies_remote.filter(pk=migri.pk).exists()
+    )
+    d = _record(advisor)
+    elsewhere = new_official("migri.r", "MIGRI", rauma)
+    # MIGRI serves at Pori: its officials there receive it, not one at Rauma.
+    assert d.receipt_code not in elsewhere.get("/advice/dropoffs/").content.decode()
+    assert elsewhere.post(f"/advice/dropoffs/{d.pk}/received/").status_code == 404
+    pori.agencies_on_site.remove(migri)
+    pori.agencies_remote.remove(migri)
+    assert f'data-dropoff="{d.receipt_code}"' in elsewhere.get("/advice/dropoffs/").content.decode()
+    kela = new_official("kela.r", "KELA", rauma)
+    assert d.receipt_code not in kela.get("/advice/dropoffs/").content.decode()
+    assert elsewhere.post(f"/advice/dropoffs/{d.pk}/received/").status_code == 302
+    d.refresh_from_db()
+    assert d.received_by.user.username == "migri.r"
