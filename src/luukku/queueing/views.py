@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from luukku.advice.selectors import QueryError
 from luukku.booking.forms import INTERPRETER_LANGUAGES
 from luukku.integration import idempotency
-from luukku.queueing import events, selectors
+from luukku.queueing import events, kiosk_selectors, selectors
 from luukku.queueing.kiosk_i18n import kiosk_language
 from luukku.queueing.models import TicketState
 from luukku.queueing.opening import kiosk_hours
@@ -44,7 +44,7 @@ def _estimated(site: Site, services) -> list[tuple]:
 
 
 def _kiosk_context(site: Site, agency_code: str | None, several: bool = False) -> dict:
-    groups = selectors.kiosk_services(site)
+    groups = kiosk_selectors.kiosk_services(site)
     chosen = None
     services = []
     if agency_code:
@@ -82,7 +82,7 @@ def kiosk(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "queueing/kiosk.html", ctx)
     ctx["query"] = query
     try:
-        found = selectors.kiosk_search(site, query)
+        found = kiosk_selectors.kiosk_search(site, query)
     except QueryError as exc:
         ctx["search_error"] = str(exc)
         return render(request, "queueing/kiosk.html", ctx, status=400)
