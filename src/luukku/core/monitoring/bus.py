@@ -373,3 +373,19 @@ def served_within(customers: Sequence[tuple[bool, float]], capacity_s: float) ->
         else:
             out.append(False)
     return out
+
+
+def stop_at(at: float, spans: Sequence[tuple[float, float, int]]) -> int | None:
+    """The stop a customer at moment ``at`` belongs to, of a day's ``(start, end, stop)``.
+
+    The stop the bus stands at then; before it arrives (a number taken early, a
+    booking at the kerb) the next one; after the last stop, the last.
+    """
+    ordered = sorted(spans)
+    for start, end, stop in ordered:
+        if start <= at < end:
+            return stop
+    for start, _end, stop in ordered:
+        if at < start:
+            return stop
+    return ordered[-1][2] if ordered else None
