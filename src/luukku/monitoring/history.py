@@ -120,6 +120,8 @@ def _bus_customers(
             open_s * bus.spaces,
         )
         for legs, ok in zip(chosen, served, strict=True):
+            if ok is None:
+                continue  # the stop was fully booked: this customer could not book
             customer = len(bus.stop_of) + 1
             bus.stop_of[customer] = stop.pk
             if not ok:

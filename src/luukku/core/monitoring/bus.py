@@ -355,23 +355,27 @@ def review(
     return [review_stop(found[s.id], ordered, weekdays, t) for s in ordered]
 
 
-def served_within(customers: Sequence[tuple[bool, float]], capacity_s: float) -> list[bool]:
+def served_within(customers: Sequence[tuple[bool, float]], capacity_s: float) -> list[bool | None]:
     """Which of a stop's customers (booked?, service seconds), in arrival order, are served.
 
-    Booked customers hold their appointment; walk-ins are served while the stop's
-    serving time left holds their service, and are turned away once it does not
-    (the demo history's stop-days, ``luukku.monitoring.history``).
+    Booked customers take the stop's serving time first, as far as it goes (``None``:
+    no free time was left to book, so no booking was made); walk-ins are served while
+    the time left holds their service and are turned away (``False``) once it does
+    not. The demo history's stop-days (``luukku.monitoring.history``).
     """
-    left = capacity_s - sum(s for booked, s in customers if booked)
-    out = []
+    left = capacity_s
+    out: list[bool | None] = []
     for booked, seconds in customers:
         if booked:
-            out.append(True)
-        elif seconds <= left:
-            left -= seconds
-            out.append(True)
+            fits = seconds <= left
+            left -= seconds if fits else 0
+            out.append(True if fits else None)
         else:
             out.append(False)
+    for i, (booked, seconds) in enumerate(customers):
+        if not booked and seconds <= left:
+            left -= seconds
+            out[i] = True
     return out
 
 

@@ -155,6 +155,7 @@ def test_review__thresholds_are_the_callers():
 def test_served_within__bookings_hold_their_time_walk_ins_fill_the_rest():
     customers = [(False, 1200), (True, 1800), (False, 1200), (False, 600)]
     assert served_within(customers, 3600) == [True, True, False, True]
+    assert served_within([(True, 1800), (True, 1800), (True, 600)], 3000) == [True, None, True]
     assert served_within([], 3600) == []
 
 
@@ -214,12 +215,12 @@ def test_review__suggested_windows_fit_the_timetable(stops, visits, service_min,
 @given(
     st.lists(st.tuples(st.booleans(), st.integers(60, 3600)), max_size=20), st.integers(0, 20000)
 )
-def test_served_within__never_more_walk_in_time_than_is_left(customers, capacity):
+def test_served_within__never_more_time_than_the_stop_has(customers, capacity):
     served = served_within(customers, capacity)
-    booked = sum(s for b, s in customers if b)
-    walk_in = sum(s for (b, s), ok in zip(customers, served, strict=True) if ok and not b)
-    assert all(ok for (b, _s), ok in zip(customers, served, strict=True) if b)
-    assert walk_in <= max(0, capacity - booked)
+    used = sum(s for (_b, s), ok in zip(customers, served, strict=True) if ok)
+    assert used <= capacity
+    assert all(ok is not None for (b, _s), ok in zip(customers, served, strict=True) if not b)
+    assert all(ok is not False for (b, _s), ok in zip(customers, served, strict=True) if b)
 
 
 def test_evidence__is_additive():
