@@ -26,7 +26,6 @@ from luukku.monitoring.bus_selectors import (
     default_period,
     next_monday,
     rule_figures,
-    timetable,
 )
 from luukku.monitoring.bus_services import StopChange, bus_stop_change
 from luukku.monitoring.services import local_today
@@ -64,7 +63,11 @@ class AcceptForm(forms.Form):
     stop = forms.IntegerField(widget=forms.HiddenInput)
     kind = forms.ChoiceField(choices=[(k, k) for k in KINDS], widget=forms.HiddenInput)
     weekday = forms.TypedChoiceField(
-        choices=Weekday.choices, coerce=int, required=False, widget=forms.HiddenInput
+        choices=Weekday.choices,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.HiddenInput,
     )
     arrives = forms.TimeField(required=False, widget=forms.HiddenInput)
     departs = forms.TimeField(required=False, widget=forms.HiddenInput)
@@ -92,13 +95,12 @@ def _page(
         return render(request, "monitoring/bus.html", {"site": site, "period": period}, status=400)
     data = period.cleaned_data
     failed_stop = failed.cleaned_data.get("stop") if failed is not None else None
+    review = bus_review(site, date_from=data["date_from"], date_to=data["date_to"], today=today)
     context = {
         "site": site,
         "period": period,
-        "review": bus_review(
-            site, date_from=data["date_from"], date_to=data["date_to"], today=today
-        ),
-        "timetable": timetable(site, today),
+        "review": review,
+        "timetable": [row.stop for row in review.rows],
         "today": today,
         "effective_default": next_monday(today),
         "effective_min": today + timedelta(days=1),

@@ -289,10 +289,19 @@ def test_accept__not_in_the_future__422_naming_the_field(evidence, days_from_tod
 
 def test_accept__bad_input__422_not_500(evidence):
     for extra in ({"effective": "not-a-date"}, {"kind": "teleport"}, {"stop": "999999"},
-                  {"departs": ""}, {"arrives": "12:00", "departs": "11:00"}):  # fmt: skip
+                  {"departs": ""}, {"arrives": "12:00", "departs": "11:00"},
+                  {"kind": "move", "weekday": "0"}, {"weekday": "9"}):  # fmt: skip
         r = _accept(evidence["busy"], _next_monday(), **extra)
         assert r.status_code == 422, extra
     assert not BusStop.objects.filter(valid_until__isnull=False).exists()
+
+
+def test_accept__move__to_another_route_weekday(evidence):
+    busy, monday = evidence["busy"], _next_monday()
+    r = _accept(busy, monday, kind="move", weekday="2", arrives="15:30", departs="17:00")
+    assert r.status_code == 303
+    new = BusStop.objects.get(place=busy.place, valid_from=monday)
+    assert (new.weekday, new.arrives) == (2, time(15, 30))
 
 
 def test_accept__clash_with_the_next_stop__422(evidence):
