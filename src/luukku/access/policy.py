@@ -16,7 +16,7 @@ Roles (``StaffProfile.role``), each scoped by the profile's agency and sites:
 - site manager: their own sites' spaces, hours, exceptions and statistics;
 - agency administrator: their agency's staff and services;
 - national administrator (``admin``): agencies and sites, everything in the admin;
-- planner: the planner page and API.
+- planner: the planner page and API, and the bus timetable suggestions (read only).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 
-from luukku.registry.models import Role, Site, StaffProfile
+from luukku.registry.models import Role, Site, Size, StaffProfile
 
 #: Roles that use the Django admin (and so get ``is_staff``).
 ADMIN_ROLES = frozenset({Role.SITE_MANAGER, Role.AGENCY_ADMIN, Role.ADMIN})
@@ -353,13 +353,31 @@ def can_view_site_live(user, site) -> bool:
     return can_manage_site(user, site) or _works_at(user, site_id, Role.ADVISOR)
 
 
+def _is_bus(site) -> bool:
+    return getattr(site, "size", None) == Size.XS
+
+
+def can_view_bus_timetable(user, site) -> bool:
+    """A bus route's stop evidence and timetable suggestions: who manages the route,
+    and the network's planners (who plan routes but change no site's timetable)."""
+    return _is_bus(site) and (can_manage_site(user, site) or role_of(user) == Role.PLANNER)
+
+
+def can_change_bus_timetable(user, site) -> bool:
+    """Accept a suggestion into the route's timetable: who may edit its bus stops."""
+    return _is_bus(site) and can_manage_site(user, site)
+
+
 def access_site(user, slug: str, *, action: str = "statistics"):
-    """The site with this slug if the user may ``manage`` it or see its ``statistics``."""
+    """The site with this slug if the user may do ``action`` there (``manage``, see its
+    ``statistics`` or ``live`` overview, see or change its ``bus`` timetable)."""
     site = Site.objects.filter(slug=str(slug or "")[:50]).first()
     check = {
         "manage": can_manage_site,
         "statistics": can_view_site_statistics,
         "live": can_view_site_live,
+        "bus": can_view_bus_timetable,
+        "bus_change": can_change_bus_timetable,
     }[action]
     if site is None or not check(user, site):
         raise AccessDenied("slug")

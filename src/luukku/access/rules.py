@@ -86,6 +86,10 @@ PAGES: dict[str, frozenset[str]] = {
     "monitoring:reports": frozenset({Role.SITE_MANAGER, Role.ADMIN}),
     # The live overview of one point: its site manager and advisors (policy.can_view_site_live).
     "monitoring:live": frozenset({Role.SITE_MANAGER, Role.ADVISOR, Role.ADMIN}),
+    # A bus route's stop evidence and timetable suggestions (policy.can_view_bus_timetable);
+    # accepting one changes the timetable: who edits the route's stops.
+    "monitoring:bus": frozenset({Role.SITE_MANAGER, Role.PLANNER, Role.ADMIN}),
+    "monitoring:bus_accept": frozenset({Role.SITE_MANAGER, Role.ADMIN}),
     # The info desk's triage (luukku.advice): general advisors, site managers, admins.
     "advice:triage": ADVICE_ROLES,
     "advice:record": ADVICE_ROLES,

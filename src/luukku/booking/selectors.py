@@ -84,14 +84,17 @@ def local_dates(not_before: datetime, not_after: datetime) -> tuple[date, date]:
     return not_before.astimezone(HELSINKI).date(), not_after.astimezone(HELSINKI).date()
 
 
-def candidate_sites(snap: RegistrySnapshot, filters: SearchFilters) -> list[SiteSnap]:
+def candidate_sites(
+    snap: RegistrySnapshot, filters: SearchFilters, since: date | None = None
+) -> list[SiteSnap]:
+    """The sites a search looks at; a bus by the municipalities of its stops from ``since``."""
     sites = list(snap.sites.values())
     if filters.sites:
         wanted = set(filters.sites)
         sites = [s for s in sites if s.slug in wanted]
     if filters.municipality:
         m = filters.municipality.lower()
-        sites = [s for s in sites if m in s.municipalities()]
+        sites = [s for s in sites if m in s.municipalities(since)]
     return sites
 
 
@@ -447,7 +450,7 @@ def availability(
     """Earliest free slots of ``service`` per site and channel, earliest first."""
     snap = snap or registry_snapshot()
     service = _service(snap, service)
-    sites = candidate_sites(snap, filters)
+    sites = candidate_sites(snap, filters, not_before.astimezone(HELSINKI).date())
     not_before = ceil_to_grid(not_before)
     possible = {
         (site.id, channel)
@@ -503,7 +506,7 @@ def chain_availability(
     """Earliest visits in which all ``services`` follow each other at one site on one day."""
     snap = snap or registry_snapshot()
     services = [_service(snap, s) for s in services]
-    sites = candidate_sites(snap, filters)
+    sites = candidate_sites(snap, filters, not_before.astimezone(HELSINKI).date())
     not_before = ceil_to_grid(not_before)
     chains: list[Chain] = []
     for lo, hi in _chunks(not_before, not_after):

@@ -103,13 +103,27 @@ def dated_intervals(
 
 @dataclass(frozen=True, slots=True)
 class Stop:
-    """A bus stop: on one date, or every ``weekday``, from ``arrives`` to ``departs``."""
+    """A bus stop: on one date, or every ``weekday``, from ``arrives`` to ``departs``.
+
+    ``valid_from``/``valid_until`` bound the days it is in the timetable (inclusive):
+    a timetable change ends one stop and starts its successor the next day.
+    """
 
     day: date | None
     weekday: int | None
     arrives: time
     departs: time
     ref: object = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+
+    def stands_on(self, day: date) -> bool:
+        """Whether the bus stops here on ``day`` (closures and the route aside)."""
+        if (self.valid_from and day < self.valid_from) or (
+            self.valid_until and day > self.valid_until
+        ):
+            return False
+        return self.day == day or (self.day is None and self.weekday == day.weekday())
 
 
 def stop_intervals(
@@ -124,7 +138,8 @@ def stop_intervals(
 ) -> list[tuple[datetime, datetime, object]]:
     """UTC intervals while a bus stands at its stops, each with its stop's reference.
 
-    No stop on closed days (holidays, dated closures) or outside the route's validity.
+    No stop on closed days (holidays, dated closures), outside the route's validity or
+    outside the stop's own.
     """
     stops = list(stops)
     periods = []
@@ -136,7 +151,7 @@ def stop_intervals(
         ):
             continue
         for stop in stops:
-            if stop.day == day or (stop.day is None and stop.weekday == day.weekday()):
+            if stop.stands_on(day):
                 periods.append(DatedPeriod(day, stop.arrives, stop.departs, stop.ref))
     return dated_intervals(periods, tz=tz)
 

@@ -10,12 +10,20 @@ visits, and the time each type of service space was in use (the simulated servic
 durations, at most the point's opening time × its spaces of the type). A day that has
 real tickets or bookings is left alone. No visit, ticket or personal data is made:
 only aggregates.
+
+The bus plays only the days it stands at its stops. Its customers are the simulated
+day's customers drawn anew for each stop, as many as the stop's municipality has
+inhabitants (``BUS_VISITS_PER_1000``, an assumption), so that a large place's stop is
+busy and a small one's idle; walk-ins who do not fit in the stop's serving time are
+turned away (the core's ``served_within``), and each stop-day is a ``DailyStopUse``
+row, the evidence of the bus timetable suggestions.
 """
 
 from __future__ import annotations
 
 import random
 from collections import defaultdict
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from importlib import resources
 
@@ -24,18 +32,31 @@ import numpy as np
 from django.db import transaction
 
 from luukku.booking.models import Booking, Channel
+from luukku.core.monitoring.bus import served_within
 from luukku.core.monitoring.chains import count_sequences
 from luukku.core.monitoring.figures import Figures
 from luukku.core.monitoring.utilisation import SpaceUse
 from luukku.core.planning.dimensioning import build_config, plan
 from luukku.core.planning.inputs import ForecastRow, load_defaults, parse_forecast
-from luukku.core.planning.sitesim import DayPlan, SiteConfig, simulate_day_records, site_from_plan
-from luukku.monitoring.models import DailyAggregate, DailyChainSequence, DailySpaceUse
+from luukku.core.planning.sitesim import (
+    SiteConfig,
+    StageRecord,
+    simulate_day_records,
+    site_from_plan,
+)
+from luukku.monitoring.models import (
+    DailyAggregate,
+    DailyChainSequence,
+    DailySpaceUse,
+    DailyStopUse,
+)
 from luukku.monitoring.services import aggregate_row, day_bounds, local_today
 from luukku.monitoring.space_use import space_use_row
+from luukku.monitoring.stop_use import service_spaces
 from luukku.planning.measured import PLANNER_TYPE
 from luukku.queueing.models import Ticket
-from luukku.registry.models import SERVICE_SPACE_TYPES, Agency, Service, Site
+from luukku.registry.demo_data import MUNICIPALITY_POPULATION
+from luukku.registry.models import SERVICE_SPACE_TYPES, Agency, BusStop, Service, Site, Size
 from luukku.registry.selectors import site_opening_intervals
 
 #: The demo forecast is Pori's (an L point); the other sizes see a share of it.
@@ -44,6 +65,69 @@ SIZE_SHARE = {"L": 1.0, "M": 0.45, "S": 0.08, "XS": 0.05}
 CANCELLED, NO_SHOW = 0.08, 0.04
 #: The simulation's space kinds (the planner's) as the registry's space types.
 SPACE_TYPE = {kind: space_type for space_type, kind in PLANNER_TYPE.items()}
+#: Customers a bus stop draws in a day per 1,000 inhabitants of its municipality (an
+#: assumption: about one a day in a village of 1,500, eight in a town of 13,000).
+BUS_VISITS_PER_1000 = 0.75
+#: A stop whose municipality the demo does not know draws as one of this size.
+DEFAULT_POPULATION = 5_000
+
+
+@dataclass
+class BusDay:
+    """The bus's simulated customers of one day, each at one of the day's stops."""
+
+    stops: list[tuple[BusStop, int]]  # the stop and its open seconds
+    spaces: int
+    stop_of: dict[int, int] = field(default_factory=dict)  # customer → stop id
+    unserved: set[int] = field(default_factory=set)  # walk-ins turned away
+    figures: dict[int, dict[str, int]] = field(default_factory=dict)
+
+    def count(self, customer: int, name: str, amount: int = 1) -> None:
+        stop = self.stop_of.get(customer)
+        if stop is not None:
+            acc = self.figures.setdefault(stop, defaultdict(int))
+            acc[name] += amount
+
+    def rows(self, site: Site, day: date) -> list[DailyStopUse]:
+        return [
+            DailyStopUse(
+                day=day,
+                site=site,
+                stop=stop,
+                open_s=open_s,
+                spaces=self.spaces,
+                **dict(self.figures.get(stop.pk, {})),
+            )
+            for stop, open_s in self.stops
+        ]
+
+
+def _bus_customers(
+    records: list[StageRecord], bus: BusDay, rng: np.random.Generator, pick: random.Random
+) -> list[StageRecord]:
+    """The day's customers anew per stop, in proportion to its municipality's inhabitants."""
+    visits: dict[int, list[StageRecord]] = defaultdict(list)
+    for r in records:
+        visits[r.customer].append(r)
+    pool = list(visits.values())
+    out: list[StageRecord] = []
+    for stop, open_s in bus.stops:
+        people = MUNICIPALITY_POPULATION.get(stop.municipality, DEFAULT_POPULATION)
+        n = int(rng.poisson(people / 1000 * BUS_VISITS_PER_1000)) if pool else 0
+        chosen = sorted((pick.choice(pool) for _ in range(n)), key=lambda v: v[0].start_min)
+        served = served_within(
+            [(v[0].booked, sum(60 * r.service_min for r in v)) for v in chosen],
+            open_s * bus.spaces,
+        )
+        for legs, ok in zip(chosen, served, strict=True):
+            if ok is None:
+                continue  # the stop was fully booked: this customer could not book
+            customer = len(bus.stop_of) + 1
+            bus.stop_of[customer] = stop.pk
+            if not ok:
+                bus.unserved.add(customer)
+            out += [replace(r, customer=customer) for r in legs]
+    return out
 
 
 def _forecast(site: Site, codes: set[str]) -> tuple[ForecastRow, ...]:
@@ -73,27 +157,35 @@ def _site_model(site: Site) -> SiteConfig | None:
 def _day_rows(
     site: Site,
     day: date,
-    day_plan: DayPlan,
-    model: SiteConfig,
+    records: list[StageRecord],
     services: dict[str, list[Service]],
     agencies: dict[str, Agency],
-    rng: np.random.Generator,
     pick: random.Random,
+    bus: BusDay | None = None,
 ) -> tuple[list[DailyAggregate], list[DailyChainSequence], dict[str, float]]:
     cells: dict[tuple, Figures] = defaultdict(Figures)
     visits: dict[int, list[tuple[str, float | None]]] = defaultdict(list)
     used: dict[str, float] = defaultdict(float)
-    for r in simulate_day_records(model, day_plan, rng):
+    bus = bus or BusDay([], 1)
+    for r in records:
         if r.agency not in agencies or not services.get(r.agency):
             continue
         channel = Channel.REMOTE if r.remote else Channel.IN_PERSON
         f = cells[(agencies[r.agency].pk, pick.choice(services[r.agency]).pk, channel)]
+        if r.customer in bus.unserved:  # the bus left before their turn: no later stages
+            if not r.chained:
+                f.walk_in += 1
+                bus.count(r.customer, "walk_ins")
+                bus.count(r.customer, "turned_away")
+            continue
         if r.booked:
             f.booked += 1
             roll = pick.random()
             if roll < CANCELLED:
                 f.cancelled += 1
                 continue
+            bus.count(r.customer, "bookings")
+            bus.count(r.customer, "booked_s", round(60 * r.service_min))
             if roll < CANCELLED + NO_SHOW:
                 f.no_show += 1
                 continue
@@ -101,10 +193,13 @@ def _day_rows(
             f.chained += 1
         else:
             f.walk_in += 1
+            bus.count(r.customer, "walk_ins")
         used[SPACE_TYPE.get(r.space, "")] += 60 * r.service_min
         f.served += 1
         f.add_wait(60 * r.wait_min)
         f.add_service(60 * r.service_min)
+        bus.count(r.customer, "served")
+        bus.count(r.customer, "service_s", round(60 * r.service_min))
         visits[r.customer].append((r.agency, 60 * r.wait_min if r.chained else None))
     rows = [
         aggregate_row(day, site.pk, agency_id, service_id, channel, f)
@@ -149,12 +244,19 @@ def _space_rows(
     return rows
 
 
-def _open_seconds(site: Site, first: date, last: date) -> dict[date, int]:
-    """The point's opening time on each local day from ``first`` to ``last``."""
-    out: dict[date, int] = defaultdict(int)
-    for a, b, _stop in site_opening_intervals(site, first, last):
-        out[local_today(a)] += int((b - a).total_seconds())
-    return out
+def _opening(
+    site: Site, first: date, last: date
+) -> tuple[dict[date, int], dict[date, list[tuple[BusStop, int]]]]:
+    """The point's opening time on each local day from ``first`` to ``last`` and, for
+    the bus, its stops of each day with their open seconds."""
+    seconds: dict[date, int] = defaultdict(int)
+    stops: dict[date, list[tuple[BusStop, int]]] = defaultdict(list)
+    for a, b, stop in site_opening_intervals(site, first, last):
+        day, span = local_today(a), int((b - a).total_seconds())
+        seconds[day] += span
+        if stop is not None:
+            stops[day].append((stop, span))
+    return seconds, stops
 
 
 def _service_spaces(site: Site) -> dict[str, int]:
@@ -181,11 +283,18 @@ def _days_to_keep(site: Site, first: date, today: date, replace: bool) -> set[da
         )
     }
     if not replace:
-        keep |= set(
+        done = set(
             DailyAggregate.objects.filter(site=site, day__gte=first, day__lt=today)
             .values_list("day", flat=True)
             .distinct()
         )
+        if site.size == Size.XS:  # a bus day seeded before the stop figures is done again
+            done &= set(
+                DailyStopUse.objects.filter(site=site, day__gte=first, day__lt=today)
+                .values_list("day", flat=True)
+                .distinct()
+            )
+        keep |= done
     return keep
 
 
@@ -205,7 +314,7 @@ def seed_history(
         services[s.agency.code].append(s)
     first = today - timedelta(days=days)
     closed = holidays.country_holidays("FI", years=range(first.year, today.year + 1))
-    counts = {"days": 0, "aggregate_rows": 0, "chain_rows": 0, "space_rows": 0}
+    counts = {"days": 0, "aggregate_rows": 0, "chain_rows": 0, "space_rows": 0, "stop_rows": 0}
     for site in Site.objects.order_by("pk"):
         model = _site_model(site)
         if model is None:
@@ -213,25 +322,35 @@ def seed_history(
         keep = _days_to_keep(site, first, today, replace)
         spaces = _service_spaces(site)
         planned = {SPACE_TYPE[k]: n for k, n in model.spaces.items() if k in SPACE_TYPE}
-        opening = _open_seconds(site, first, today - timedelta(days=1))
+        opening, stops = _opening(site, first, today - timedelta(days=1))
+        is_bus = site.size == Size.XS
+        bus_spaces = service_spaces(site) if is_bus else 1
         for offset in range(days, 0, -1):
             day = today - timedelta(days=offset)
             if day.weekday() > 4 or day in closed or day in keep:
                 continue
+            if is_bus and not stops.get(day):
+                continue  # the bus stands nowhere that day
             day_plan = model.days[5 * (day.month - 1) + day.weekday()]
-            rows, chains, used = _day_rows(
-                site, day, day_plan, model, services, agencies, rng, pick
-            )
+            records = list(simulate_day_records(model, day_plan, rng))
+            bus = BusDay(stops[day], bus_spaces) if is_bus else None
+            if bus is not None:
+                records = _bus_customers(records, bus, rng, pick)
+            rows, chains, used = _day_rows(site, day, records, services, agencies, pick, bus)
             space_rows = _space_rows(site, day, spaces, planned, opening.get(day, 0), used)
+            stop_rows = bus.rows(site, day) if bus is not None else []
             with transaction.atomic():
                 DailyAggregate.objects.filter(site=site, day=day).delete()
                 DailyChainSequence.objects.filter(site=site, day=day).delete()
                 DailySpaceUse.objects.filter(site=site, day=day).delete()
+                DailyStopUse.objects.filter(site=site, day=day).delete()
                 DailyAggregate.objects.bulk_create(rows, batch_size=1000)
                 DailyChainSequence.objects.bulk_create(chains, batch_size=1000)
                 DailySpaceUse.objects.bulk_create(space_rows, batch_size=1000)
+                DailyStopUse.objects.bulk_create(stop_rows, batch_size=1000)
             counts["days"] += 1
             counts["aggregate_rows"] += len(rows)
             counts["chain_rows"] += len(chains)
             counts["space_rows"] += len(space_rows)
+            counts["stop_rows"] += len(stop_rows)
     return counts

@@ -105,3 +105,40 @@ class DailySpaceUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.site_id} {self.space_type}"
+
+
+class DailyStopUse(models.Model):
+    """One bus stop on one day: who came and how much of its time was in service.
+
+    Counts and seconds only (no personal data), so the evidence of the bus timetable
+    suggestions survives the retention deletion. A customer belongs to the stop the
+    bus stood at (or stood at next) when they took their number or were booked for;
+    ``open_s`` is the stop's time that day and ``spaces`` the bus's service spaces
+    (serving time = ``open_s`` × ``spaces``). Every stop the bus stood at has a row,
+    an idle one too. Recomputed with the day's other aggregates
+    (:func:`luukku.monitoring.stop_use.stop_use_rows`).
+    """
+
+    day = models.DateField(_("day"))
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+", db_index=False)
+    stop = models.ForeignKey(
+        "registry.BusStop", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    bookings = models.PositiveIntegerField(default=0)
+    walk_ins = models.PositiveIntegerField(default=0)
+    served = models.PositiveIntegerField(default=0)
+    turned_away = models.PositiveIntegerField(default=0)
+    service_s = models.PositiveIntegerField(default=0)
+    booked_s = models.PositiveIntegerField(default=0)
+    open_s = models.PositiveIntegerField(default=0)
+    spaces = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("daily bus stop use")
+        indexes = [models.Index(fields=("site", "day"))]
+        constraints = [
+            models.UniqueConstraint(fields=("stop", "day"), name="one_stop_use_row_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.stop_id}"

@@ -10,8 +10,14 @@ from django.db import transaction
 from luukku.booking.models import Booking, BookingState, Channel
 from luukku.core.monitoring.chains import ChainFigures, count_sequences
 from luukku.core.monitoring.figures import Figures
-from luukku.monitoring.models import DailyAggregate, DailyChainSequence, DailySpaceUse
+from luukku.monitoring.models import (
+    DailyAggregate,
+    DailyChainSequence,
+    DailySpaceUse,
+    DailyStopUse,
+)
 from luukku.monitoring.space_use import space_use_rows
+from luukku.monitoring.stop_use import stop_use_rows
 from luukku.queueing.models import Handover, Kind, Ticket, TicketState
 
 #: Reports count days in the network's own time zone.
@@ -210,6 +216,7 @@ def day_aggregate(*, day: date) -> int:
     ]
     chains = _chains_of_day(day)
     space_use = space_use_rows(day, *day_bounds(day))
+    stop_use = stop_use_rows(day, *day_bounds(day))
     with transaction.atomic():
         DailyAggregate.objects.filter(day=day).delete()
         DailyAggregate.objects.bulk_create(rows, batch_size=1000)
@@ -217,6 +224,8 @@ def day_aggregate(*, day: date) -> int:
         DailyChainSequence.objects.bulk_create(chains, batch_size=1000)
         DailySpaceUse.objects.filter(day=day).delete()
         DailySpaceUse.objects.bulk_create(space_use, batch_size=1000)
+        DailyStopUse.objects.filter(day=day).delete()
+        DailyStopUse.objects.bulk_create(stop_use, batch_size=1000)
     return len(rows)
 
 

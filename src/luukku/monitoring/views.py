@@ -17,7 +17,7 @@ from luukku.access import policy
 from luukku.monitoring import charts, exports, selectors, space_selectors
 from luukku.monitoring import live as live_selectors
 from luukku.monitoring.services import local_today
-from luukku.registry.models import Agency, Site
+from luukku.registry.models import Agency, Site, Size
 
 #: The longest period one report covers.
 MAX_DAYS = 3 * 366
@@ -141,6 +141,7 @@ def reports(request: HttpRequest) -> HttpResponse:
                 f"{d.day}.{d.month}.{d.year}" for d in (q.date_from, q.date_to)
             ),
             "live_sites": sites,
+            "bus_sites": sites.filter(size=Size.XS),
             "tables": {
                 "visits": exports.visits_table(rows),
                 "utilisation": exports.utilisation_table(space),

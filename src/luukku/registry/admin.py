@@ -477,7 +477,7 @@ class InterpreterAdmin(NationalOnlyWrites, admin.ModelAdmin):
 
 @admin.register(m.BusStop)
 class BusStopAdmin(SiteScoped, admin.ModelAdmin):
-    list_display = ("__str__", "site", "address")
+    list_display = ("__str__", "site", "address", "valid_from", "valid_until")
     list_filter = ("site",)
 
 

@@ -1403,6 +1403,16 @@ BUS_STOPS = [
     ("Euran tori", "Sepäntie 9, 27510 Eura", "Eura", 3, time(9), time(12)),
     ("Kokemäen kirjasto", "Tulkkilantie 8, 32800 Kokemäki", "Kokemäki", 3, time(13), time(16)),
 ]
+#: Inhabitants of the bus's municipalities (Statistics Finland, 2023, rounded): the demo
+#: history's customers at a stop are in proportion (monitoring.history, an assumption).
+MUNICIPALITY_POPULATION = {
+    "Ulvila": 13_100,
+    "Nakkila": 5_400,
+    "Merikarvia": 3_000,
+    "Siikainen": 1_400,
+    "Eura": 11_500,
+    "Kokemäki": 6_900,
+}
 
 FIRST_NAMES = [
     "Aino",
@@ -1459,6 +1469,7 @@ DEMO_PASSWORD = "luukku-demo"
 DEMO_USERS = [
     ("admin", "admin", "Ylläpito", "Demo", None, ["pori"], False),
     ("esihenkilo", "site_manager", "Sirpa", "Salonen", None, ["pori"], False),
+    ("bussi.esihenkilo", "site_manager", "Pertti", "Pajunen", None, ["satakunta-bus"], False),
     ("kela.paakayttaja", "agency_admin", "Kalle", "Kivinen", "KELA", [], False),
     ("suunnittelija", "planner", "Petri", "Peltonen", None, [], False),
     ("neuvoja", "advisor", "Nina", "Nurmi", None, ["pori"], False),

@@ -8,6 +8,7 @@ reserves resources, never the things themselves, so one reservation mechanism
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -690,6 +691,14 @@ class BusStop(models.Model):
     )
     arrives = models.TimeField(_("arrives"))
     departs = models.TimeField(_("departs"))
+    #: A timetable change ends a stop (``valid_until``) and adds its successor from the
+    #: next day (``valid_from``), so the days already served keep the stop they had.
+    valid_from = models.DateField(
+        _("valid from"), null=True, blank=True, help_text=_("The first day of this stop.")
+    )
+    valid_until = models.DateField(
+        _("valid until"), null=True, blank=True, help_text=_("The last day of this stop.")
+    )
 
     class Meta:
         verbose_name = _("bus stop")
@@ -704,8 +713,18 @@ class BusStop(models.Model):
         )
         return f"{self.place} {when} {self.arrives:%H:%M}–{self.departs:%H:%M}"
 
+    def is_valid_on(self, day: date) -> bool:
+        """Whether the stop is in the timetable on ``day`` (its validity, not its weekday)."""
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
+
     def clean(self) -> None:
         errors = {}
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            errors["valid_until"] = _("The stop must end on or after the day it begins.")
+        if self.date and not self.is_valid_on(self.date):
+            errors["date"] = _("The date is outside the stop's own validity period.")
         if (self.date is None) == (self.weekday is None):
             errors["weekday"] = _(
                 "Give either a weekday (a regular stop) or a date (a one-off stop), not both."
@@ -738,6 +757,11 @@ class BusStop(models.Model):
                         if self.date
                         else same_day.filter(weekday=self.weekday)
                     )
+                    # Stops whose validity periods do not meet never stand at the same time.
+                    if self.valid_from:
+                        same_day = same_day.exclude(valid_until__lt=self.valid_from)
+                    if self.valid_until:
+                        same_day = same_day.exclude(valid_from__gt=self.valid_until)
                     clash = same_day.filter(
                         arrives__lt=self.departs, departs__gt=self.arrives
                     ).first()

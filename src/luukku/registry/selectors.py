@@ -60,7 +60,18 @@ def site_opening_intervals(
     ]
     if site.size == Size.XS:
         return stop_intervals(
-            (Stop(st.date, st.weekday, st.arrives, st.departs, st) for st in site.stops.all()),
+            (
+                Stop(
+                    st.date,
+                    st.weekday,
+                    st.arrives,
+                    st.departs,
+                    st,
+                    valid_from=st.valid_from,
+                    valid_until=st.valid_until,
+                )
+                for st in site.stops.all()
+            ),
             start=start,
             end=end,
             tz=site.time_zone,

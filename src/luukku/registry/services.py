@@ -206,17 +206,17 @@ def demo_region_seed() -> dict[str, int]:
 
     bus = sites["satakunta-bus"]
     for place, address, municipality, weekday, arrives, departs in d.BUS_STOPS:
-        BusStop.objects.get_or_create(
-            site=bus,
-            place=place,
-            weekday=weekday,
-            defaults={
-                "address": address,
-                "municipality": municipality,
-                "arrives": arrives,
-                "departs": departs,
-            },
-        )
+        # A changed timetable (an ended stop and its successor) is left as it is.
+        if not BusStop.objects.filter(site=bus, place=place, weekday=weekday).exists():
+            BusStop.objects.create(
+                site=bus,
+                place=place,
+                weekday=weekday,
+                address=address,
+                municipality=municipality,
+                arrives=arrives,
+                departs=departs,
+            )
 
     # One hash for every demo account: hashing is deliberately slow, and they share the password.
     password_hash = make_password(d.DEMO_PASSWORD)

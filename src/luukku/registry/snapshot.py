@@ -108,6 +108,8 @@ class StopSnap:
     weekday: int | None
     arrives: time
     departs: time
+    valid_from: date | None = None
+    valid_until: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,9 +138,13 @@ class SiteSnap:
     def is_bus(self) -> bool:
         return self.size == "XS"
 
-    def municipalities(self) -> set[str]:
+    def municipalities(self, since: date | None = None) -> set[str]:
+        """Where the point serves: its own municipality, and its stops' (those not
+        ended before ``since``: a dropped stop no longer brings the bus there)."""
         return {self.municipality.lower()} | {
-            s.municipality.lower() for s in self.stops if s.municipality
+            s.municipality.lower()
+            for s in self.stops
+            if s.municipality and (since is None or s.valid_until is None or s.valid_until >= since)
         }
 
 
@@ -196,7 +202,18 @@ class RegistrySnapshot:
         exceptions = [e for d, e in site.exceptions.items() if start <= d <= end]
         if site.is_bus:
             out = stop_intervals(
-                (Stop(st.day, st.weekday, st.arrives, st.departs, st) for st in site.stops),
+                (
+                    Stop(
+                        st.day,
+                        st.weekday,
+                        st.arrives,
+                        st.departs,
+                        st,
+                        valid_from=st.valid_from,
+                        valid_until=st.valid_until,
+                    )
+                    for st in site.stops
+                ),
                 start=start,
                 end=end,
                 tz=site.tz,
@@ -236,7 +253,17 @@ def snapshot_build(version: str) -> RegistrySnapshot:
     stops: dict[int, list[StopSnap]] = defaultdict(list)
     for s in BusStop.objects.all():
         stops[s.site_id].append(
-            StopSnap(s.pk, s.place, s.municipality, s.date, s.weekday, s.arrives, s.departs)
+            StopSnap(
+                s.pk,
+                s.place,
+                s.municipality,
+                s.date,
+                s.weekday,
+                s.arrives,
+                s.departs,
+                s.valid_from,
+                s.valid_until,
+            )
         )
     spaces: dict[int, list[SpaceSnap]] = defaultdict(list)
     space_eq: dict[int, set[str]] = defaultdict(set)

@@ -90,6 +90,8 @@ class PointPage:
     weekly_stops: list[WeeklyStop] = field(default_factory=list)
     one_off_stops: list[BusStop] = field(default_factory=list)
     walk_in_rules: list[WalkInRule] = field(default_factory=list)
+    #: The local day the page is for (a bus stop beginning after it says "from").
+    today: date | None = None
 
 
 def _language(language: str) -> str:
@@ -167,17 +169,26 @@ def _agencies(site: Site) -> tuple[list[Agency], list[Agency]]:
     return sorted(on_site, key=key), sorted(remote, key=key)
 
 
-def bus_timetable(site: Site) -> tuple[list[WeeklyStop], list[BusStop]]:
-    """The route's regular stops by weekday, and its one-off stops from today on."""
-    stops = list(site.stops.all())
+def bus_timetable(site: Site, today: date | None = None) -> tuple[list[WeeklyStop], list[BusStop]]:
+    """The route's regular stops by weekday, and its one-off stops, from today on.
+
+    A stop that has ended is left out; one that begins or ends later is listed with
+    its dates (the page says "from" and "until"), so a coming change is seen ahead.
+    """
+    today = today or local_day(timezone.now())
+    stops = [s for s in site.stops.all() if s.valid_until is None or s.valid_until >= today]
     weekly = []
     for weekday in sorted(site.route_weekdays or []):
-        todays = tuple(sorted((s for s in stops if s.weekday == weekday), key=lambda s: s.arrives))
+        todays = tuple(
+            sorted(
+                (s for s in stops if s.weekday == weekday),
+                key=lambda s: (s.arrives, s.valid_from or date.min),
+            )
+        )
         if todays:
             weekly.append(WeeklyStop(weekday, str(Weekday(weekday).label), todays))
-    today = local_day(timezone.now())
     one_off = sorted(
-        (s for s in stops if s.date is not None and s.date >= today),
+        (s for s in stops if s.date is not None and s.date >= today and s.is_valid_on(s.date)),
         key=lambda s: (s.date, s.arrives),
     )
     return weekly, one_off
@@ -222,9 +233,10 @@ def point_page(site: Site, language: str, at: datetime | None = None) -> PointPa
         queues=queues,
         waiting_total=sum(q["waiting"] for q in queues),
         walk_in_rules=walk_in_rules(site),
+        today=local_day(at),
     )
     if site.is_bus:
-        page.weekly_stops, page.one_off_stops = bus_timetable(site)
+        page.weekly_stops, page.one_off_stops = bus_timetable(site, page.today)
     return page
 
 

@@ -280,6 +280,8 @@ def test_matrix__only_the_public_endpoints_are_open_to_anonymous():
         ("staff:bookings", {Role.OFFICIAL}),
         ("GET /api/v1/staff/bookings/{code}/contact", {Role.OFFICIAL}),
         ("audit:log", {Role.SITE_MANAGER, Role.AGENCY_ADMIN, Role.ADMIN}),
+        ("monitoring:bus", {Role.SITE_MANAGER, Role.PLANNER, Role.ADMIN}),
+        ("monitoring:bus_accept", {Role.SITE_MANAGER, Role.ADMIN}),
     ],
 )
 def test_matrix__staff_endpoints__exactly_the_roles_the_issue_names(endpoint, roles):

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
 from luukku.core.opening import (
     DayException,
+    Stop,
     WeeklyRule,
     open_state,
     opening_intervals,
     overlapping_rules,
+    stop_intervals,
 )
 
 WEEKDAYS_8_16 = [WeeklyRule(d, time(8), time(16)) for d in range(5)]
@@ -115,3 +117,17 @@ def test_open_state__current_and_upcoming(at, current, upcoming):
 def test_open_state__two_part_tuples_get_no_ref():
     a, b, _ = _iv(2, 6, 10)
     assert open_state([(a, b)], a).current == (a, b, None)
+
+
+def test_stop_intervals__a_stop_stands_only_within_its_own_validity():
+    """A timetable change: the 9–11.30 stop ends on Sunday 6.12.2026, 9–12 starts Monday."""
+    old = Stop(None, 1, time(9), time(11, 30), "old", valid_until=date(2026, 12, 6))
+    new = Stop(None, 1, time(9), time(12), "new", valid_from=date(2026, 12, 7))
+    got = stop_intervals([old, new], start=date(2026, 12, 1), end=date(2026, 12, 8))
+    assert [(a.date(), ref, b - a) for a, b, ref in got] == [
+        (date(2026, 12, 1), "old", timedelta(hours=2, minutes=30)),
+        (date(2026, 12, 8), "new", timedelta(hours=3)),
+    ]
+    assert Stop(None, 1, time(9), time(10), valid_from=date(2026, 12, 2)).stands_on(
+        date(2026, 12, 8)
+    )

@@ -202,3 +202,25 @@ def test_bus_stop__both_date_and_weekday__named(demo):
         )
     )
     assert "weekday" in errs
+
+
+def test_bus_stop__successor_from_the_next_day__does_not_clash(demo):
+    bus = demo["satakunta-bus"]
+    ulvila = BusStop.objects.get(site=bus, place="K-Supermarket Ulvila")
+    ulvila.valid_until = date(2026, 12, 6)
+    ulvila.save()
+    successor = BusStop(
+        site=bus, place=ulvila.place, address=ulvila.address, weekday=1,
+        arrives=time(9), departs=time(12), valid_from=date(2026, 12, 7),
+    )  # fmt: skip
+    successor.full_clean()
+    successor.valid_from = date(2026, 12, 6)  # a day together with the old one
+    assert "another stop" in errors_of(successor)["arrives"][0]
+
+
+def test_bus_stop__ends_before_it_begins__named(demo):
+    stop = BusStop(
+        site=demo["satakunta-bus"], place="x", address="x", weekday=1, arrives=time(16),
+        departs=time(17), valid_from=date(2027, 1, 5), valid_until=date(2027, 1, 4),
+    )  # fmt: skip
+    assert "valid_until" in errors_of(stop)

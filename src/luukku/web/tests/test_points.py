@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from luukku.queueing.services.tickets import ticket_create
-from luukku.registry.models import OpeningException, Service
+from luukku.registry.models import BusStop, OpeningException, Service
 from luukku.web import points
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +163,43 @@ def test_open_now__bus__names_the_stop_it_is_at_or_the_next_one(demo):
     between = points.open_now(bus, _at(date(2027, 3, 2), 11, 45))
     assert not between.is_open and between.next_place == "Nakkilan tori"
     assert between.next_opens == _at(date(2027, 3, 2), 12, 30)
+
+
+def test_bus_timetable__honours_the_stops_validity(demo):
+    """An ended stop is gone, its successor is listed with the day it begins; the hours
+    of the coming weeks follow the stop of each day."""
+    bus = demo["satakunta-bus"]
+    ulvila = BusStop.objects.get(site=bus, place="K-Supermarket Ulvila")
+    ulvila.valid_until = date(2027, 3, 7)
+    ulvila.save()
+    later = BusStop.objects.create(
+        site=bus, place=ulvila.place, address=ulvila.address, weekday=1,
+        arrives=time(9), departs=time(12), valid_from=date(2027, 3, 8),
+    )  # fmt: skip
+    weekly, _ = points.bus_timetable(bus, date(2027, 3, 1))
+    assert [(s.pk, s.departs) for s in weekly[0].stops][:2] == [
+        (ulvila.pk, time(11, 30)),
+        (later.pk, time(12)),
+    ]
+    weekly, _ = points.bus_timetable(bus, date(2027, 3, 8))
+    assert ulvila.pk not in {s.pk for s in weekly[0].stops}
+    days = points.point_hours(bus, date(2027, 3, 2), "fi", n_days=8)
+    ulvila_periods = [
+        (d.day, p.closes) for d in days for p in d.periods if p.stop.place == ulvila.place
+    ]
+    assert ulvila_periods == [(date(2027, 3, 2), time(11, 30)), (date(2027, 3, 9), time(12))]
+
+
+def test_point_page__bus__names_the_day_a_coming_stop_begins(client, demo):
+    bus = demo["satakunta-bus"]
+    today = points.local_day(timezone.now())
+    ulvila = BusStop.objects.get(site=bus, place="K-Supermarket Ulvila")
+    ulvila.valid_until = today + timedelta(days=30)
+    ulvila.save()
+    later = BusStop.objects.create(
+        site=bus, place=ulvila.place, address=ulvila.address, weekday=1,
+        arrives=time(9), departs=time(12), valid_from=today + timedelta(days=31),
+    )  # fmt: skip
+    html = client.get(f"/sites/{bus.slug}/").content.decode()
+    day = later.valid_from
+    assert f"{day.day}.{day.month}.{day.year}" in html
