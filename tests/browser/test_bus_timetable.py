@@ -78,7 +78,9 @@ def test_bus_timetable__suggestion_with_evidence__accepted_into_the_timetable(
     assert axe_violations(page) == []
 
 
-def test_bus_timetable__a_past_day__refused_naming_the_field__at_320_px(live_server, busy_ulvila, new_page):
+def test_bus_timetable__a_past_day__refused_naming_the_field__at_320_px(
+    live_server, busy_ulvila, new_page
+):
     page = new_page("fi")
     sign_in(page, live_server.url)
     page.set_viewport_size({"width": 320, "height": 800})

@@ -282,7 +282,8 @@ def test_accept__not_in_the_future__422_naming_the_field(evidence, days_from_tod
     today = datetime.now(LOCAL).date()
     r = _accept(evidence["busy"], today + timedelta(days=days_from_today))
     assert r.status_code == 422
-    assert "Muutoksen on alettava tämän päivän jälkeen." in r.content.decode()  # the page is in Finnish
+    # The page is in Finnish: "The change must begin after today."
+    assert "Muutoksen on alettava tämän päivän jälkeen." in r.content.decode()
     assert b'aria-invalid="true"' in r.content
     assert not BusStop.objects.filter(valid_until__isnull=False).exists()
 
