@@ -34,9 +34,7 @@ def _clamp(hour: int, open_hour: int, close_hour: int) -> int:
 
 def _check_hours(open_hour: int, close_hour: int) -> None:
     if not 0 <= open_hour < close_hour <= 24:
-        raise PlanningInputError(
-            "need 0 <= open < close <= 24", row="opening_hours", field="close"
-        )
+        raise PlanningInputError("need 0 <= open < close <= 24", row="opening_hours", field="close")
 
 
 def hourly_shares(counts: Mapping[int, float], open_hour: int, close_hour: int) -> Hourly | None:
@@ -51,7 +49,9 @@ def hourly_shares(counts: Mapping[int, float], open_hour: int, close_hour: int) 
     folded = dict.fromkeys(range(open_hour, close_hour), 0.0)
     for hour, n in counts.items():
         if n < 0:
-            raise PlanningInputError("a count cannot be negative", row=f"hour {hour}", field="count")
+            raise PlanningInputError(
+                "a count cannot be negative", row=f"hour {hour}", field="count"
+            )
         folded[_clamp(int(hour), open_hour, close_hour)] += n
     total = sum(folded.values())
     if total <= 0:
