@@ -6,8 +6,9 @@ simulation (``core.planning.sitesim``) plays the day from the point's planned
 programme and staffing — the demo forecast scaled to the point's size — and the day's
 simulated services become the same daily rows ``day_aggregate`` writes from real
 tickets: walk-ins, booked and passed-on customers, waits and service times, chained
-visits, and the time each type of service space was in use (the simulated services'
-durations, at most the point's opening time × its spaces of the type). A day that has
+visits, arrivals per hour (each customer at the hour it joined its queue), and the
+time each type of service space was in use (the simulated services' durations, at
+most the point's opening time × its spaces of the type). A day that has
 real tickets or bookings is left alone. No visit, ticket or personal data is made:
 only aggregates.
 """
@@ -30,8 +31,21 @@ from luukku.core.monitoring.utilisation import SpaceUse
 from luukku.core.planning.dimensioning import build_config, plan
 from luukku.core.planning.inputs import ForecastRow, load_defaults, parse_forecast
 from luukku.core.planning.sitesim import DayPlan, SiteConfig, simulate_day_records, site_from_plan
-from luukku.monitoring.models import DailyAggregate, DailyChainSequence, DailySpaceUse
-from luukku.monitoring.services import aggregate_row, day_bounds, local_today
+from luukku.monitoring.models import (
+    DailyAggregate,
+    DailyChainSequence,
+    DailyHourArrivals,
+    DailySpaceUse,
+)
+from luukku.monitoring.services import (
+    BOOKED,
+    CHAINED,
+    WALK_IN,
+    aggregate_row,
+    day_bounds,
+    hour_rows,
+    local_today,
+)
 from luukku.monitoring.space_use import space_use_row
 from luukku.planning.measured import PLANNER_TYPE
 from luukku.queueing.models import Ticket
@@ -56,8 +70,9 @@ def _forecast(site: Site, codes: set[str]) -> tuple[ForecastRow, ...]:
     )
 
 
-def _site_model(site: Site) -> SiteConfig | None:
-    """The point's simulated programme: one day plan per month and weekday."""
+def _site_model(site: Site) -> tuple[SiteConfig, int] | None:
+    """The point's simulated programme (one day plan per month and weekday) and the
+    local hour its simulated day opens at."""
     serving = {a.code for a in site.agencies_on_site.all()} | {
         a.code for a in site.agencies_remote.all()
     }
@@ -67,7 +82,7 @@ def _site_model(site: Site) -> SiteConfig | None:
         return None
     size = site.size if site.size in SIZE_SHARE else "M"
     config = build_config(forecast, size, defaults)
-    return site_from_plan(config, plan(config), horizon="weekdays")
+    return site_from_plan(config, plan(config), horizon="weekdays"), config.hours[0]
 
 
 def _day_rows(
@@ -75,12 +90,14 @@ def _day_rows(
     day: date,
     day_plan: DayPlan,
     model: SiteConfig,
+    open_hour: int,
     services: dict[str, list[Service]],
     agencies: dict[str, Agency],
     rng: np.random.Generator,
     pick: random.Random,
-) -> tuple[list[DailyAggregate], list[DailyChainSequence], dict[str, float]]:
+) -> tuple[list[DailyAggregate], list[DailyChainSequence], list[DailyHourArrivals], dict]:
     cells: dict[tuple, Figures] = defaultdict(Figures)
+    arrivals: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
     visits: dict[int, list[tuple[str, float | None]]] = defaultdict(list)
     used: dict[str, float] = defaultdict(float)
     for r in simulate_day_records(model, day_plan, rng):
@@ -101,6 +118,9 @@ def _day_rows(
             f.chained += 1
         else:
             f.walk_in += 1
+        hour = open_hour + int((r.start_min - r.wait_min) // 60)  # when it joined the queue
+        what = BOOKED if r.booked else CHAINED if r.chained else WALK_IN
+        arrivals[(site.pk, agencies[r.agency].pk, hour)][what] += 1
         used[SPACE_TYPE.get(r.space, "")] += 60 * r.service_min
         f.served += 1
         f.add_wait(60 * r.wait_min)
@@ -122,7 +142,7 @@ def _day_rows(
         )  # fmt: skip
         for seq, f in sorted(count_sequences(visits.values()).items())
     ]
-    return rows, chains, used
+    return rows, chains, hour_rows(day, arrivals), used
 
 
 def _space_rows(
@@ -205,11 +225,12 @@ def seed_history(
         services[s.agency.code].append(s)
     first = today - timedelta(days=days)
     closed = holidays.country_holidays("FI", years=range(first.year, today.year + 1))
-    counts = {"days": 0, "aggregate_rows": 0, "chain_rows": 0, "space_rows": 0}
+    counts = {"days": 0, "aggregate_rows": 0, "chain_rows": 0, "space_rows": 0, "hour_rows": 0}
     for site in Site.objects.order_by("pk"):
-        model = _site_model(site)
-        if model is None:
+        simulated = _site_model(site)
+        if simulated is None:
             continue
+        model, open_hour = simulated
         keep = _days_to_keep(site, first, today, replace)
         spaces = _service_spaces(site)
         planned = {SPACE_TYPE[k]: n for k, n in model.spaces.items() if k in SPACE_TYPE}
@@ -219,19 +240,22 @@ def seed_history(
             if day.weekday() > 4 or day in closed or day in keep:
                 continue
             day_plan = model.days[5 * (day.month - 1) + day.weekday()]
-            rows, chains, used = _day_rows(
-                site, day, day_plan, model, services, agencies, rng, pick
+            rows, chains, hours, used = _day_rows(
+                site, day, day_plan, model, open_hour, services, agencies, rng, pick
             )
             space_rows = _space_rows(site, day, spaces, planned, opening.get(day, 0), used)
             with transaction.atomic():
                 DailyAggregate.objects.filter(site=site, day=day).delete()
                 DailyChainSequence.objects.filter(site=site, day=day).delete()
                 DailySpaceUse.objects.filter(site=site, day=day).delete()
+                DailyHourArrivals.objects.filter(site=site, day=day).delete()
                 DailyAggregate.objects.bulk_create(rows, batch_size=1000)
+                DailyHourArrivals.objects.bulk_create(hours, batch_size=1000)
                 DailyChainSequence.objects.bulk_create(chains, batch_size=1000)
                 DailySpaceUse.objects.bulk_create(space_rows, batch_size=1000)
             counts["days"] += 1
             counts["aggregate_rows"] += len(rows)
             counts["chain_rows"] += len(chains)
             counts["space_rows"] += len(space_rows)
+            counts["hour_rows"] += len(hours)
     return counts

@@ -24,5 +24,6 @@ class Command(BaseCommand):
         counts = seed_history(days=days, today=today, seed=seed, replace=replace)
         self.stdout.write(
             f"{counts['days']} point-days, {counts['aggregate_rows']} aggregate rows,"
-            f" {counts['chain_rows']} chained-visit rows, {counts['space_rows']} space-use rows"
+            f" {counts['chain_rows']} chained-visit rows, {counts['space_rows']} space-use rows,"
+            f" {counts['hour_rows']} hour-of-day rows"
         )
