@@ -106,11 +106,11 @@ def _day_rows(
         channel = Channel.REMOTE if r.remote else Channel.IN_PERSON
         f = cells[(agencies[r.agency].pk, pick.choice(services[r.agency]).pk, channel)]
         if r.booked:
-            f.booked += 1
             roll = pick.random()
-            if roll < CANCELLED:
+            if roll < CANCELLED:  # as day_aggregate counts: a cancelled one is not booked
                 f.cancelled += 1
                 continue
+            f.booked += 1
             if roll < CANCELLED + NO_SHOW:
                 f.no_show += 1
                 continue

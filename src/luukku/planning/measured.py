@@ -177,7 +177,7 @@ def measured_usage(site: Site, today: date, defaults: Defaults) -> Measured:
     out = []
     for agency_id, agency in sorted(agencies.items(), key=lambda kv: AGENCIES.index(kv[1].code)):
         f = per_agency.get(agency_id, Figures())
-        visits = f.walk_in + f.chained + f.booked - f.cancelled
+        visits = f.walk_in + f.chained + f.booked  # booked: not cancelled (day_aggregate)
         planned = defaults.agencies.get(agency.code)
         n, hourly, weekday = profiles.get(agency_id, (0, None, None))
         if n >= MIN_PROFILE_ARRIVALS:
