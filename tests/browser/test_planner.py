@@ -42,7 +42,6 @@ def test_planner__at_320_px__the_page_does_not_scroll_sideways(live_server, demo
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
 
 
-
 def test_planner__from_measured_usage__profiles_beside_the_plan(live_server, demo, new_page):
     """Pori's measured load (a simulated month) against its plan: charts, tables, verdict."""
     seed_history(days=30, today=local_today(timezone.now()))
