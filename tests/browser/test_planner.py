@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
+from luukku.monitoring.history import seed_history
+from luukku.monitoring.services import local_today
 from tests.browser.conftest import axe_violations
 from tests.browser.test_day_at_pori import sign_in
 
@@ -37,3 +40,17 @@ def test_planner__at_320_px__the_page_does_not_scroll_sideways(live_server, demo
     page.click(".planner-form button[type=submit]:not([name])")
     page.wait_for_selector("#result-heading")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_planner__from_measured_usage__profiles_beside_the_plan(live_server, demo, new_page):
+    """Pori's measured load (a simulated month) against its plan: charts, tables, verdict."""
+    seed_history(days=30, today=local_today(timezone.now()))
+    page = new_page("en")
+    sign_in(page, live_server.url, "suunnittelija", start="/planning/")
+    page.goto(f"{live_server.url}/planning/?measured=pori")
+    page.wait_for_selector("#measured-h")
+    assert page.locator("#measured-h ~ figure svg.chart").count() == 2
+    assert page.locator(".measured-verdict li").count() >= 1
+    page.click(".planner-measured-result details summary")
+    assert page.locator(".profile-table").first.is_visible()
+    assert axe_violations(page) == []

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from datetime import time as dtime
 
 from luukku.booking.models import Booking, BookingState, Channel, Visit
-from luukku.monitoring.models import DailyAggregate, DailyChainSequence
+from luukku.monitoring.models import DailyAggregate, DailyChainSequence, DailyHourArrivals
 from luukku.monitoring.services import LOCAL, day_aggregate
 from luukku.queueing.models import Handover, Kind, Queue, Ticket, TicketState
 from luukku.registry.models import Agency, Service, Site
@@ -167,6 +167,14 @@ def _rows():
     )
 
 
+def _hour_rows():
+    return list(
+        DailyHourArrivals.objects.filter(day=DAY)
+        .order_by("site_id", "agency_id", "hour")
+        .values_list("site_id", "agency_id", "hour", "walk_in", "chained", "booked")
+    )
+
+
 def run(*, db: str, visits: int = 40_000, sites: int = 100, repeats: int = 5, seed: int = 2026,
         json_path: str | None = None) -> dict:  # fmt: skip
     rng = random.Random(seed)
@@ -174,15 +182,15 @@ def run(*, db: str, visits: int = 40_000, sites: int = 100, repeats: int = 5, se
     t0 = time.perf_counter()
     generated = _generate(DAY, visits, bench_sites, rng)
     generate_s = time.perf_counter() - t0
-    times, first = [], None
+    times, first, first_hours = [], None, None
     for _ in range(repeats):
         t = time.perf_counter()
         day_aggregate(day=DAY)
         times.append(time.perf_counter() - t)
-        rows = _rows()
+        rows, hours = _rows(), _hour_rows()
         if first is None:
-            first = rows
-        elif rows != first:
+            first, first_hours = rows, hours
+        elif rows != first or hours != first_hours:
             raise AssertionError("recomputing the day gave different rows")
     bench_ids = {s.pk for s in bench_sites}
     mine = [r for r in first if r[0] in bench_ids]
@@ -191,6 +199,9 @@ def run(*, db: str, visits: int = 40_000, sites: int = 100, repeats: int = 5, se
     booked_rows = sum(r[5] + r[8] for r in mine)
     if served != generated["served"] or booked_rows != generated["bookings"]:
         raise AssertionError(f"aggregates do not add up: {served=} {booked_rows=} {generated=}")
+    hour_tickets = sum(r[3] + r[4] for r in first_hours if r[0] in bench_ids)
+    if hour_tickets != tickets:
+        raise AssertionError(f"arrivals per hour do not add up: {hour_tickets=} {tickets=}")
     result = {
         "benchmark": "aggregate",
         "db": db,
@@ -202,6 +213,7 @@ def run(*, db: str, visits: int = 40_000, sites: int = 100, repeats: int = 5, se
         "aggregate_rows": len(first),
         "handovers": generated["handovers"],
         "chain_rows": DailyChainSequence.objects.filter(day=DAY).count(),
+        "hour_rows": len(first_hours),
         "walk_in_and_passed_on": tickets,
         "generate_s": round(generate_s, 2),
         "repeats": repeats,

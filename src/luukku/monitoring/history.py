@@ -6,8 +6,9 @@ simulation (``core.planning.sitesim``) plays the day from the point's planned
 programme and staffing — the demo forecast scaled to the point's size — and the day's
 simulated services become the same daily rows ``day_aggregate`` writes from real
 tickets: walk-ins, booked and passed-on customers, waits and service times, chained
-visits, and the time each type of service space was in use (the simulated services'
-durations, at most the point's opening time × its spaces of the type). A day that has
+visits, arrivals per hour (each customer at the hour it joined its queue), and the
+time each type of service space was in use (the simulated services' durations, at
+most the point's opening time × its spaces of the type). A day that has
 real tickets or bookings is left alone. No visit, ticket or personal data is made:
 only aggregates.
 
@@ -47,10 +48,19 @@ from luukku.core.planning.sitesim import (
 from luukku.monitoring.models import (
     DailyAggregate,
     DailyChainSequence,
+    DailyHourArrivals,
     DailySpaceUse,
     DailyStopUse,
 )
-from luukku.monitoring.services import aggregate_row, day_bounds, local_today
+from luukku.monitoring.services import (
+    BOOKED,
+    CHAINED,
+    WALK_IN,
+    aggregate_row,
+    day_bounds,
+    hour_rows,
+    local_today,
+)
 from luukku.monitoring.space_use import space_use_row
 from luukku.monitoring.stop_use import service_spaces
 from luukku.planning.measured import PLANNER_TYPE
@@ -140,8 +150,9 @@ def _forecast(site: Site, codes: set[str]) -> tuple[ForecastRow, ...]:
     )
 
 
-def _site_model(site: Site) -> SiteConfig | None:
-    """The point's simulated programme: one day plan per month and weekday."""
+def _site_model(site: Site) -> tuple[SiteConfig, int] | None:
+    """The point's simulated programme (one day plan per month and weekday) and the
+    local hour its simulated day opens at."""
     serving = {a.code for a in site.agencies_on_site.all()} | {
         a.code for a in site.agencies_remote.all()
     }
@@ -151,19 +162,21 @@ def _site_model(site: Site) -> SiteConfig | None:
         return None
     size = site.size if site.size in SIZE_SHARE else "M"
     config = build_config(forecast, size, defaults)
-    return site_from_plan(config, plan(config), horizon="weekdays")
+    return site_from_plan(config, plan(config), horizon="weekdays"), config.hours[0]
 
 
 def _day_rows(
     site: Site,
     day: date,
     records: list[StageRecord],
+    open_hour: int,
     services: dict[str, list[Service]],
     agencies: dict[str, Agency],
     pick: random.Random,
     bus: BusDay | None = None,
-) -> tuple[list[DailyAggregate], list[DailyChainSequence], dict[str, float]]:
+) -> tuple[list[DailyAggregate], list[DailyChainSequence], list[DailyHourArrivals], dict]:
     cells: dict[tuple, Figures] = defaultdict(Figures)
+    arrivals: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
     visits: dict[int, list[tuple[str, float | None]]] = defaultdict(list)
     used: dict[str, float] = defaultdict(float)
     bus = bus or BusDay([], 1)
@@ -179,11 +192,11 @@ def _day_rows(
                 bus.count(r.customer, "turned_away")
             continue
         if r.booked:
-            f.booked += 1
             roll = pick.random()
-            if roll < CANCELLED:
+            if roll < CANCELLED:  # as day_aggregate counts: a cancelled one is not booked
                 f.cancelled += 1
                 continue
+            f.booked += 1
             bus.count(r.customer, "bookings")
             bus.count(r.customer, "booked_s", round(60 * r.service_min))
             if roll < CANCELLED + NO_SHOW:
@@ -194,6 +207,9 @@ def _day_rows(
         else:
             f.walk_in += 1
             bus.count(r.customer, "walk_ins")
+        hour = open_hour + int((r.start_min - r.wait_min) // 60)  # when it joined the queue
+        what = BOOKED if r.booked else CHAINED if r.chained else WALK_IN
+        arrivals[(site.pk, agencies[r.agency].pk, hour)][what] += 1
         used[SPACE_TYPE.get(r.space, "")] += 60 * r.service_min
         f.served += 1
         f.add_wait(60 * r.wait_min)
@@ -217,7 +233,7 @@ def _day_rows(
         )  # fmt: skip
         for seq, f in sorted(count_sequences(visits.values()).items())
     ]
-    return rows, chains, used
+    return rows, chains, hour_rows(day, arrivals), used
 
 
 def _space_rows(
@@ -314,11 +330,13 @@ def seed_history(
         services[s.agency.code].append(s)
     first = today - timedelta(days=days)
     closed = holidays.country_holidays("FI", years=range(first.year, today.year + 1))
-    counts = {"days": 0, "aggregate_rows": 0, "chain_rows": 0, "space_rows": 0, "stop_rows": 0}
+    counts = {"days": 0, "aggregate_rows": 0, "chain_rows": 0, "space_rows": 0}
+    counts |= {"hour_rows": 0, "stop_rows": 0}
     for site in Site.objects.order_by("pk"):
-        model = _site_model(site)
-        if model is None:
+        simulated = _site_model(site)
+        if simulated is None:
             continue
+        model, open_hour = simulated
         keep = _days_to_keep(site, first, today, replace)
         spaces = _service_spaces(site)
         planned = {SPACE_TYPE[k]: n for k, n in model.spaces.items() if k in SPACE_TYPE}
@@ -336,7 +354,9 @@ def seed_history(
             bus = BusDay(stops[day], bus_spaces) if is_bus else None
             if bus is not None:
                 records = _bus_customers(records, bus, rng, pick)
-            rows, chains, used = _day_rows(site, day, records, services, agencies, pick, bus)
+            rows, chains, hours, used = _day_rows(
+                site, day, records, open_hour, services, agencies, pick, bus
+            )
             space_rows = _space_rows(site, day, spaces, planned, opening.get(day, 0), used)
             stop_rows = bus.rows(site, day) if bus is not None else []
             with transaction.atomic():
@@ -344,7 +364,9 @@ def seed_history(
                 DailyChainSequence.objects.filter(site=site, day=day).delete()
                 DailySpaceUse.objects.filter(site=site, day=day).delete()
                 DailyStopUse.objects.filter(site=site, day=day).delete()
+                DailyHourArrivals.objects.filter(site=site, day=day).delete()
                 DailyAggregate.objects.bulk_create(rows, batch_size=1000)
+                DailyHourArrivals.objects.bulk_create(hours, batch_size=1000)
                 DailyChainSequence.objects.bulk_create(chains, batch_size=1000)
                 DailySpaceUse.objects.bulk_create(space_rows, batch_size=1000)
                 DailyStopUse.objects.bulk_create(stop_rows, batch_size=1000)
@@ -353,4 +375,5 @@ def seed_history(
             counts["chain_rows"] += len(chains)
             counts["space_rows"] += len(space_rows)
             counts["stop_rows"] += len(stop_rows)
+            counts["hour_rows"] += len(hours)
     return counts

@@ -142,3 +142,39 @@ class DailyStopUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.stop_id}"
+
+
+class DailyHourArrivals(models.Model):
+    """Arrivals at one point for one agency in one local hour of one day (no personal data).
+
+    The planner's hour-of-day and weekday profiles (the weekday is the day's): walk-in
+    and passed-on tickets counted at the hour they were queued, booked customers at
+    their check-in, or the booking's start when none was recorded; cancelled and
+    missed bookings are not arrivals. ``hour`` is 0–23 in Europe/Helsinki; on the
+    autumn DST day the repeated hour counts once, summed. Recomputed with the day's
+    other aggregates (:func:`luukku.monitoring.services.day_aggregate`).
+    """
+
+    day = models.DateField(_("day"))
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+", db_index=False)
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    hour = models.PositiveSmallIntegerField(_("hour"))
+    walk_in = models.PositiveIntegerField(default=0)
+    chained = models.PositiveIntegerField(default=0)
+    booked = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("arrivals per hour")
+        indexes = [models.Index(fields=("site", "day")), models.Index(fields=("day",))]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(hour__lte=23), name="arrival_hour_0_23")
+        ]
+
+    @property
+    def arrivals(self) -> int:
+        return self.walk_in + self.chained + self.booked
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.site_id} {self.agency_id} {self.hour}"

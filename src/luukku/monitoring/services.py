@@ -13,6 +13,7 @@ from luukku.core.monitoring.figures import Figures
 from luukku.monitoring.models import (
     DailyAggregate,
     DailyChainSequence,
+    DailyHourArrivals,
     DailySpaceUse,
     DailyStopUse,
 )
@@ -31,9 +32,42 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _figures_of_day(day: date) -> dict[tuple, Figures]:
+def local_hour_of(start: datetime, end: datetime):
+    """A fast ``at -> local hour`` for instants of the day ``[start, end)``.
+
+    Helsinki's offsets are whole hours, so the day's UTC hours map one to one onto
+    its local hours (23 or 25 of them on DST days); an instant outside the day is
+    converted the slow way.
+    """
+    hours = []
+    at = start
+    while at < end:
+        hours.append(at.astimezone(LOCAL).hour)
+        at += timedelta(hours=1)
+
+    def hour(at: datetime) -> int:
+        i = int((at - start).total_seconds() // 3600)
+        return hours[i] if 0 <= i < len(hours) else at.astimezone(LOCAL).hour
+
+    return hour
+
+
+#: An hour's arrivals: walk-in, passed-on and booked customers.
+WALK_IN, CHAINED, BOOKED = 0, 1, 2
+
+
+def _figures_of_day(day: date) -> tuple[dict[tuple, Figures], dict[tuple, list[int]]]:
+    """The day's figures per cell and its arrivals per (site, agency, local hour)."""
     start, end = day_bounds(day)
+    hour_of = local_hour_of(start, end)
     cells: dict[tuple, Figures] = {}
+    arrivals: dict[tuple, list[int]] = {}
+
+    def arrived(site_id, agency_id, at: datetime, what: int) -> None:
+        key = (site_id, agency_id, hour_of(at))
+        if key not in arrivals:
+            arrivals[key] = [0, 0, 0]
+        arrivals[key][what] += 1
 
     def cell(site_id, agency_id, service_id, channel) -> Figures:
         key = (site_id, agency_id, service_id, channel)
@@ -70,11 +104,14 @@ def _figures_of_day(day: date) -> dict[tuple, Figures]:
         ended,
     ) in tickets.iterator(chunk_size=2000):
         channel = Channel.REMOTE if remote else Channel.IN_PERSON
-        f = cell(site_id, queue_agency or service_agency, service_id, channel)
+        agency_id = queue_agency or service_agency
+        f = cell(site_id, agency_id, service_id, channel)
         if kind == Kind.WALK_IN:
             f.walk_in += 1
+            arrived(site_id, agency_id, queued_at, WALK_IN)
         elif kind == Kind.CHAIN:
             f.chained += 1
+            arrived(site_id, agency_id, queued_at, CHAINED)
         if state == TicketState.DONE:
             f.served += 1
         if state == TicketState.NO_SHOW and kind != Kind.BOOKING:
@@ -85,9 +122,11 @@ def _figures_of_day(day: date) -> dict[tuple, Figures]:
             f.add_service(max(0.0, (ended - started).total_seconds()))
 
     bookings = Booking.objects.filter(start__gte=start, start__lt=end).values_list(
-        "site_id", "service__agency_id", "service_id", "channel", "state"
+        "site_id", "service__agency_id", "service_id", "channel", "state", "start", "checked_in_at"
     )
-    for site_id, agency_id, service_id, channel, state in bookings.iterator(chunk_size=2000):
+    for site_id, agency_id, service_id, channel, state, at, checked_in in bookings.iterator(
+        chunk_size=2000
+    ):
         f = cell(site_id, agency_id, service_id, channel)
         if state == BookingState.CANCELLED:
             f.cancelled += 1
@@ -95,7 +134,27 @@ def _figures_of_day(day: date) -> dict[tuple, Figures]:
             f.booked += 1
             if state == BookingState.NO_SHOW:
                 f.no_show += 1
-    return cells
+            else:  # a booked arrival: at its check-in, else at the booked time
+                arrived(site_id, agency_id, checked_in or at, BOOKED)
+    return cells, arrivals
+
+
+def hour_rows(day: date, arrivals: dict[tuple, list[int]]) -> list[DailyHourArrivals]:
+    """The day's arrivals per (site, agency, hour) as rows, in a fixed order."""
+    return [
+        DailyHourArrivals(
+            day=day,
+            site_id=site_id,
+            agency_id=agency_id,
+            hour=hour,
+            walk_in=n[WALK_IN],
+            chained=n[CHAINED],
+            booked=n[BOOKED],
+        )  # fmt: skip
+        for (site_id, agency_id, hour), n in sorted(
+            arrivals.items(), key=lambda kv: (kv[0][0], kv[0][1] or -1, kv[0][2])
+        )
+    ]
 
 
 def _seconds(later: datetime | None, earlier: datetime | None) -> float | None:
@@ -206,7 +265,7 @@ def day_aggregate(*, day: date) -> int:
     Returns the number of rows written. The day's rows are replaced in one
     transaction, so a report never sees half a day.
     """
-    cells = _figures_of_day(day)
+    cells, arrivals = _figures_of_day(day)
     rows = [
         aggregate_row(day, site_id, agency_id, service_id, channel, f)
         for (site_id, agency_id, service_id, channel), f in sorted(
@@ -214,6 +273,7 @@ def day_aggregate(*, day: date) -> int:
             key=lambda kv: tuple(-1 if k is None else k for k in kv[0][:3]) + (kv[0][3],),
         )
     ]
+    hours = hour_rows(day, arrivals)
     chains = _chains_of_day(day)
     space_use = space_use_rows(day, *day_bounds(day))
     stop_use = stop_use_rows(day, *day_bounds(day))
@@ -226,6 +286,8 @@ def day_aggregate(*, day: date) -> int:
         DailySpaceUse.objects.bulk_create(space_use, batch_size=1000)
         DailyStopUse.objects.filter(day=day).delete()
         DailyStopUse.objects.bulk_create(stop_use, batch_size=1000)
+        DailyHourArrivals.objects.filter(day=day).delete()
+        DailyHourArrivals.objects.bulk_create(hours, batch_size=1000)
     return len(rows)
 
 

@@ -103,6 +103,16 @@ class PlanForm(forms.Form):
     def pairs(self) -> list[tuple[str, str, float]]:
         return [(field_name(c), c, self.cleaned_data[field_name(c)]) for c in AGENCIES]
 
+    def known_stock_rows(self) -> list[tuple[str, str, int, float]]:
+        """Only the space types whose count was given (a blank one is unknown, not none)."""
+        d = self.cleaned_data
+        rows = []
+        for t in SPACE_TYPES:
+            count, m2 = stock_names(t)
+            if d.get(count) is not None:
+                rows.append((count, t, d[count], d.get(m2) or 0.0))
+        return rows
+
     def stock_rows(self) -> list[tuple[str, str, int, float]] | None:
         """The existing stock as ``(field, space_type, count, m²)``; None if left blank."""
         d = self.cleaned_data

@@ -15,15 +15,17 @@ from luukku.core.planning.inputs import (
     load_defaults,
     parse_forecast,
     parse_stock,
+    stock_from_rows,
 )
 from luukku.monitoring.services import local_today
 from luukku.registry.models import Site
 from luukku.web.charts import column_chart, hbar_chart
 
 from . import services
-from .findings import finding_message
+from .comparison import Comparison, compare
+from .findings import comparison_messages, finding_message, hours_text, sizing_verdict, weekday_name
 from .forms import PlanForm, space_labels
-from .measured import measured_usage, site_stock
+from .measured import measured_usage, site_stock, site_stock_rows
 
 
 def _demo_text(name: str) -> str:
@@ -64,6 +66,7 @@ def planner(request):
         "target_wait_min": load_defaults().target_wait_min,
     }
     valid = submitted and form.is_valid()
+    results = None
     if valid:
         d = form.cleaned_data
         scenario = None
@@ -88,6 +91,13 @@ def planner(request):
                 response["Content-Disposition"] = f'attachment; filename="{name}"'
                 return response
             context.update(_result_context(results))
+    if measured and measured.days and (valid or not submitted):
+        context.update(_comparison_context(site, measured, form if valid else None, results))
+    if measured:
+        by_code = {x.code: x for x in getattr(context.get("comparison"), "agencies", ())}
+        context["measured_rows"] = [
+            (a, by_code.get(a.code)) for a in measured.agencies if a.visits_per_year
+        ]
     status = 400 if submitted and not valid else 200
     return render(request, "planning/planner.html", context, status=status)
 
@@ -110,16 +120,9 @@ def _result_context(results) -> dict:
             (labels.get(x.space_type, x.space_type), x) for x in base.development or ()
         ],
         "development_m2": sum(x.change_m2 for x in base.development or ()),
-        "undersized": [
-            f"{labels.get(x.space_type, x.space_type)} (+{x.change})"
-            for x in base.development or ()
-            if x.change > 0
-        ],
-        "oversized": [
-            f"{labels.get(x.space_type, x.space_type)} ({x.change})"
-            for x in base.development or ()
-            if x.change < 0
-        ],
+        **dict(
+            zip(("undersized", "oversized"), sizing_verdict(base.development or ()), strict=True)
+        ),
         "findings": [
             (_("Base") if i == 0 else r.scenario.name, [finding_message(f) for f in r.findings])
             for i, r in enumerate(results)
@@ -149,4 +152,77 @@ def _result_context(results) -> dict:
             "m²",
         ),
         "space_types": types,
+    }
+
+
+def _comparison_context(site: Site, measured, form: PlanForm | None, results) -> dict:
+    """Measured against planned: the form's plan (else the measured visits) and stock."""
+    defaults = load_defaults()
+    planned_visits, planned, size = None, None, site.size
+    stock = site_stock_rows(site)
+    if form is not None:
+        d = form.cleaned_data
+        size = d["size"]
+        planned_visits = {code: visits for _field, code, visits in form.pairs()}
+        known = form.known_stock_rows()
+        stock = stock_from_rows(known) if known else stock
+        if results is not None:
+            planned = results[0]  # the same forecast and size (the need is the stock's own)
+    try:
+        c = compare(
+            measured,
+            defaults=defaults,
+            size=size,
+            stock=stock,
+            planned_visits=planned_visits,
+            planned=planned,
+        )
+    except PlanningInputError as exc:
+        return {"comparison_error": str(exc)}
+    return {
+        "comparison": c,
+        "comparison_messages": comparison_messages(c),
+        "comparison_spaces": [
+            (space_labels().get(x.space_type, x.space_type), x) for x in c.spaces
+        ],
+        "profile_rows": _profile_rows(c),
+        **_profile_charts(c),
+    }
+
+
+def _profile_rows(c: Comparison) -> dict:
+    measured, planned = dict(c.hourly_measured or ()), dict(c.hourly_planned)
+    return {
+        "hours": [(hours_text(h), measured.get(h), planned.get(h, 0.0)) for h in c.hours],
+        "weekdays": [
+            (weekday_name(i), c.weekday_measured[i] if c.weekday_measured else None, share)
+            for i, share in enumerate(c.weekday_planned)
+        ],
+    }
+
+
+def _profile_charts(c: Comparison) -> dict:
+    """Hour-of-day and weekday shares in per cent, measured beside planned."""
+    measured, planned = dict(c.hourly_measured or ()), dict(c.hourly_planned)
+    hour_series = [(_("planned"), [100 * planned.get(h, 0.0) for h in c.hours])]
+    day_series = [(_("planned"), [100 * x for x in c.weekday_planned])]
+    if c.hourly_measured:
+        hour_series.insert(0, (_("measured"), [100 * measured.get(h, 0.0) for h in c.hours]))
+    if c.weekday_measured:
+        day_series.insert(0, (_("measured"), [100 * x for x in c.weekday_measured]))
+    return {
+        "hour_profile_chart": column_chart(
+            "chart-hour-profile",
+            _("Share of the arrivals per hour, measured and planned"),
+            [hours_text(h) for h in c.hours],
+            hour_series,
+            "%",
+        ),
+        "weekday_profile_chart": column_chart(
+            "chart-weekday-profile",
+            _("Share of the week's arrivals per weekday, measured and planned"),
+            [weekday_name(i) for i in range(5)],
+            day_series,
+            "%",
+        ),
     }

@@ -26,7 +26,12 @@ def _parser() -> argparse.ArgumentParser:
         s.add_argument("--scenario", action="append", default=[], metavar="NAME:KEY=VAL,...",
                        help="e.g. 'quiet:forecast=0.7' or 'evening:hours=2,remote=0.2'")  # fmt: skip
 
-    s = sub.add_parser("plan", help="space programme from a forecast")
+    s = sub.add_parser(
+        "plan",
+        help="space programme from a forecast",
+        epilog="luukku plan [FORECAST] --measured SLUG plans a service point from its measured "
+        "usage in the database instead (luukku.planning.cli).",
+    )
     common(s)
     s.add_argument("--existing", help="CSV with the columns space_type,count,area_m2")
     s.add_argument("--xlsx", help="write the programme to this .xlsx file")

@@ -7,7 +7,12 @@ from datetime import date, timedelta
 import pytest
 
 from luukku.monitoring.history import seed_history
-from luukku.monitoring.models import DailyAggregate, DailyChainSequence, DailySpaceUse
+from luukku.monitoring.models import (
+    DailyAggregate,
+    DailyChainSequence,
+    DailyHourArrivals,
+    DailySpaceUse,
+)
 from luukku.monitoring.selectors import chain_summary, report
 from luukku.monitoring.space_selectors import utilisation_report
 
@@ -70,4 +75,34 @@ def test_seed_history__space_use_of_the_simulated_services(demo):
     seed_history(days=10, today=TODAY, replace=True)
     assert (
         sorted(DailySpaceUse.objects.values_list("day", "site_id", "space_type", "used_s")) == first
+    )
+
+
+def test_seed_history__arrivals_per_hour_add_up_to_the_days_arrivals(demo):
+    counts = seed_history(days=10, today=TODAY)
+    assert counts["hour_rows"] == DailyHourArrivals.objects.count() > 0
+    pori = demo["pori"]
+    arrived = sum(r.arrivals for r in DailyHourArrivals.objects.filter(site=pori))
+    # As day_aggregate counts: "booked" leaves the cancelled out, a no-show did not come.
+    came = sum(
+        walk_in + chained + booked - no_show
+        for walk_in, chained, booked, no_show in DailyAggregate.objects.filter(
+            site=pori
+        ).values_list("walk_in", "chained", "booked", "no_show")
+    )
+    assert arrived == came > 0
+    # The simulated day opens at 9 and closes at 16; a passed-on customer may still
+    # join the next queue after closing.
+    opening = sum(r.arrivals for r in DailyHourArrivals.objects.filter(hour__gte=9, hour__lt=16))
+    assert opening >= 0.95 * sum(r.arrivals for r in DailyHourArrivals.objects.all())
+    first = sorted(DailyHourArrivals.objects.values_list("day", "site_id", "agency_id", "hour",
+                                                          "walk_in", "chained", "booked"))  # fmt: skip
+    seed_history(days=10, today=TODAY, replace=True)
+    assert (
+        sorted(
+            DailyHourArrivals.objects.values_list(
+                "day", "site_id", "agency_id", "hour", "walk_in", "chained", "booked"
+            )
+        )  # fmt: skip
+        == first
     )

@@ -35,7 +35,7 @@ def pori_year(demo):
     for i in range(1, 11):
         DailyAggregate.objects.create(
             day=today - timedelta(days=i), site=demo["pori"], agency=kela,
-            channel=Channel.IN_PERSON, walk_in=70, booked=32, cancelled=2, served=100,
+            channel=Channel.IN_PERSON, walk_in=70, booked=30, cancelled=2, served=100,
             service_count=100, service_sum_s=100 * 20 * 60, wait_count=100,
             wait_sum_s=100 * 6 * 60, wait_hist=[100],
         )  # fmt: skip

@@ -25,5 +25,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{counts['days']} point-days, {counts['aggregate_rows']} aggregate rows,"
             f" {counts['chain_rows']} chained-visit rows, {counts['space_rows']} space-use rows,"
-            f" {counts['stop_rows']} bus stop-day rows"
+            f" {counts['stop_rows']} bus stop-day rows,"
+            f" {counts['hour_rows']} hour-of-day rows"
         )
