@@ -1468,7 +1468,7 @@ DEMO_PASSWORD = "luukku-demo"
 # username, role, first, last, agency, sites, remote
 DEMO_USERS = [
     ("admin", "admin", "Ylläpito", "Demo", None, ["pori"], False),
-    ("esihenkilo", "site_manager", "Sirpa", "Salonen", None, ["pori"], False),
+    ("esihenkilo", "site_manager", "Sirpa", "Salonen", None, ["pori", "satakunta-bus"], False),
     ("bussi.esihenkilo", "site_manager", "Pertti", "Pajunen", None, ["satakunta-bus"], False),
     ("kela.paakayttaja", "agency_admin", "Kalle", "Kivinen", "KELA", [], False),
     ("suunnittelija", "planner", "Petri", "Peltonen", None, [], False),
