@@ -2,9 +2,9 @@
 
 A space is held by its bookings' reservations (a cancelled booking's are deleted; a
 missed one's are left out: the room stood empty) and by the customers served in it,
-from the call to the end of the service or the no-show. A passed-on customer's earlier
-services are not counted: passing on clears the ticket's space and call time, so only
-the last service of a chain is known. The arithmetic is the core's
+from the call to the end of the service or the no-show; a passed-on customer's
+earlier services from their hand-over rows, which keep the space and call time that
+passing on clears from the ticket. The arithmetic is the core's
 (:func:`luukku.core.monitoring.utilisation.day_use`).
 """
 
@@ -17,7 +17,7 @@ from luukku.booking.models import BookingState, Reservation
 from luukku.core.monitoring.utilisation import SpaceUse, day_use
 from luukku.core.scheduling.intervals import Span
 from luukku.monitoring.models import DailySpaceUse
-from luukku.queueing.models import Ticket
+from luukku.queueing.models import Handover, Ticket
 from luukku.registry.models import SERVICE_SPACE_TYPES, Site, Space
 from luukku.registry.selectors import site_opening_intervals
 
@@ -53,6 +53,15 @@ def _held(start: datetime, end: datetime) -> dict[int, list[Span]]:
     for space_id, a, b in served.values_list("space_id", "called_at", "service_ended_at").iterator(
         chunk_size=5000
     ):
+        held[space_id].append((_epoch(a), _epoch(b)))
+    earlier = Handover.objects.filter(
+        served_in__isnull=False,
+        served_from__isnull=False,
+        served_from__gte=start - LONGEST,
+        served_from__lt=end,
+        handed_at__gt=start,
+    )
+    for space_id, a, b in earlier.values_list("served_in_id", "served_from", "handed_at"):
         held[space_id].append((_epoch(a), _epoch(b)))
     return held
 

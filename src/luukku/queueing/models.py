@@ -337,7 +337,8 @@ class Handover(models.Model):
     The ticket itself moves on (its service, queue and call times are the new
     queue's); this row keeps the step for the statistics of chained visits: from
     which agency (None: the info desk) to which, when, and when the next agency
-    called them. No personal data.
+    called them; and the space the step ended was served in, from its call, for the
+    space use (``monitoring.space_use``). No personal data.
     """
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="handovers")
@@ -348,6 +349,11 @@ class Handover(models.Model):
     handed_at = models.DateTimeField()
     #: Set when the next agency calls the customer (``calling._call``).
     called_at = models.DateTimeField(null=True, blank=True)
+    #: The space the step just ended held, from its call until ``handed_at``.
+    served_in = models.ForeignKey(
+        Space, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    served_from = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("hand-over")

@@ -13,7 +13,7 @@ from luukku.core.monitoring.utilisation import HOUR
 from luukku.monitoring.models import DailySpaceUse
 from luukku.monitoring.services import LOCAL, day_aggregate
 from luukku.monitoring.tests.test_aggregate import booking, local, ticket
-from luukku.queueing.models import Ticket, TicketState
+from luukku.queueing.models import Handover, Ticket, TicketState
 from luukku.registry.models import SERVICE_SPACE_TYPES, Space, SpaceType
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +104,22 @@ def test_day_aggregate__space_use_recomputed_the_same_and_after_the_retention_pu
     assert space_rows() == before
     day_aggregate(day=day)
     assert space_rows() == before
+
+
+def test_day_aggregate__a_passed_on_customers_earlier_service_holds_its_space(demo):
+    """Passing on clears the ticket's space; the hand-over row keeps it for the day's use."""
+    pori = demo["pori"]
+    booth, room = _space(pori, SpaceType.SCREENED_BOOTH), _space(pori, SpaceType.SERVICE_ROOM)
+    t = served_in(room, local(2026, 11, 10, 10, 30), 15)  # the last step: 10:30–10:45
+    Handover.objects.create(
+        ticket=t,
+        from_agency=t.service.agency,
+        to_agency=t.service.agency,
+        handed_at=local(2026, 11, 10, 10, 20),
+        served_in=booth,
+        served_from=local(2026, 11, 10, 10, 0),  # the first step: 10:00–10:20 in a booth
+    )
+    day_aggregate(day=TUESDAY)
+    rows = {r.space_type: r for r in DailySpaceUse.objects.filter(site=pori, day=TUESDAY)}
+    assert rows[SpaceType.SCREENED_BOOTH].used_s == 20 * 60
+    assert rows[SpaceType.SERVICE_ROOM].used_s == 15 * 60

@@ -156,6 +156,7 @@ def _pass_on(t: Ticket, service: Service, now: datetime) -> None:
     remote_ok, remote_only = _channel_flags(t.site, service)
     served = t.state == TicketState.IN_SERVICE or t.service_id is None
     from_agency = t.service.agency_id if t.service_id else None
+    served_in, served_from = t.space_id, t.called_at
     if t.booking_id:
         _booking_to(t, BookingState.DONE, now)
         t.booking = None
@@ -177,7 +178,12 @@ def _pass_on(t: Ticket, service: Service, now: datetime) -> None:
     t.save()
     if served:  # a step of a chained visit, for its statistics (monitoring.chains)
         Handover.objects.create(
-            ticket=t, from_agency_id=from_agency, to_agency=service.agency, handed_at=now
+            ticket=t,
+            from_agency_id=from_agency,
+            to_agency=service.agency,
+            handed_at=now,
+            served_in_id=served_in,
+            served_from=served_from,
         )
 
 

@@ -53,6 +53,9 @@ def test_one_number_is_called_by_each_agency_in_turn(demo):
         Handover.objects.filter(ticket=t).values_list("from_agency__code", "to_agency__code")
     )
     assert hops == [("KELA", "VERO"), ("VERO", "DVV")]
+    # Each hand-over keeps the space and call time of the step it ended (space use).
+    for h in Handover.objects.filter(ticket=t):
+        assert h.served_in_id is not None and h.served_from <= h.handed_at
     assert Ticket.objects.get(pk=other.pk).state == TicketState.WAITING
 
 
