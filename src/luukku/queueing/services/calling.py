@@ -20,11 +20,12 @@ given twice, even when twenty officials press at the same moment:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Exists, OuterRef, Value, When
+from django.db.models import Case, Exists, OuterRef, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -80,15 +81,35 @@ def ticket_call_next(
     """Call the next customer by the documented policy and give them a free space."""
     now = now or timezone.now()
     snap = registry_snapshot()
+    # Built before the transaction begins: on SQLite, whose writers take turns, the
+    # write lock is then held while the statements run, not while they are built.
+    order = _locked(selectors.call_order(scope, now))
 
     def call() -> CallResult:
         _refuse_while_holding(official, scope)
-        ticket = _locked(selectors.callable_tickets(scope, now)).first()
+        ticket = _first_callable(order)
         if ticket is None:
             return CallResult(None, "empty")
         return _call(snap, ticket, official, scope, now)
 
     return _retrying(call)
+
+
+def _first_callable(order) -> Ticket | None:
+    """The first ticket in ``order`` that is not still at another agency's desk, locked.
+
+    Only a booked customer can be (``selectors.served_elsewhere``), so the call-order
+    statement leaves that rule out, and a booking's ticket is checked when it comes
+    first; one passed over stays locked until the call commits, so no other official
+    calls it meanwhile either (it is not callable for them).
+    """
+    for offset in itertools.count():
+        ticket = next(iter(order[offset : offset + 1]), None)
+        if ticket is None or not ticket.booking_id:
+            return ticket
+        if not selectors.served_elsewhere(ticket.booking_id).exists():
+            return ticket
+    raise AssertionError("unreachable")
 
 
 def ticket_call(
@@ -204,7 +225,6 @@ def _free_space(
     """
     if not ranked.spaces:
         return None
-    held_by_ticket = Ticket.objects.filter(space=OuterRef("pk"), state__in=HOLDING_STATES)
     held_by_booking = Booking.objects.filter(
         site=OuterRef("site_id"),
         space=OuterRef("pk"),
@@ -215,26 +235,7 @@ def _free_space(
     )
     if ticket.booking_id:
         held_by_booking = held_by_booking.exclude(pk=ticket.booking_id)
-    group = Case(*(When(pk__in=ids, then=Value(i)) for i, ids in enumerate(ranked.groups)))
-    taken_by_another = DeskSession.objects.filter(
-        space=OuterRef("pk"), ended_at__isnull=True
-    ).exclude(official=official)
-    order = ["another", "group", "id"]
-    if own is not None:
-        order.insert(0, "mine")
-    free = (
-        Space.objects.filter(pk__in=[s.id for s in ranked.spaces])
-        .filter(~Exists(held_by_ticket), ~Exists(held_by_booking))
-        .alias(
-            mine=Case(When(pk=own, then=Value(0)), default=Value(1)),
-            another=Exists(taken_by_another),
-            group=group,
-        )
-        .order_by(*order)
-        .select_for_update(skip_locked=True)
-        .values_list("pk", flat=True)
-        .first()
-    )
+    free = ranked.in_turn(official.pk, own).filter(~Exists(held_by_booking)).first()
     return next((s for s in ranked.spaces if s.id == free), None)
 
 
@@ -268,10 +269,50 @@ def _need(snap: RegistrySnapshot, ticket: Ticket, remote: bool) -> SpaceNeed:
 
 @dataclass(frozen=True)
 class _Ranking:
-    """The spaces that fit a need, best first, and the same as the core's groups of ids."""
+    """The spaces that fit a need, best first, and the same as the core's groups of ids.
+
+    Memoized on the registry snapshot (``_ranked``), and so is what ``in_turn`` builds.
+    """
 
     spaces: list[SpaceInfo]
     groups: list[tuple[int, ...]]
+    _in_turn: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def in_turn(self, official_id: int, own: int | None) -> QuerySet[int]:
+        """The spaces of the ranking that no called or in-service ticket holds, in the
+        order ``_free_space`` gives them to ``official_id`` (whose booth is ``own``),
+        each locked as it is read, one that another official is giving out skipped.
+
+        Everything in it but the time (the bookings running now, which ``_free_space``
+        adds) depends on the registry and the official only: it is built once per
+        snapshot, official and booth, and each call adds its own filter to a copy (a
+        queryset is never changed by a filter), which spares building it on every call.
+        """
+        key = (official_id, own)
+        built = self._in_turn.get(key)
+        if built is not None:
+            return built
+        held_by_ticket = Ticket.objects.filter(space=OuterRef("pk"), state__in=HOLDING_STATES)
+        taken_by_another = DeskSession.objects.filter(
+            space=OuterRef("pk"), ended_at__isnull=True
+        ).exclude(official_id=official_id)
+        order = ["another", "group", "id"] if len(self.groups) > 1 else ["another", "id"]
+        if own is not None:
+            order.insert(0, "mine")
+        built = (
+            Space.objects.filter(pk__in=[s.id for s in self.spaces])
+            .filter(~Exists(held_by_ticket))
+            .alias(
+                mine=Case(When(pk=own, then=Value(0)), default=Value(1)),
+                another=Exists(taken_by_another),
+                group=Case(*(When(pk__in=ids, then=Value(i)) for i, ids in enumerate(self.groups))),
+            )
+            .order_by(*order)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )
+        self._in_turn[key] = built
+        return built
 
 
 def _ranked(snap: RegistrySnapshot, site_id: int, need: SpaceNeed) -> _Ranking:
