@@ -3,11 +3,12 @@
 One implementation for both databases, and neither a customer nor a space is ever
 given twice, even when twenty officials press at the same moment:
 
-- The first callable ticket in the policy's order (``selectors.callable_tickets``)
-  is locked with ``SELECT … FOR UPDATE SKIP LOCKED``: on PostgreSQL officials pressing
-  together get different customers without waiting for each other. On SQLite every
-  transaction begins with ``BEGIN IMMEDIATE`` (settings), so calls are serialized and
-  Django leaves the lock clause out.
+- The first ticket in the policy's order (``selectors.call_order``) is locked with
+  ``SELECT … FOR UPDATE SKIP LOCKED``: on PostgreSQL officials pressing together get
+  different customers without waiting for each other. On SQLite every transaction
+  begins with ``BEGIN IMMEDIATE`` (settings), so calls are serialized and Django
+  leaves the lock clause out. A booked customer still at another agency's desk is
+  passed over (``_first_callable``).
 - The best free space is locked the same way: the official's own booth if they took
   one and it suits the customer, then the core's rank order (booths other officials
   took last).
@@ -84,13 +85,14 @@ def ticket_call_next(
     # Built before the transaction begins: on SQLite, whose writers take turns, the
     # write lock is then held while the statements run, not while they are built.
     order = _locked(selectors.call_order(scope, now))
+    running = _bookings_running(now)
 
     def call() -> CallResult:
         _refuse_while_holding(official, scope)
         ticket = _first_callable(order)
         if ticket is None:
             return CallResult(None, "empty")
-        return _call(snap, ticket, official, scope, now)
+        return _call(snap, ticket, official, scope, now, running)
 
     return _retrying(call)
 
@@ -118,12 +120,13 @@ def ticket_call(
     """Call one waiting customer out of turn (e.g. the official knows they are in a hurry)."""
     now = now or timezone.now()
     snap = registry_snapshot()
+    running = _bookings_running(now)
 
     def call() -> CallResult:
         _refuse_while_holding(official, scope)
         ticket = _locked(selectors.waiting_rows(scope).filter(pk=ticket_id)).first()
         if ticket is not None:
-            return _call(snap, ticket, official, scope, now)
+            return _call(snap, ticket, official, scope, now, running)
         if not Ticket.objects.filter(pk=ticket_id).exists():
             raise QueueError("ticket", _("No such ticket."), 404)
         if selectors.waiting_rows(scope).filter(pk=ticket_id).exists():
@@ -159,15 +162,21 @@ def _retrying(action):
 
 
 def _call(
-    snap: RegistrySnapshot, ticket: Ticket, official: StaffProfile, scope: Scope, now: datetime
+    snap: RegistrySnapshot,
+    ticket: Ticket,
+    official: StaffProfile,
+    scope: Scope,
+    now: datetime,
+    running: QuerySet[Booking],
 ) -> CallResult:
     """Give ``ticket`` (locked by the caller) the best free space and mark it called.
 
     No suitable space free: the customer stays first in line (``no_space``).
+    ``running`` is ``_bookings_running(now)``.
     """
     remote = scope.remote
     ranked = _ranked(snap, ticket.site_id, _need(snap, ticket, remote))
-    space = _free_space(ranked, ticket, now, official, None if remote else scope.space)
+    space = _free_space(ranked, ticket, running, official, None if remote else scope.space)
     if space is None:
         return CallResult(None, "no_space", first_in_line=ticket)
     video = _video_link(snap, ticket, now) if remote else ticket.video_url
@@ -203,10 +212,25 @@ def _call(
     return CallResult(ticket, "called")
 
 
+def _bookings_running(now: datetime) -> QuerySet[Booking]:
+    """The bookings that hold the space ``OuterRef("pk")`` at ``now``: begun, not ended,
+    and neither cancelled nor over (bookings looked at start within the last
+    ``LONGEST_RESERVATION``, so the (site, start) index reads a day's bookings, not the
+    site's history)."""
+    return Booking.objects.filter(
+        site=OuterRef("site_id"),
+        space=OuterRef("pk"),
+        state__in=HELD_BOOKING_STATES,
+        start__gt=now - LONGEST_RESERVATION,
+        start__lte=now,
+        end__gt=now,
+    )
+
+
 def _free_space(
     ranked: _Ranking,
     ticket: Ticket,
-    now: datetime,
+    running: QuerySet[Booking],
     official: StaffProfile,
     own: int | None,
 ) -> SpaceInfo | None:
@@ -218,24 +242,14 @@ def _free_space(
     groups of equal preference, then id); the first that no other official is giving
     out right now locked with ``SKIP LOCKED``. So an official keeps their booth while
     it is free, and another's booth is given only when nothing else is. A space is
-    held by a called or in-service ticket, or by a booking running now other than
-    this customer's own (bookings looked at start within the last
-    ``LONGEST_RESERVATION``, so the (site, start) index reads a day's bookings, not
-    the site's history).
+    held by a called or in-service ticket, or by a booking running now (``running``)
+    other than this customer's own.
     """
     if not ranked.spaces:
         return None
-    held_by_booking = Booking.objects.filter(
-        site=OuterRef("site_id"),
-        space=OuterRef("pk"),
-        state__in=HELD_BOOKING_STATES,
-        start__gt=now - LONGEST_RESERVATION,
-        start__lte=now,
-        end__gt=now,
-    )
     if ticket.booking_id:
-        held_by_booking = held_by_booking.exclude(pk=ticket.booking_id)
-    free = ranked.in_turn(official.pk, own).filter(~Exists(held_by_booking)).first()
+        running = running.exclude(pk=ticket.booking_id)
+    free = ranked.in_turn(official.pk, own).filter(~Exists(running)).first()
     return next((s for s in ranked.spaces if s.id == free), None)
 
 
