@@ -310,18 +310,18 @@ class _Ranking:
         taken_by_another = DeskSession.objects.filter(
             space=OuterRef("pk"), ended_at__isnull=True
         ).exclude(official_id=official_id)
-        order = ["another", "group", "id"] if len(self.groups) > 1 else ["another", "id"]
+        ranks = {"another": Exists(taken_by_another)}
+        if len(self.groups) > 1:  # one group: every space ranks the same
+            ranks["group"] = Case(
+                *(When(pk__in=ids, then=Value(i)) for i, ids in enumerate(self.groups))
+            )
         if own is not None:
-            order.insert(0, "mine")
+            ranks = {"mine": Case(When(pk=own, then=Value(0)), default=Value(1)), **ranks}
         built = (
             Space.objects.filter(pk__in=[s.id for s in self.spaces])
             .filter(~Exists(held_by_ticket))
-            .alias(
-                mine=Case(When(pk=own, then=Value(0)), default=Value(1)),
-                another=Exists(taken_by_another),
-                group=Case(*(When(pk__in=ids, then=Value(i)) for i, ids in enumerate(self.groups))),
-            )
-            .order_by(*order)
+            .alias(**ranks)
+            .order_by(*ranks, "id")
             .select_for_update(skip_locked=True)
             .values_list("pk", flat=True)
         )
