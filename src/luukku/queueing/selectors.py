@@ -123,18 +123,27 @@ def _tier_conditions(tiers: tuple[core_policy.Tier, ...], bounds) -> list[Q]:
     return conditions
 
 
-def _served_elsewhere() -> QuerySet[Ticket]:
-    """Another ticket of the same visit being served now: a chain customer still at an
-    earlier agency's desk is not called to the next one (they keep their place)."""
-    # Keyed by the outer ticket's own booking_id: a join in the outer query would put
-    # its nullable side under the call's FOR UPDATE, which PostgreSQL refuses.
-    return Ticket.objects.filter(
-        booking__visit__bookings=OuterRef("booking_id"), state__in=HOLDING_STATES
-    )
+def served_elsewhere(booking) -> QuerySet[Ticket]:
+    """The tickets of the visit of ``booking`` (its id, or an ``OuterRef`` to one) being
+    served now: a chain customer still at an earlier agency's desk is not called to
+    the next one (they keep their place)."""
+    return Ticket.objects.filter(booking__visit__bookings=booking, state__in=HOLDING_STATES)
 
 
 def callable_tickets(scope: Scope, now: datetime) -> QuerySet[Ticket]:
     """The tickets ``scope`` may call at ``now``, in the core policy's call order.
+
+    ``call_order`` without the customers still at another agency's desk
+    (``served_elsewhere``).
+    """
+    # Keyed by the outer ticket's own booking_id: a join in the outer query would put
+    # its nullable side under a FOR UPDATE, which PostgreSQL refuses.
+    return call_order(scope, now).filter(~Exists(served_elsewhere(OuterRef("booking_id"))))
+
+
+def call_order(scope: Scope, now: datetime) -> QuerySet[Ticket]:
+    """The waiting tickets ``scope`` may call at ``now`` by queue and parking, in the core
+    policy's call order.
 
     The order is the core's table of tiers (``core.queueing.policy.tiers``) turned into
     SQL: the tier, then the field that orders it, then the waiting start and the id,
@@ -154,7 +163,6 @@ def callable_tickets(scope: Scope, now: datetime) -> QuerySet[Ticket]:
     rank = by_tier(lambda t: Value(t.rank))
     first = by_tier(lambda t: F(f"order_{t.first}"))
     qs = waiting_rows(scope).filter(Q(parked_until__isnull=True) | Q(parked_until__lte=now))
-    qs = qs.filter(~Exists(_served_elsewhere()))
     qs = qs.alias(tier=rank, first=first)
     if not every:  # some tickets are in no tier: not callable now
         qs = qs.filter(tier__isnull=False)

@@ -3,11 +3,12 @@
 One implementation for both databases, and neither a customer nor a space is ever
 given twice, even when twenty officials press at the same moment:
 
-- The first callable ticket in the policy's order (``selectors.callable_tickets``)
-  is locked with ``SELECT … FOR UPDATE SKIP LOCKED``: on PostgreSQL officials pressing
-  together get different customers without waiting for each other. On SQLite every
-  transaction begins with ``BEGIN IMMEDIATE`` (settings), so calls are serialized and
-  Django leaves the lock clause out.
+- The first ticket in the policy's order (``selectors.call_order``) is locked with
+  ``SELECT … FOR UPDATE SKIP LOCKED``: on PostgreSQL officials pressing together get
+  different customers without waiting for each other. On SQLite every transaction
+  begins with ``BEGIN IMMEDIATE`` (settings), so calls are serialized and Django
+  leaves the lock clause out. A booked customer still at another agency's desk is
+  passed over (``_first_callable``).
 - The best free space is locked the same way: the official's own booth if they took
   one and it suits the customer, then the core's rank order (booths other officials
   took last).
@@ -20,11 +21,12 @@ given twice, even when twenty officials press at the same moment:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Exists, OuterRef, Value, When
+from django.db.models import Case, Exists, OuterRef, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -80,15 +82,36 @@ def ticket_call_next(
     """Call the next customer by the documented policy and give them a free space."""
     now = now or timezone.now()
     snap = registry_snapshot()
+    # Built before the transaction begins: on SQLite, whose writers take turns, the
+    # write lock is then held while the statements run, not while they are built.
+    order = _locked(selectors.call_order(scope, now))
+    running = _bookings_running(now)
 
     def call() -> CallResult:
         _refuse_while_holding(official, scope)
-        ticket = _locked(selectors.callable_tickets(scope, now)).first()
+        ticket = _first_callable(order)
         if ticket is None:
             return CallResult(None, "empty")
-        return _call(snap, ticket, official, scope, now)
+        return _call(snap, ticket, official, scope, now, running)
 
     return _retrying(call)
+
+
+def _first_callable(order) -> Ticket | None:
+    """The first ticket in ``order`` that is not still at another agency's desk, locked.
+
+    Only a booked customer can be (``selectors.served_elsewhere``), so the call-order
+    statement leaves that rule out, and a booking's ticket is checked when it comes
+    first; one passed over stays locked until the call commits, so no other official
+    calls it meanwhile either (it is not callable for them).
+    """
+    for offset in itertools.count():
+        ticket = next(iter(order[offset : offset + 1]), None)
+        if ticket is None or not ticket.booking_id:
+            return ticket
+        if not selectors.served_elsewhere(ticket.booking_id).exists():
+            return ticket
+    raise AssertionError("unreachable")
 
 
 def ticket_call(
@@ -97,12 +120,13 @@ def ticket_call(
     """Call one waiting customer out of turn (e.g. the official knows they are in a hurry)."""
     now = now or timezone.now()
     snap = registry_snapshot()
+    running = _bookings_running(now)
 
     def call() -> CallResult:
         _refuse_while_holding(official, scope)
         ticket = _locked(selectors.waiting_rows(scope).filter(pk=ticket_id)).first()
         if ticket is not None:
-            return _call(snap, ticket, official, scope, now)
+            return _call(snap, ticket, official, scope, now, running)
         if not Ticket.objects.filter(pk=ticket_id).exists():
             raise QueueError("ticket", _("No such ticket."), 404)
         if selectors.waiting_rows(scope).filter(pk=ticket_id).exists():
@@ -138,15 +162,21 @@ def _retrying(action):
 
 
 def _call(
-    snap: RegistrySnapshot, ticket: Ticket, official: StaffProfile, scope: Scope, now: datetime
+    snap: RegistrySnapshot,
+    ticket: Ticket,
+    official: StaffProfile,
+    scope: Scope,
+    now: datetime,
+    running: QuerySet[Booking],
 ) -> CallResult:
     """Give ``ticket`` (locked by the caller) the best free space and mark it called.
 
     No suitable space free: the customer stays first in line (``no_space``).
+    ``running`` is ``_bookings_running(now)``.
     """
     remote = scope.remote
     ranked = _ranked(snap, ticket.site_id, _need(snap, ticket, remote))
-    space = _free_space(ranked, ticket, now, official, None if remote else scope.space)
+    space = _free_space(ranked, ticket, running, official, None if remote else scope.space)
     if space is None:
         return CallResult(None, "no_space", first_in_line=ticket)
     video = _video_link(snap, ticket, now) if remote else ticket.video_url
@@ -182,10 +212,25 @@ def _call(
     return CallResult(ticket, "called")
 
 
+def _bookings_running(now: datetime) -> QuerySet[Booking]:
+    """The bookings that hold the space ``OuterRef("pk")`` at ``now``: begun, not ended,
+    and neither cancelled nor over (bookings looked at start within the last
+    ``LONGEST_RESERVATION``, so the (site, start) index reads a day's bookings, not the
+    site's history)."""
+    return Booking.objects.filter(
+        site=OuterRef("site_id"),
+        space=OuterRef("pk"),
+        state__in=HELD_BOOKING_STATES,
+        start__gt=now - LONGEST_RESERVATION,
+        start__lte=now,
+        end__gt=now,
+    )
+
+
 def _free_space(
     ranked: _Ranking,
     ticket: Ticket,
-    now: datetime,
+    running: QuerySet[Booking],
     official: StaffProfile,
     own: int | None,
 ) -> SpaceInfo | None:
@@ -197,44 +242,14 @@ def _free_space(
     groups of equal preference, then id); the first that no other official is giving
     out right now locked with ``SKIP LOCKED``. So an official keeps their booth while
     it is free, and another's booth is given only when nothing else is. A space is
-    held by a called or in-service ticket, or by a booking running now other than
-    this customer's own (bookings looked at start within the last
-    ``LONGEST_RESERVATION``, so the (site, start) index reads a day's bookings, not
-    the site's history).
+    held by a called or in-service ticket, or by a booking running now (``running``)
+    other than this customer's own.
     """
     if not ranked.spaces:
         return None
-    held_by_ticket = Ticket.objects.filter(space=OuterRef("pk"), state__in=HOLDING_STATES)
-    held_by_booking = Booking.objects.filter(
-        site=OuterRef("site_id"),
-        space=OuterRef("pk"),
-        state__in=HELD_BOOKING_STATES,
-        start__gt=now - LONGEST_RESERVATION,
-        start__lte=now,
-        end__gt=now,
-    )
     if ticket.booking_id:
-        held_by_booking = held_by_booking.exclude(pk=ticket.booking_id)
-    group = Case(*(When(pk__in=ids, then=Value(i)) for i, ids in enumerate(ranked.groups)))
-    taken_by_another = DeskSession.objects.filter(
-        space=OuterRef("pk"), ended_at__isnull=True
-    ).exclude(official=official)
-    order = ["another", "group", "id"]
-    if own is not None:
-        order.insert(0, "mine")
-    free = (
-        Space.objects.filter(pk__in=[s.id for s in ranked.spaces])
-        .filter(~Exists(held_by_ticket), ~Exists(held_by_booking))
-        .alias(
-            mine=Case(When(pk=own, then=Value(0)), default=Value(1)),
-            another=Exists(taken_by_another),
-            group=group,
-        )
-        .order_by(*order)
-        .select_for_update(skip_locked=True)
-        .values_list("pk", flat=True)
-        .first()
-    )
+        running = running.exclude(pk=ticket.booking_id)
+    free = ranked.in_turn(official.pk, own).filter(~Exists(running)).first()
     return next((s for s in ranked.spaces if s.id == free), None)
 
 
@@ -268,10 +283,50 @@ def _need(snap: RegistrySnapshot, ticket: Ticket, remote: bool) -> SpaceNeed:
 
 @dataclass(frozen=True)
 class _Ranking:
-    """The spaces that fit a need, best first, and the same as the core's groups of ids."""
+    """The spaces that fit a need, best first, and the same as the core's groups of ids.
+
+    Memoized on the registry snapshot (``_ranked``), and so is what ``in_turn`` builds.
+    """
 
     spaces: list[SpaceInfo]
     groups: list[tuple[int, ...]]
+    _in_turn: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def in_turn(self, official_id: int, own: int | None) -> QuerySet[int]:
+        """The spaces of the ranking that no called or in-service ticket holds, in the
+        order ``_free_space`` gives them to ``official_id`` (whose booth is ``own``),
+        each locked as it is read, one that another official is giving out skipped.
+
+        Everything in it but the time (the bookings running now, which ``_free_space``
+        adds) depends on the registry and the official only: it is built once per
+        snapshot, official and booth, and each call adds its own filter to a copy (a
+        queryset is never changed by a filter), which spares building it on every call.
+        """
+        key = (official_id, own)
+        built = self._in_turn.get(key)
+        if built is not None:
+            return built
+        held_by_ticket = Ticket.objects.filter(space=OuterRef("pk"), state__in=HOLDING_STATES)
+        taken_by_another = DeskSession.objects.filter(
+            space=OuterRef("pk"), ended_at__isnull=True
+        ).exclude(official_id=official_id)
+        ranks = {"another": Exists(taken_by_another)}
+        if len(self.groups) > 1:  # one group: every space ranks the same
+            ranks["group"] = Case(
+                *(When(pk__in=ids, then=Value(i)) for i, ids in enumerate(self.groups))
+            )
+        if own is not None:
+            ranks = {"mine": Case(When(pk=own, then=Value(0)), default=Value(1)), **ranks}
+        built = (
+            Space.objects.filter(pk__in=[s.id for s in self.spaces])
+            .filter(~Exists(held_by_ticket))
+            .alias(**ranks)
+            .order_by(*ranks, "id")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )
+        self._in_turn[key] = built
+        return built
 
 
 def _ranked(snap: RegistrySnapshot, site_id: int, need: SpaceNeed) -> _Ranking:

@@ -16,6 +16,7 @@ from luukku.queueing.services import (
     QueueError,
     booking_check_in,
     ticket_call_next,
+    ticket_create,
     ticket_finish,
 )
 
@@ -117,6 +118,32 @@ def test_call_next__chain_customer_at_one_desk__is_not_called_to_the_next(demo):
     ticket_finish(ticket=called.ticket, official=kela_official, now=later)
     nxt = ticket_call_next(official=vero_official, scope=vero_scope, now=later)
     assert nxt.ticket.pk == result.others[0].pk and nxt.ticket.state == TicketState.CALLED
+
+
+def test_call_next__chain_customer_at_one_desk__the_next_in_line_is_called(demo):
+    # The booked leg comes first in the tax office's order, but its customer is at
+    # Kela's desk: the walk-in behind them is called, and the leg keeps its place.
+    pori = demo["pori"]
+    now = NOON
+    visit, _legs = _chain(
+        pori,
+        ("housing-allowance", now + timedelta(minutes=5)),
+        ("tax-card", now + timedelta(minutes=6)),
+    )
+    result = booking_check_in(site=pori, code=visit.code, now=now)
+    walk_in = ticket_create(site=pori, service=service("tax-card"), now=now + timedelta(minutes=1))
+    kela_official, kela_scope = serve("kela.pori1")
+    vero_official, vero_scope = serve("vero.pori1")
+    at_kela = ticket_call_next(
+        official=kela_official, scope=kela_scope, now=now + timedelta(minutes=5)
+    )
+    assert at_kela.ticket.pk == result.ticket.pk
+    later = now + timedelta(minutes=7)
+    called = ticket_call_next(official=vero_official, scope=vero_scope, now=later)
+    assert called.ticket.pk == walk_in.pk
+    leg = result.others[0]
+    leg.refresh_from_db()
+    assert leg.state == TicketState.WAITING
 
 
 def test_check_in_api__lists_the_later_legs(client, demo):
