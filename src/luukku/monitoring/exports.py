@@ -29,6 +29,7 @@ class ReportQuery:
     agency_id: int | None
     period: str
     level: str
+    by_service: bool = False
 
 
 @dataclass(frozen=True)
@@ -47,15 +48,16 @@ def report_rows(q: ReportQuery) -> list:
         agency_id=q.agency_id,
         period=q.period,
         level=q.level,
+        by_service=q.by_service,
     )
 
 
 def visits(q: ReportQuery) -> Table:
-    return visits_table(report_rows(q))
+    return visits_table(report_rows(q), q.by_service)
 
 
-def visits_table(rows: list[selectors.ReportRow]) -> Table:
-    return Table("visits", selectors.columns(), selectors.table(rows))
+def visits_table(rows: list[selectors.ReportRow], by_service: bool = False) -> Table:
+    return Table("visits", selectors.columns(by_service), selectors.table(rows, by_service))
 
 
 def utilisation(q: ReportQuery) -> Table:

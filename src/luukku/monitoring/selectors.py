@@ -15,7 +15,7 @@ from luukku.core.monitoring.figures import EDGES, Figures, combine
 from luukku.feedback.models import Feedback
 from luukku.monitoring.models import DailyAggregate, DailyChainSequence
 from luukku.monitoring.services import day_bounds
-from luukku.registry.models import Agency, Region, Site
+from luukku.registry.models import Agency, Region, Service, Site
 
 PERIODS = ("day", "week", "month")
 #: Levels of place: a point, its municipality, its region (maakunta), the whole network.
@@ -34,6 +34,7 @@ class ReportRow:
     agency: str
     channel: str
     figures: Figures
+    service: str = ""  # with ``by_service`` only
 
 
 def period_key(day: date, period: str) -> str:
@@ -78,8 +79,9 @@ def report(
     agency_id: int | None = None,
     period: str = "month",
     level: str = "site",
+    by_service: bool = False,
 ) -> list[ReportRow]:
-    """Rows per period × place × agency × channel, and a last row for the total.
+    """Rows per period × place × agency (× service) × channel, and a last row for the total.
 
     ``site_ids`` None means every site. The figures of a row are the sums of its
     daily rows, so a region's row equals the sum of its points' rows.
@@ -102,14 +104,15 @@ def report(
     # (``values_list("agency__name")`` would read the untranslated column).
     place_of = places(level)
     agency_names = {a.pk: a.name for a in Agency.objects.all()}
-    for row in qs.values_list("day", "site_id", "agency_id", "channel", *_ADDITIVE).iterator(
-        chunk_size=5000
-    ):
-        day, site_id, agency_id, channel, *values = row
+    service_names = {s.pk: s.name for s in Service.objects.all()} if by_service else {}
+    fields = ("day", "site_id", "agency_id", "service_id", "channel", *_ADDITIVE)
+    for row in qs.values_list(*fields).iterator(chunk_size=5000):
+        day, site_id, agency_id, service_id, channel, *values = row
         agency_name = agency_names.get(agency_id)
         if day not in periods:
             periods[day] = period_key(day, period)
-        key = (periods[day], place_of[site_id], agency_name or info_desk, channel)
+        service = service_names.get(service_id, "") if by_service else ""
+        key = (periods[day], place_of[site_id], agency_name or info_desk, service, channel)
         hist = values.pop(hist_at)
         total = sums.get(key)
         if total is None:
@@ -126,8 +129,9 @@ def report(
             key[0],
             key[1],
             key[2],
-            str(channels[key[3]]),
+            str(channels[key[4]]),
             Figures(**dict(zip(scalars, sums[key], strict=True)), wait_hist=hists[key]),
+            key[3],
         )
         for key in sorted(sums)
     ]
@@ -146,11 +150,12 @@ def percent(value: float | None) -> str:
     return "" if value is None else f"{100 * value:.0f}"
 
 
-def columns() -> list[str]:
+def columns(by_service: bool = False) -> list[str]:
     return [
         _("Period"),
         _("Place"),
         _("Agency"),
+        *([_("Service")] if by_service else []),
         _("Channel"),
         _("Walk-in"),
         _("Booked"),
@@ -166,7 +171,7 @@ def columns() -> list[str]:
     ]
 
 
-def table(rows: list[ReportRow]) -> list[list[object]]:
+def table(rows: list[ReportRow], by_service: bool = False) -> list[list[object]]:
     """The report as cells (numbers as numbers, derived figures rounded as text)."""
     out = []
     for r in rows:
@@ -176,6 +181,7 @@ def table(rows: list[ReportRow]) -> list[list[object]]:
                 r.period,
                 r.place,
                 r.agency,
+                *([r.service] if by_service else []),
                 r.channel,
                 f.walk_in,
                 f.booked,

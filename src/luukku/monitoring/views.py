@@ -57,6 +57,7 @@ class ReportForm(forms.Form):
         ],
         required=False,
     )
+    by_service = forms.BooleanField(label=gettext_lazy("A row per service"), required=False)
     date_from = forms.DateField(label=gettext_lazy("From"), required=False)
     date_to = forms.DateField(label=gettext_lazy("To"), required=False)
     format = forms.ChoiceField(
@@ -112,6 +113,7 @@ def reports(request: HttpRequest) -> HttpResponse:
         agency_id=data["agency"].pk if data.get("agency") else None,
         period=data["period"],
         level=data["level"],
+        by_service=data["by_service"],
     )
     if data["format"] != "html":
         return exports.download(exports.build(data["table"], q), data["format"], q)
@@ -143,7 +145,7 @@ def reports(request: HttpRequest) -> HttpResponse:
             "live_sites": sites,
             "bus_sites": sites.filter(size=Size.XS),
             "tables": {
-                "visits": exports.visits_table(rows),
+                "visits": exports.visits_table(rows, q.by_service),
                 "utilisation": exports.utilisation_table(space),
                 "cost": exports.cost(q),
                 "chains": exports.chains_table(chains),

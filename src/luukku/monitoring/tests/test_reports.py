@@ -168,3 +168,19 @@ def test_reports__info_desk_contacts_per_agency_and_outcome(client, demo):
     )
     assert "<td>General advice</td><td>Digital support given</td><td>1</td><td>10.0</td>" in section
     assert "Solved by advice" not in section  # Rauma's contact is not Pori's
+
+
+def test_reports__a_row_per_service__adds_up_to_the_agency(client, demo, aggregates):
+    """Per service on request: the service column appears and the total is unchanged."""
+    services = list(aggregates.services.order_by("pk")[:2])
+    assert len(services) == 2
+    DailyAggregate.objects.filter(site=demo["pori"]).update(service=services[0])
+    DailyAggregate.objects.filter(site=demo["rauma"]).update(service=services[1])
+    sign_in(client, "admin")
+    plain = _csv(client.get(URL, {**RANGE, "format": "csv", "level": "network"}))
+    per = _csv(client.get(URL, {**RANGE, "format": "csv", "level": "network", "by_service": "on"}))
+    assert "Service" not in plain[0] and per[0][3] == "Service"
+    assert {row[3] for row in per[1:-1]} == {s.name_en for s in services}
+    assert per[-1][4:] == plain[-1][3:]  # the same total (walk-ins onwards)
+    page = client.get(URL, {**RANGE, "level": "network", "by_service": "on"})
+    assert page.status_code == 200 and services[0].name_en.encode() in page.content
