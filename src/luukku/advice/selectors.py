@@ -45,7 +45,8 @@ def _terms(service: Service) -> ServiceTerms:
     guide = _guide(service)
     if guide is not None:
         texts += [getattr(guide, f"keywords_{lang}") or "" for lang in _LANGS]
-    return ServiceTerms(service.code, tuple(texts))
+    names = tuple(getattr(service, f"name_{lang}") or "" for lang in _LANGS)
+    return ServiceTerms(service.code, tuple(texts), names)
 
 
 def triage_search(query: str, *, limit: int = 10) -> list[TriageResult]:

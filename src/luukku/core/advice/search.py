@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import snowballstemmer
 from rapidfuzz import fuzz
@@ -30,10 +30,15 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 @dataclass(frozen=True)
 class ServiceTerms:
-    """One service's searchable texts: names and keywords in every language."""
+    """One service's searchable texts: names and keywords in every language.
+
+    ``names`` (its names again, one per language) break ties between equal scores: the
+    service whose name the query covers more is the better match.
+    """
 
     code: str
     texts: tuple[str, ...]
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,8 @@ class TriageIndex:
     """Services' stems, built once per search from the services' texts."""
 
     entries: tuple[tuple[str, frozenset[str]], ...]
+    #: Per service code, each name as the stems of each of its words.
+    names: dict[str, tuple[tuple[frozenset[str], ...], ...]] = field(default_factory=dict)
 
 
 def _stemmers():
@@ -68,7 +75,8 @@ def index_build(services: list[ServiceTerms] | tuple[ServiceTerms, ...]) -> Tria
     service_words = [
         (service.code, {w for text in service.texts for w in words(text)}) for service in services
     ]
-    distinct = sorted(set().union(*(ws for _code, ws in service_words)))
+    name_words = {w for service in services for name in service.names for w in words(name)}
+    distinct = sorted(set().union(name_words, *(ws for _code, ws in service_words)))
     stems = {w: {w} for w in distinct}
     for stemmer in _stemmers():
         for word, stem in zip(distinct, stemmer.stemWords(distinct), strict=True):
@@ -76,7 +84,13 @@ def index_build(services: list[ServiceTerms] | tuple[ServiceTerms, ...]) -> Tria
     entries = tuple(
         (code, frozenset().union(*(stems[w] for w in ws))) for code, ws in service_words
     )
-    return TriageIndex(entries)
+    names = {
+        service.code: tuple(
+            tuple(frozenset(stems[w]) for w in words(name)) for name in service.names if words(name)
+        )
+        for service in services
+    }
+    return TriageIndex(entries, names)
 
 
 def _similarity(a: str, b: str) -> float:
@@ -118,6 +132,20 @@ def search(query: str, index: TriageIndex, *, limit: int = 10) -> tuple[Match, .
         for code, similarity in hits.items():
             scores[code] = scores.get(code, 0.0) + similarity * weight
             matched.setdefault(code, []).append(word)
+    qstems_all = [_stems(w, stemmers) for w in query_words]
+
+    def coverage(code: str) -> float:
+        """The largest share of one of the service's names that the query's words match."""
+        best = 0.0
+        for name in index.names.get(code, ()):
+            hit = sum(
+                1
+                for word in name
+                if any(_similarity(q, s) for qs in qstems_all for q in qs for s in word)
+            )
+            best = max(best, hit / len(name))
+        return best
+
     found = [Match(code, scores[code], tuple(matched[code])) for code in scores]
-    found.sort(key=lambda m: (-m.score, m.code))
+    found.sort(key=lambda m: (-m.score, -coverage(m.code), m.code))
     return tuple(found[: max(limit, 0)])

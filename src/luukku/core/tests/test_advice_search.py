@@ -71,3 +71,21 @@ def test_search__common_words_do_not_outrank_rare_ones(index):
 
 def test_search__limit(index):
     assert len(search("passi verokortti asumistuki", index, limit=2)) == 2
+
+
+def test_search__equal_scores__the_name_the_query_covers_wins():
+    """ "passport" is a word of both names: the passport is all of it, the alien's half."""
+    index = index_build(
+        [
+            ServiceTerms(
+                "aliens-passport",
+                ("Muukalaispassi", "Alien's passport", "passport travel"),
+                ("Muukalaispassi", "Alien's passport"),
+            ),
+            ServiceTerms(
+                "passport", ("Passi", "Passport", "passport travel"), ("Passi", "Passport")
+            ),
+        ]
+    )
+    for query in ("passport", "pasport"):
+        assert [m.code for m in search(query, index)][:1] == ["passport"], query
