@@ -12,6 +12,7 @@ from luukku.monitoring.models import DailyStopUse
 from luukku.monitoring.services import local_today
 from luukku.registry.models import BusStop
 from tests.browser.conftest import axe_violations
+from tests.browser.test_day_at_pori import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,20 +40,12 @@ def busy_ulvila(demo):
     return stop
 
 
-def sign_in(page, base: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", "bussi.esihenkilo")
-    page.fill("input[name=password]", "luukku-demo")
-    page.click(".login-form button[type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
-
-
 @pytest.mark.parametrize("language", ["fi", "sv"])
 def test_bus_timetable__suggestion_with_evidence__accepted_into_the_timetable(
     live_server, busy_ulvila, new_page, language
 ):
     page = new_page(language)
-    sign_in(page, live_server.url)
+    sign_in(page, live_server.url, "bussi.esihenkilo", start=None)
     page.goto(f"{live_server.url}/monitoring/reports/")
     page.click("a[href='/monitoring/sites/satakunta-bus/bus/']")
     row = page.locator(f"#stop-{busy_ulvila.pk}")
@@ -82,7 +75,7 @@ def test_bus_timetable__a_past_day__refused_naming_the_field__at_320_px(
     live_server, busy_ulvila, new_page
 ):
     page = new_page("fi")
-    sign_in(page, live_server.url)
+    sign_in(page, live_server.url, "bussi.esihenkilo", start=None)
     page.set_viewport_size({"width": 320, "height": 800})
     page.goto(f"{live_server.url}/monitoring/sites/satakunta-bus/bus/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320  # the table scrolls

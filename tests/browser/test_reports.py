@@ -11,6 +11,7 @@ from django.utils import timezone
 from luukku.monitoring.history import seed_history
 from luukku.monitoring.services import local_today
 from tests.browser.conftest import axe_violations
+from tests.browser.test_day_at_pori import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,19 +26,10 @@ def history(demo):
     }
 
 
-def sign_in(page, base: str) -> None:
-    """The site manager signs in; the report page needs no second factor (the admin does)."""
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", "esihenkilo")
-    page.fill("input[name=password]", "luukku-demo")
-    page.click(".login-form button[type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
-
-
 @pytest.mark.parametrize("language", ["fi", "sv"])
 def test_reports__charts_and_tables__accessible(live_server, history, new_page, language):
     page = new_page(language)
-    sign_in(page, live_server.url)
+    sign_in(page, live_server.url, "esihenkilo", start=None)
     query = "&".join(f"{k}={v}" for k, v in history.items())
     page.goto(f"{live_server.url}/monitoring/reports/?{query}&period=week")
     assert page.locator("svg.chart").count() == 3
@@ -48,7 +40,7 @@ def test_reports__charts_and_tables__accessible(live_server, history, new_page, 
 
 def test_reports__at_320_px__the_page_does_not_scroll_sideways(live_server, history, new_page):
     page = new_page("fi")
-    sign_in(page, live_server.url)
+    sign_in(page, live_server.url, "esihenkilo", start=None)
     query = "&".join(f"{k}={v}" for k, v in history.items())
     page.set_viewport_size({"width": 320, "height": 800})
     page.goto(f"{live_server.url}/monitoring/reports/?{query}&level=region")
