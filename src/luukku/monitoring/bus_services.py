@@ -19,18 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from luukku.booking.models import Booking, BookingState
+from luukku.booking.models import ACTIVE_STATES, Booking
 from luukku.core.monitoring.bus import DROP, KINDS
 from luukku.queueing.localtime import HELSINKI
 from luukku.registry.models import BusStop
-
-#: Bookings still to be kept (a done, missed or cancelled one needs no stop).
-OPEN_BOOKING_STATES = (
-    BookingState.BOOKED,
-    BookingState.CHECKED_IN,
-    BookingState.CALLED,
-    BookingState.IN_SERVICE,
-)
 
 
 @dataclass(frozen=True)
@@ -101,9 +93,7 @@ def bus_stop_change(*, stop: BusStop, change: StopChange, today: date, user=None
             )
         bookings = list(
             Booking.objects.select_for_update()
-            .filter(
-                bus_stop=old, state__in=OPEN_BOOKING_STATES, start__gte=_start_of(change.effective)
-            )
+            .filter(bus_stop=old, state__in=ACTIVE_STATES, start__gte=_start_of(change.effective))
             .order_by("start")
         )
         outside = [b for b in bookings if not _held(b, change)]

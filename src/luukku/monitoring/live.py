@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Min, Q
 from django.utils.translation import gettext as _
 
-from luukku.booking.models import Booking, BookingState
+from luukku.booking.models import ACTIVE_STATES, Booking, BookingState
 from luukku.monitoring.services import day_bounds
 from luukku.queueing.localtime import local_day
 from luukku.queueing.models import HOLDING_STATES, DeskSession, Ticket, TicketState
@@ -19,12 +19,6 @@ from luukku.registry.models import SERVICE_SPACE_TYPES, Site, Space, SpaceType
 
 #: Spaces whose state the overview shows: where customers are served or advised.
 SHOWN_SPACE_TYPES = SERVICE_SPACE_TYPES | {SpaceType.ADVICE_POINT, SpaceType.INFO_DESK}
-HELD_STATES = (
-    BookingState.BOOKED,
-    BookingState.CHECKED_IN,
-    BookingState.CALLED,
-    BookingState.IN_SERVICE,
-)
 
 
 @dataclass(frozen=True)
@@ -135,7 +129,7 @@ def site_overview(site: Site, now: datetime) -> Overview:
     in_use = {t.space_id: t.number for t in holding.values() if t.space_id}
     held = set(
         Booking.objects.filter(
-            site=site, state__in=HELD_STATES, start__lte=now, end__gt=now, space__isnull=False
+            site=site, state__in=ACTIVE_STATES, start__lte=now, end__gt=now, space__isnull=False
         ).values_list("space_id", flat=True)
     )
     spaces = []

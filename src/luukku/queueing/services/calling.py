@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from luukku.booking.models import Booking, BookingState
+from luukku.booking.models import ACTIVE_STATES, Booking, BookingState
 from luukku.booking.selectors import LONGEST_RESERVATION
 from luukku.booking.services import booking_transition
 from luukku.core.queueing.allocation import SpaceInfo, SpaceNeed, rank_groups, rank_spaces
@@ -57,14 +57,6 @@ ADVICE_SPACE_TYPES = frozenset({SpaceType.ADVICE_POINT, SpaceType.INFO_DESK})
 #: A booth seats a customer and a companion; a larger group may take these rooms too.
 GROUP_IN_BOOTH = 2
 GROUP_ROOMS = frozenset({SpaceType.SERVICE_ROOM, SpaceType.MEETING_ROOM})
-
-#: Booking states in which a booking holds its space while it runs.
-HELD_BOOKING_STATES = (
-    BookingState.BOOKED,
-    BookingState.CHECKED_IN,
-    BookingState.CALLED,
-    BookingState.IN_SERVICE,
-)
 
 
 @dataclass(frozen=True)
@@ -220,7 +212,7 @@ def _bookings_running(now: datetime) -> QuerySet[Booking]:
     return Booking.objects.filter(
         site=OuterRef("site_id"),
         space=OuterRef("pk"),
-        state__in=HELD_BOOKING_STATES,
+        state__in=ACTIVE_STATES,
         start__gt=now - LONGEST_RESERVATION,
         start__lte=now,
         end__gt=now,
