@@ -30,7 +30,6 @@ from importlib import resources
 
 import holidays
 import numpy as np
-from django.db import transaction
 
 from luukku.booking.models import Booking, Channel
 from luukku.core.monitoring.bus import served_within
@@ -58,6 +57,7 @@ from luukku.monitoring.services import (
     WALK_IN,
     aggregate_row,
     day_bounds,
+    day_rows_replace,
     hour_rows,
     local_today,
 )
@@ -359,17 +359,17 @@ def seed_history(
             )
             space_rows = _space_rows(site, day, spaces, planned, opening.get(day, 0), used)
             stop_rows = bus.rows(site, day) if bus is not None else []
-            with transaction.atomic():
-                DailyAggregate.objects.filter(site=site, day=day).delete()
-                DailyChainSequence.objects.filter(site=site, day=day).delete()
-                DailySpaceUse.objects.filter(site=site, day=day).delete()
-                DailyStopUse.objects.filter(site=site, day=day).delete()
-                DailyHourArrivals.objects.filter(site=site, day=day).delete()
-                DailyAggregate.objects.bulk_create(rows, batch_size=1000)
-                DailyHourArrivals.objects.bulk_create(hours, batch_size=1000)
-                DailyChainSequence.objects.bulk_create(chains, batch_size=1000)
-                DailySpaceUse.objects.bulk_create(space_rows, batch_size=1000)
-                DailyStopUse.objects.bulk_create(stop_rows, batch_size=1000)
+            day_rows_replace(
+                {
+                    DailyAggregate: rows,
+                    DailyChainSequence: chains,
+                    DailySpaceUse: space_rows,
+                    DailyStopUse: stop_rows,
+                    DailyHourArrivals: hours,
+                },
+                site=site,
+                day=day,
+            )
             counts["days"] += 1
             counts["aggregate_rows"] += len(rows)
             counts["chain_rows"] += len(chains)

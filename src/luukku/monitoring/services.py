@@ -277,18 +277,26 @@ def day_aggregate(*, day: date) -> int:
     chains = _chains_of_day(day)
     space_use = space_use_rows(day, *day_bounds(day))
     stop_use = stop_use_rows(day, *day_bounds(day))
-    with transaction.atomic():
-        DailyAggregate.objects.filter(day=day).delete()
-        DailyAggregate.objects.bulk_create(rows, batch_size=1000)
-        DailyChainSequence.objects.filter(day=day).delete()
-        DailyChainSequence.objects.bulk_create(chains, batch_size=1000)
-        DailySpaceUse.objects.filter(day=day).delete()
-        DailySpaceUse.objects.bulk_create(space_use, batch_size=1000)
-        DailyStopUse.objects.filter(day=day).delete()
-        DailyStopUse.objects.bulk_create(stop_use, batch_size=1000)
-        DailyHourArrivals.objects.filter(day=day).delete()
-        DailyHourArrivals.objects.bulk_create(hours, batch_size=1000)
+    day_rows_replace(
+        {
+            DailyAggregate: rows,
+            DailyChainSequence: chains,
+            DailySpaceUse: space_use,
+            DailyStopUse: stop_use,
+            DailyHourArrivals: hours,
+        },
+        day=day,
+    )
     return len(rows)
+
+
+def day_rows_replace(rows_by_model: dict, **where) -> None:
+    """Replace each aggregate table's rows matching ``where`` (a day, or a point's day)
+    with the new ones, all in one transaction, so a report never sees half a day."""
+    with transaction.atomic():
+        for model, rows in rows_by_model.items():
+            model.objects.filter(**where).delete()
+            model.objects.bulk_create(rows, batch_size=1000)
 
 
 def local_today(now: datetime) -> date:
