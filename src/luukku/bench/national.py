@@ -341,6 +341,7 @@ def _bulk_bookings(pairs, days, per_day, target, durations, rng) -> None:
                 visit_rows.append(
                     (
                         vid,
+                        f"V{vid:09d}",
                         f"Bench {vid}",
                         "0400000000",
                         "",
@@ -389,33 +390,48 @@ def _bulk_bookings(pairs, days, per_day, target, durations, rng) -> None:
     bar.close()
 
 
+_VISIT = ("id", "code", "name", "phone", "email", "language", "interpreter_language",
+          "group_size", "needs_accessible", "token_hash", "created_at")
+_BOOKING = ("id", "visit_id", "code", "position", "service_id", "site_id", "channel", "start",
+            "end", "state", "official_id", "space_id", "video_url", "created_at", "updated_at")
+_RESERVATION = ("resource_id", "booking_id", "start", "end")
+
+
+def _columns(model, given: tuple[str, ...]) -> tuple[str, tuple]:
+    """The generated columns, then every other column with its default.
+
+    The rows go past the models (COPY, executemany), so a field added later would
+    otherwise break the generator with a not-null violation.
+    """
+    rest = [f for f in model._meta.concrete_fields if f.column not in given and not f.primary_key]
+    extra = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
+    names = [connection.ops.quote_name(c) for c in (*given, *(f.column for f in rest))]
+    return f"({', '.join(names)})", extra
+
+
 def _flush(visits, bookings, reservations) -> None:
     if not bookings:
         return
-    vcols = "(id, name, phone, email, language, interpreter_language, group_size, needs_accessible, token_hash, created_at)"
-    bcols = '(id, visit_id, code, position, service_id, site_id, channel, start, "end", state, official_id, space_id, video_url, created_at, updated_at)'
-    rcols = '(resource_id, booking_id, start, "end")'
+    tables = [
+        (model, *_columns(model, given), rows)
+        for model, given, rows in (
+            (Visit, _VISIT, visits),
+            (Booking, _BOOKING, bookings),
+            (Reservation, _RESERVATION, reservations),
+        )
+    ]
     with transaction.atomic(), connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            raw = cur.cursor
-            for table, cols, rows in (
-                ("booking_visit", vcols, visits),
-                ("booking_booking", bcols, bookings),
-                ("booking_reservation", rcols, reservations),
-            ):
-                with raw.copy(f"COPY {table} {cols} FROM STDIN") as copy:
+        for model, cols, extra, rows in tables:
+            table = model._meta.db_table
+            if connection.vendor == "postgresql":
+                with cur.cursor.copy(f"COPY {table} {cols} FROM STDIN") as copy:
                     for row in rows:
-                        copy.write_row(row)
-        else:
-            cur.executemany(
-                f"INSERT INTO booking_visit {vcols} VALUES ({','.join(['%s'] * 10)})", visits
-            )
-            cur.executemany(
-                f"INSERT INTO booking_booking {bcols} VALUES ({','.join(['%s'] * 15)})", bookings
-            )
-            cur.executemany(
-                f"INSERT INTO booking_reservation {rcols} VALUES (%s,%s,%s,%s)", reservations
-            )
+                        copy.write_row((*row, *extra))
+            else:
+                marks = ",".join(["%s"] * (len(rows[0]) + len(extra)))
+                cur.executemany(
+                    f"INSERT INTO {table} {cols} VALUES ({marks})", [(*r, *extra) for r in rows]
+                )
 
 
 def constraint_present() -> bool:
