@@ -21,6 +21,7 @@ from django.db.models import Min
 from django.utils import timezone
 from tqdm import tqdm
 
+from luukku.booking import days as reserved_days
 from luukku.booking import tasks  # noqa: F401  (loaded before the clients fork; see _warm_up)
 from luukku.booking.models import Booking, Reservation, Visit
 from luukku.registry.models import (
@@ -277,6 +278,7 @@ def generate(scale: Scale, rng: random.Random) -> dict:
     durations = {s.pk: s.default_duration for s in services}
     with _exclusion_deferred():
         _bulk_bookings(pairs, days, per_pair_day, scale.bookings, durations, rng)
+    print("reserved-day summaries:", reserved_days.rebuild(), "rows", file=sys.stderr)
     return {
         "regions": {r: ids for r, ids in sites_by_region.items() if ids},
         "start_day": start_day,

@@ -31,6 +31,17 @@ class BookingError(Exception):
         self.field = field
         self.message = message
 
+    def __reduce__(self):
+        # picklable (a worker process's error reaches its parent), subclasses too
+        return (_rebuild, (type(self), self.__dict__))
+
+
+def _rebuild(cls, state):
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, state.get("message", ""))
+    exc.__dict__.update(state)
+    return exc
+
 
 class BookingConflict(BookingError):
     """The time was taken (perhaps a moment ago by someone else); here are the next free ones."""

@@ -299,3 +299,27 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ResourceDay(models.Model):
+    """A resource's reserved day at a glance, so a search can skip a full day unread.
+
+    Kept by the booking transaction (:mod:`luukku.booking.days`) from the day's
+    reservations; the numbers are minutes from local midnight
+    (:func:`luukku.core.scheduling.days.summarise`). A day without reservations has no
+    row. A row may only ever be freer than the day (a search then reads the day), never
+    busier: every write that frees time refreshes it in the same transaction.
+    """
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    first = models.SmallIntegerField()
+    last = models.SmallIntegerField()
+    longest = models.SmallIntegerField()
+
+    class Meta:
+        verbose_name = _("reserved day")
+        verbose_name_plural = _("reserved days")
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "day"], name="resource_day_unique")
+        ]

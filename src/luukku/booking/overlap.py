@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 
+from luukku.booking import days
 from luukku.booking.models import Reservation
 
 #: exclusion_violation (the no-overlap constraint) and deadlock_detected: two bookings
@@ -51,9 +52,11 @@ def resources_hold(*, resource_ids: list[int], start: datetime, end: datetime) -
     try:
         with transaction.atomic():
             refuse_overlap(ids, start, end)
-            return Reservation.objects.bulk_create(
+            made = Reservation.objects.bulk_create(
                 Reservation(resource_id=rid, start=start, end=end) for rid in ids
             )
+            days.refresh((rid, start, end) for rid in ids)
+            return made
     except (Taken, IntegrityError, OperationalError) as exc:
         if not is_taken(exc):
             raise
@@ -64,5 +67,9 @@ def hold_release(reservation_id: int | None, now: datetime) -> None:
     """End a hold at ``now`` (delete it if it had not begun): the time is free again."""
     if reservation_id is None:
         return
+    held = list(
+        Reservation.objects.filter(pk=reservation_id).values_list("resource_id", "start", "end")
+    )
     Reservation.objects.filter(pk=reservation_id, start__gte=now).delete()
     Reservation.objects.filter(pk=reservation_id, end__gt=now).update(end=now)
+    days.refresh(held)

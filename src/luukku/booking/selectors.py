@@ -18,9 +18,14 @@ from math import ceil, floor
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection
 
-from luukku.booking.models import ACTIVE_STATES, Booking, Channel, Reservation
+from luukku.booking.gaps import (
+    STEP,
+    _seconds,
+    free,
+    full_resources,
+)
+from luukku.booking.models import ACTIVE_STATES, Booking, Channel
 from luukku.core.opening import local_to_utc
 from luukku.core.scheduling import (
     Chain,
@@ -35,10 +40,8 @@ from luukku.core.scheduling import (
     find_slots,
 )
 from luukku.core.scheduling.intervals import (
-    Neighbour,
     Span,
     fitting,
-    free_gaps,
     intersect,
     spans_of,
     to_intervals,
@@ -56,10 +59,6 @@ from luukku.registry.snapshot import (
 )
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
-STEP = timedelta(minutes=15)
-#: No reservation is longer than this: a booking lies within one service day (opening
-#: hours end before midnight), plus its buffers.
-LONGEST_RESERVATION = timedelta(days=1)
 REMOTE_ROOM = "remote_service_room"
 
 
@@ -74,10 +73,6 @@ class SearchFilters:
     group_size: int = 1
     accessible: bool = False
     official_id: int | None = None
-
-
-def buffer() -> timedelta:
-    return timedelta(minutes=settings.LUUKKU_BUFFER_MINUTES)
 
 
 def local_dates(not_before: datetime, not_after: datetime) -> tuple[date, date]:
@@ -217,94 +212,36 @@ def _plans(snap, service, sites, filters, not_before, not_after) -> list[_Plan]:
     return plans
 
 
-def _minutes(text: str) -> str:
-    """SQL for the minute of its day of a UTC time read as text (the same on both databases).
-
-    Both databases give a timestamp as 'YYYY-MM-DD HH:MM:SS…' text (SQLite stores
-    that; PostgreSQL prints it so in the UTC session Django opens). Seconds are dropped,
-    which only ever keeps a row the exact test in Python then refuses, never loses one.
-    """
-    return f"(CAST(substr({text}, 12, 2) AS INTEGER) * 60 + CAST(substr({text}, 15, 2) AS INTEGER))"
-
-
-# Each reservation with its predecessor's end, keeping only the rows that open a gap that
-# could hold the service and the buffer starting on the 15-minute grid (the grid in UTC
-# minutes of the day is the epoch's), plus each resource's first and last. It replaces
-#   Reservation.objects.filter(resource_id__in=ids, start__lt=.., end__gt=.., start__gt=..)
-#   .annotate(prev_end=Window(Lag("end"), ...), next_start=Window(Lead("start"), ...))
-#   .filter(Q(prev_end=None) | Q(next_start=None) | Q(gap__gte=need))
-# whose datetime arithmetic SQLite runs as a Python function per row (a dense search took
-# three times as long), and it lets the database drop the gaps off the grid, which are
-# most of a dense calendar's. Each time is turned into text once.
-_GAPS_SQL = f"""
-    SELECT resource_id, s, e, prev_e, last FROM (
-        SELECT resource_id, s, e,
-               LAG(e) OVER w AS prev_e,
-               LEAD(start) OVER w IS NULL AS last
-        FROM (
-            SELECT resource_id, start, CAST(start AS TEXT) AS s, CAST("end" AS TEXT) AS e
-            FROM {Reservation._meta.db_table}
-            WHERE resource_id IN ({{ids}}) AND start < %s AND "end" > %s AND start > %s
-        ) r
-        WINDOW w AS (PARTITION BY resource_id ORDER BY start)
-    ) t
-    WHERE prev_e IS NULL OR last OR substr(prev_e, 1, 10) <> substr(s, 1, 10)
-       OR ({_minutes("prev_e")} + %s) / %s * %s + %s <= {_minutes("s")}
-    ORDER BY resource_id, s
-"""
+def _hours_of(
+    snap: RegistrySnapshot,
+    site_of: dict[int, int | None],
+    not_before: datetime,
+    not_after: datetime,
+) -> dict[int, dict[date, tuple[int, int]]]:
+    """Each resource's working days in the period with the day's first opening and last
+    closing in minutes from local midnight: its site's hours (an official's, the home
+    site's). A resource with no site (none has) is left out, so it is always read."""
+    start, end = local_dates(not_before, not_after - timedelta(microseconds=1))
+    return {
+        rid: _day_hours(snap, site_id, start, end)
+        for rid, site_id in site_of.items()
+        if site_id is not None
+    }
 
 
-def _free(
-    resource_ids: set[int], not_before: datetime, not_after: datetime, duration: timedelta
-) -> dict[int, list[Span]]:
-    """Free gaps (epoch seconds) of each resource in the period that can hold ``duration``.
+def _day_hours(snap: RegistrySnapshot, site_id: int, start: date, end: date):
+    def build() -> dict[date, tuple[int, int]]:
+        out: dict[date, tuple[int, int]] = {}
+        for a, b, _stop in snap.opening(site_id, start, end):
+            day = a.astimezone(HELSINKI).date()
+            midnight = day_bounds(day)[0]
+            opens = floor((a - midnight).total_seconds() / 60)
+            closes = ceil((b - midnight).total_seconds() / 60)
+            was = out.get(day)
+            out[day] = (min(opens, was[0]), max(closes, was[1])) if was else (opens, closes)
+        return out
 
-    The database does the sweep (see ``_GAPS_SQL``): of the resources' reservations that
-    reach into the period it returns only those that open a gap a slot could start in,
-    so a fully booked calendar costs a handful of rows instead of thousands; the core
-    then applies the exact test (:func:`~luukku.core.scheduling.intervals.free_gaps`).
-    """
-    if not resource_ids:
-        return {}
-    pad = buffer()
-    lo, hi = int(not_before.timestamp()), int(not_after.timestamp())
-    ids = sorted(resource_ids)
-    # The last bound lets the (resource, start, end) index skip a resource's history:
-    # a reservation that reaches into the period began at most LONGEST_RESERVATION earlier.
-    bounds = [
-        connection.ops.adapt_datetimefield_value(at)
-        for at in (not_after + pad, not_before, not_before - LONGEST_RESERVATION)
-    ]
-    step = _seconds(STEP) // 60
-    fit = [step - 1, step, step, (_seconds(duration) + _seconds(pad)) // 60]
-    by_resource: dict[int, list[Neighbour]] = {rid: [] for rid in ids}
-    with connection.cursor() as cur:
-        cur.execute(_GAPS_SQL.replace("{ids}", ", ".join(["%s"] * len(ids))), [*ids, *bounds, *fit])
-        for rid, start, end, prev_end, last in cur.fetchall():
-            by_resource[rid].append(
-                (
-                    floor(_epoch(start)),
-                    ceil(_epoch(end)),
-                    None if prev_end is None else ceil(_epoch(prev_end)),
-                    bool(last),
-                )
-            )
-    need, gap, step = _seconds(duration), _seconds(pad), _seconds(STEP)
-    return {rid: free_gaps(r, lo, hi, need, gap, step) for rid, r in by_resource.items()}
-
-
-def _epoch(text: str) -> float:
-    """Epoch seconds of a stored time read as text (naive text is UTC, as SQLite stores it).
-
-    Read as text because Django's psycopg loader for timestamps is pure Python: parsing
-    the same values with ``fromisoformat`` was a fifth of a dense search's time.
-    """
-    at = datetime.fromisoformat(text)
-    return (at if at.tzinfo else at.replace(tzinfo=UTC)).timestamp()
-
-
-def _seconds(span: timedelta) -> int:
-    return int(span.total_seconds())
+    return snap.memoized(("day_hours", site_id, start, end), build)
 
 
 def _group_busy(agency_id: int, site_ids: list[int], not_before: datetime, not_after: datetime):
@@ -350,16 +287,21 @@ def site_options(
         return hours[o.home_site_id]
 
     # Officials first: they are few, and when they are fully booked the many spaces
-    # need not be read at all.
-    official_free = _free(
-        {o.resource_id for p in plans for o in p.staff}, not_before, not_after, duration
+    # need not be read at all. Those with every working day full are not read either.
+    officials = {o.resource_id: o.home_site_id for p in plans for o in p.staff}
+    official_free = free(
+        set(officials),
+        not_before,
+        not_after,
+        duration,
+        full_resources(_hours_of(snap, officials, not_before, not_after), duration),
     )
     official_spans: dict[int, list[Span]] = {}
     for p in plans:
         for o in p.staff:
             if o.resource_id not in official_spans:
-                free = intersect(working(o), official_free[o.resource_id])
-                official_spans[o.resource_id] = fitting(free, need, step)
+                spans = intersect(working(o), official_free[o.resource_id])
+                official_spans[o.resource_id] = fitting(spans, need, step)
     live, reachable = [], {}
     for p in plans:
         reach = union(sorted(sp for o in p.staff for sp in official_spans[o.resource_id]))
@@ -373,12 +315,14 @@ def site_options(
     # Spaces and interpreters are read only where some official of an option could be.
     lo = min(sp[0][0] for sp in reachable.values())
     hi = max(sp[-1][1] for sp in reachable.values())
-    other_free = _free(
-        {s.resource_id for p in plans for s in p.spaces}
-        | {i.resource_id for p in plans for i in p.interpreters},
-        datetime.fromtimestamp(lo, UTC),
-        datetime.fromtimestamp(hi, UTC),
+    spaces = {s.resource_id: s.site_id for p in plans for s in p.spaces}
+    lo_at, hi_at = datetime.fromtimestamp(lo, UTC), datetime.fromtimestamp(hi, UTC)
+    other_free = free(
+        set(spaces) | {i.resource_id for p in plans for i in p.interpreters},
+        lo_at,
+        hi_at,
         duration,
+        full_resources(_hours_of(snap, spaces, lo_at, hi_at), duration),
     )
     group = _group_busy(
         service.agency_id, [p.site.id for p in plans if p.max_parallel], not_before, not_after

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
+from luukku.booking import days
 from luukku.booking.customers import (
     BookingConflict,
     BookingError,
@@ -34,6 +35,7 @@ from luukku.booking.customers import (
     customer_validate,
     refuse_hoarding,
 )
+from luukku.booking.gaps import buffer
 from luukku.booking.models import (
     ACTIVE_STATES,
     TRANSITIONS,
@@ -46,7 +48,7 @@ from luukku.booking.models import (
     token_digest,
 )
 from luukku.booking.overlap import Taken, is_taken, refuse_overlap
-from luukku.booking.selectors import SearchFilters, availability, buffer, bus_stop_at, slot_at
+from luukku.booking.selectors import SearchFilters, availability, bus_stop_at, slot_at
 from luukku.booking.tasks import (
     queue_confirmation,
     schedule_reminders,
@@ -132,7 +134,9 @@ def _period(slot: Slot) -> tuple[datetime, datetime, list[int]]:
     return slot.start, slot.end + buffer(), sorted(ids)
 
 
-def _save_booking(visit: Visit, booking: Booking, slot: Slot) -> None:
+def _save_booking(
+    visit: Visit, booking: Booking, slot: Slot
+) -> list[tuple[int, datetime, datetime]]:
     """Insert the visit (if not yet saved), the booking and its reservations.
 
     Raises if a reservation overlaps another (see :func:`luukku.booking.overlap.is_taken`); the caller's
@@ -142,16 +146,21 @@ def _save_booking(visit: Visit, booking: Booking, slot: Slot) -> None:
         visit.save()
     booking.visit = visit
     booking.save()
-    _reserve(booking, slot)
+    return _reserve(booking, slot)
 
 
-def _reserve(booking: Booking, slot: Slot) -> None:
-    """Insert the reservations of a saved booking, in resource order."""
+def _reserve(booking: Booking, slot: Slot) -> list[tuple[int, datetime, datetime]]:
+    """Insert the reservations of a saved booking, in resource order; what they hold.
+
+    The caller refreshes the reserved-day summaries once, after all of a visit's legs
+    (:func:`luukku.booking.days.refresh`), so no summary row is locked between them.
+    """
     start, end, ids = _period(slot)
     refuse_overlap(ids, start, end)
     Reservation.objects.bulk_create(
         Reservation(resource_id=rid, booking=booking, start=start, end=end) for rid in ids
     )
+    return [(rid, start, end) for rid in ids]
 
 
 def _apply_slot(snap: RegistrySnapshot, booking: Booking, slot: Slot, site: Site) -> None:
@@ -226,6 +235,7 @@ def visit_book(
                     token = idempotency.derived_token("booking", idempotency_key)
                     return made, list(made.bookings.order_by("position")), token
             refuse_hoarding(customer, legs, now)
+            held: list[tuple[int, datetime, datetime]] = []
             snap = registry_snapshot()  # one registry version for the whole visit
             visit = Visit(
                 name=customer.name.strip(),
@@ -251,7 +261,8 @@ def visit_book(
                 bookings.append(booking)
                 if booking.channel == Channel.REMOTE:
                     booking.video_url = _video_link(booking)  # cancelled below if this fails
-                _save_booking(visit, booking, slot)
+                held += _save_booking(visit, booking, slot)
+            days.refresh(held)
             if key_row is not None:
                 key_row.visit = visit
                 key_row.save(update_fields=["visit"])
@@ -356,7 +367,9 @@ def booking_transition(*, booking: Booking, to: str, now: datetime | None = None
     booking.save(update_fields=fields)
     if to in (BookingState.CANCELLED, BookingState.NO_SHOW):
         # A no-show frees the rest of its slot; a cancellation frees all of it.
+        held = list(booking.reservations.values_list("resource_id", "start", "end"))
         booking.reservations.all().delete()
+        days.refresh(held)
     return booking
 
 
@@ -465,7 +478,9 @@ def bookings_move(
         with transaction.atomic():
             ids = sorted(b.pk for b, _leg in moves)
             list(Booking.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
-            Reservation.objects.filter(booking_id__in=ids).delete()
+            old = Reservation.objects.filter(booking_id__in=ids)
+            held = list(old.values_list("resource_id", "start", "end"))
+            old.delete()
             snap = registry_snapshot()  # one registry version for the whole move
             for booking, leg in moves:
                 target = site or booking.site
@@ -486,8 +501,9 @@ def bookings_move(
                             lambda url=old_video: get_video_provider().cancel_session(url)
                         )
                 booking.save()
-                _reserve(booking, slot)
+                held += _reserve(booking, slot)
                 moved.append(booking)
+            days.refresh(held)
             # A moved booking's reminder has a new key (its new start): no clean-up needed.
             _queue_after_booking(visit, moved, token)
     except (Taken, IntegrityError, OperationalError) as exc:

@@ -11,7 +11,7 @@ import random
 import pytest
 
 from luukku.bench import national
-from luukku.booking.models import Booking, Reservation, Visit
+from luukku.booking.models import Booking, Reservation, ResourceDay, Visit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,3 +25,5 @@ def test_generate__small_scale__bookings_with_codes_and_two_reservations_each():
     assert Visit.objects.filter(code="").count() == 0
     assert Visit.objects.values("code").distinct().count() == Visit.objects.count()
     assert info["regions"] and info["start_day"]
+    # the summaries the search skips full days by are built for the loaded reservations
+    assert ResourceDay.objects.count() > 0

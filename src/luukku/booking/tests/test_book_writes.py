@@ -14,8 +14,9 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from luukku.booking.gaps import buffer
 from luukku.booking.models import Booking, Delivery, Reservation, Visit, token_digest
-from luukku.booking.selectors import SearchFilters, availability, buffer, chain_availability
+from luukku.booking.selectors import SearchFilters, availability, chain_availability
 from luukku.booking.services import BookingConflict, Customer, Leg, visit_book
 from luukku.booking.tasks import send_confirmation
 from luukku.registry.models import Service

@@ -31,8 +31,9 @@ AVAILABILITY = 5
 #: The site and the service of the request; in one transaction the contact's open
 #: bookings at the agency (the hoarding limit), the registry version, the free
 #: officials and spaces at that time, the visit, the booking and its reservations
-#: (SAVEPOINT and RELEASE here, as the test runs inside a transaction).
-BOOKING = 11
+#: (SAVEPOINT and RELEASE here, as the test runs inside a transaction), and the
+#: reserved-day summaries of its resources: lock, read the day, write (booking.days).
+BOOKING = 14
 
 #: django-auditlog's change records of the new visit and its booking (luukku.audit.changes).
 CHANGE_RECORDS = 2

@@ -13,11 +13,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from luukku.booking.gaps import buffer
 from luukku.booking.models import Reservation
 from luukku.booking.selectors import (
     SearchFilters,
     availability,
-    buffer,
     ceil_to_grid,
     chain_availability,
     day_bounds,

@@ -31,8 +31,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from luukku.booking.gaps import LONGEST_RESERVATION
 from luukku.booking.models import ACTIVE_STATES, Booking, BookingState
-from luukku.booking.selectors import LONGEST_RESERVATION
 from luukku.booking.services import booking_transition
 from luukku.core.queueing.allocation import SpaceInfo, SpaceNeed, rank_groups, rank_spaces
 from luukku.integration.notify import Message, get_notifier

@@ -1,0 +1,120 @@
+"""Keeping the reserved-day summaries the booking search skips full days by.
+
+Every write that adds or removes reservations calls :func:`refresh` in its own
+transaction with the resources and the period it touched. The rows of those days are
+locked first (in resource and day order, as reservations are taken), then the day's
+reservations read and summarised: two transactions that change the same day compute
+one after the other, and the later sees what the earlier committed, so a row is never
+left busier than its day. The rule that reads the rows is the core's
+(:mod:`luukku.core.scheduling.days`); the search applies it in
+:func:`luukku.booking.selectors.full_resources`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from functools import reduce
+from operator import or_
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q
+
+from luukku.booking.models import Reservation, ResourceDay
+from luukku.core.opening import local_to_utc
+from luukku.core.scheduling.days import summarise
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+STEP = 15 * 60
+#: Placeholder numbers of a row about to be computed: the freest day there is.
+_FREE = {"first": 24 * 60, "last": 0, "longest": 24 * 60}
+
+
+def midnight(day: date) -> datetime:
+    return local_to_utc(day, time(0), HELSINKI)
+
+
+def days_of(start: datetime, end: datetime) -> list[date]:
+    """The local days a period lies in (a reservation is filed under its start's day)."""
+    first, last = start.astimezone(HELSINKI).date(), end.astimezone(HELSINKI).date()
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def refresh(held: Iterable[tuple[int, datetime, datetime]]) -> None:
+    """Recompute the summaries of the days these (resource, start, end) periods lie in."""
+    refresh_days(sorted({(rid, d) for rid, start, end in held for d in days_of(start, end)}))
+
+
+def refresh_days(pairs: list[tuple[int, date]]) -> None:
+    """Recompute the rows of these (resource, local day) pairs from their reservations."""
+    if not pairs:
+        return
+    pairs = sorted(pairs)
+    # Lock every pair's row, making the missing ones: an upsert locks each row it touches.
+    ResourceDay.objects.bulk_create(
+        [ResourceDay(resource_id=rid, day=d, **_FREE) for rid, d in pairs],
+        update_conflicts=True,
+        unique_fields=["resource", "day"],
+        update_fields=["first", "last", "longest"],
+    )
+    ids, days = sorted({rid for rid, _ in pairs}), sorted({d for _, d in pairs})
+    busy = _busy(ids, days[0], days[-1])
+    keep, empty = [], []
+    for rid, d in pairs:
+        summary = summarise(busy.get((rid, d), ()), int(midnight(d).timestamp()), STEP)
+        if summary is None:
+            empty.append((rid, d))
+        else:
+            keep.append(
+                ResourceDay(
+                    resource_id=rid,
+                    day=d,
+                    first=summary.first,
+                    last=summary.last,
+                    longest=summary.longest,
+                )
+            )
+    if keep:
+        ResourceDay.objects.bulk_create(
+            keep,
+            update_conflicts=True,
+            unique_fields=["resource", "day"],
+            update_fields=["first", "last", "longest"],
+        )
+    if empty:
+        ResourceDay.objects.filter(
+            reduce(or_, (Q(resource_id=r, day=d) for r, d in empty))
+        ).delete()
+
+
+def _busy(ids: list[int], first: date, last: date) -> dict[tuple[int, date], list]:
+    """Each resource's reservations (epoch seconds) by the local day they start on."""
+    out: dict[tuple[int, date], list] = defaultdict(list)
+    rows = Reservation.objects.filter(
+        resource_id__in=ids, start__gte=midnight(first), start__lt=midnight(last + timedelta(1))
+    ).values_list("resource_id", "start", "end")
+    for rid, a, b in rows:
+        out[(rid, a.astimezone(HELSINKI).date())].append((int(a.timestamp()), int(b.timestamp())))
+    return out
+
+
+def rebuild(since: date | None = None, *, batch: int = 5000) -> int:
+    """Recompute every row from ``since`` (default: all), e.g. after a bulk load; the count."""
+    qs = Reservation.objects.all()
+    old = ResourceDay.objects.all()
+    if since:
+        qs = qs.filter(start__gte=midnight(since))
+        old = old.filter(day__gte=since)
+    old.delete()
+    busy: dict[tuple[int, date], list] = defaultdict(list)
+    for rid, a, b in qs.values_list("resource_id", "start", "end").iterator(chunk_size=20_000):
+        busy[(rid, a.astimezone(HELSINKI).date())].append((int(a.timestamp()), int(b.timestamp())))
+    rows = []
+    for (rid, d), spans in busy.items():
+        s = summarise(spans, int(midnight(d).timestamp()), STEP)
+        rows.append(
+            ResourceDay(resource_id=rid, day=d, first=s.first, last=s.last, longest=s.longest)
+        )
+    ResourceDay.objects.bulk_create(rows, batch_size=batch)
+    return len(rows)
