@@ -241,6 +241,7 @@ def run(*, scale_name: str, json_path: str | None, fresh: bool = False, seed: in
             with connection.cursor() as cur:
                 cur.execute("VACUUM ANALYZE booking_reservation")
                 cur.execute("VACUUM ANALYZE booking_booking")
+                cur.execute("VACUUM ANALYZE booking_visit")
     else:
         info = regions_of_existing()
     generated_s = clock.perf_counter() - t0

@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -128,12 +129,13 @@ def refuse_hoarding(customer: Customer, legs: list[Leg], now: datetime) -> None:
     same = Q()
     if phone:
         same |= Q(visit__phone=phone)
-    if email:
-        same |= Q(visit__email__iexact=email)
+    if email:  # LOWER on both sides, as the index on the visit's e-mail has it
+        same |= Q(visit_email=Lower(Value(email)))
     for agency_id in {leg.service.agency_id for leg in legs}:
         wanted = sum(1 for leg in legs if leg.service.agency_id == agency_id)
         held = (
-            Booking.objects.filter(same, service__agency_id=agency_id, start__gt=now)
+            Booking.objects.alias(visit_email=Lower("visit__email"))
+            .filter(same, service__agency_id=agency_id, start__gt=now)
             .filter(state__in=ACTIVE_STATES)
             .count()
         )

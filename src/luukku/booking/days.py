@@ -1,13 +1,12 @@
-"""Keeping the reserved-day summaries the booking search skips full days by.
+"""Keeping the reserved-day summaries the booking search reads free time from.
 
 Every write that adds or removes reservations calls :func:`refresh` in its own
 transaction with the resources and the period it touched. The rows of those days are
 locked first (in resource and day order, as reservations are taken), then the day's
 reservations read and summarised: two transactions that change the same day compute
 one after the other, and the later sees what the earlier committed, so a row is never
-left busier than its day. The rule that reads the rows is the core's
-(:mod:`luukku.core.scheduling.days`); the search applies it in
-:func:`luukku.booking.selectors.full_resources`.
+left other than its day. The rule that reads the rows is the core's
+(:func:`luukku.core.scheduling.days.free_time`), applied by :func:`luukku.booking.gaps.free`.
 """
 
 from __future__ import annotations
@@ -21,14 +20,15 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
+from luukku.booking.gaps import LONGEST_RESERVATION
 from luukku.booking.models import Reservation, ResourceDay
 from luukku.core.opening import local_to_utc
 from luukku.core.scheduling.days import summarise
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 STEP = 15 * 60
-#: Placeholder numbers of a row about to be computed: the freest day there is.
-_FREE = {"first": 24 * 60, "last": 0, "longest": 24 * 60}
+#: Placeholder numbers of a row about to be computed (in the same transaction).
+_FREE = {"first": 0, "last": 0, "longest": 0}
 
 
 def midnight(day: date) -> datetime:
@@ -89,14 +89,23 @@ def refresh_days(pairs: list[tuple[int, date]]) -> None:
 
 
 def _busy(ids: list[int], first: date, last: date) -> dict[tuple[int, date], list]:
-    """Each resource's reservations (epoch seconds) by the local day they start on."""
+    """Each resource's reservations (epoch seconds) by the local days they touch."""
     out: dict[tuple[int, date], list] = defaultdict(list)
     rows = Reservation.objects.filter(
-        resource_id__in=ids, start__gte=midnight(first), start__lt=midnight(last + timedelta(1))
+        resource_id__in=ids,
+        start__lt=midnight(last + timedelta(days=1)),
+        end__gt=midnight(first),
+        start__gt=midnight(first) - LONGEST_RESERVATION,
     ).values_list("resource_id", "start", "end")
-    for rid, a, b in rows:
-        out[(rid, a.astimezone(HELSINKI).date())].append((int(a.timestamp()), int(b.timestamp())))
+    _file(rows, out)
     return out
+
+
+def _file(rows, out: dict[tuple[int, date], list]) -> None:
+    for rid, a, b in rows:
+        span = (int(a.timestamp()), int(b.timestamp()))
+        for d in days_of(a, b):
+            out[(rid, d)].append(span)
 
 
 def rebuild(since: date | None = None, *, batch: int = 5000) -> int:
@@ -104,14 +113,15 @@ def rebuild(since: date | None = None, *, batch: int = 5000) -> int:
     qs = Reservation.objects.all()
     old = ResourceDay.objects.all()
     if since:
-        qs = qs.filter(start__gte=midnight(since))
+        qs = qs.filter(end__gt=midnight(since))
         old = old.filter(day__gte=since)
     old.delete()
     busy: dict[tuple[int, date], list] = defaultdict(list)
-    for rid, a, b in qs.values_list("resource_id", "start", "end").iterator(chunk_size=20_000):
-        busy[(rid, a.astimezone(HELSINKI).date())].append((int(a.timestamp()), int(b.timestamp())))
+    _file(qs.values_list("resource_id", "start", "end").iterator(chunk_size=20_000), busy)
     rows = []
     for (rid, d), spans in busy.items():
+        if since and d < since:
+            continue
         s = summarise(spans, int(midnight(d).timestamp()), STEP)
         rows.append(
             ResourceDay(resource_id=rid, day=d, first=s.first, last=s.last, longest=s.longest)

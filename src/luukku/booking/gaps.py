@@ -1,22 +1,24 @@
-"""Reads of free time: which resources are free when, from their reservations.
+"""Reads of free time: when resources are free, for a slot of a given length.
 
-Two reads, both one query for any number of resources: :func:`full_resources` asks
-the reserved-day summaries (:class:`~luukku.booking.models.ResourceDay`) which
-resources have no room on any open day of a period, and :func:`free` reads the free
-gaps of the others. A densely booked region is then skipped day by day at the cost of
-a few index rows per resource and day, instead of reading every reservation.
+One query for any number of resources reads their reserved-day summaries
+(:class:`~luukku.booking.models.ResourceDay`, one row per resource and day with
+reservations); only a resource with a day whose break between reservations might hold
+the slot costs a second query, the sweep over its reservations. A densely booked
+region then costs a row per resource and day instead of every reservation.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from math import ceil, floor
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
 
 from luukku.booking.models import Reservation, ResourceDay
-from luukku.core.scheduling.days import DaySummary, FullBelow, full_below, is_full
+from luukku.core.opening import local_to_utc
+from luukku.core.scheduling.days import DaySummary, free_time
 from luukku.core.scheduling.intervals import Neighbour, Span, free_gaps
 
 STEP = timedelta(minutes=15)
@@ -25,42 +27,19 @@ STEP = timedelta(minutes=15)
 LONGEST_RESERVATION = timedelta(days=1)
 
 
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
+def _local_date(at: datetime) -> date:
+    return at.astimezone(HELSINKI).date()
+
+
+def _midnight(day: date) -> datetime:
+    return local_to_utc(day, time(0), HELSINKI)
+
+
 def buffer() -> timedelta:
     return timedelta(minutes=settings.LUUKKU_BUFFER_MINUTES)
-
-
-def full_resources(
-    hours_of: dict[int, dict[date, tuple[int, int]]], duration: timedelta
-) -> set[int]:
-    """Those resources with no room for ``duration`` on any day they could work.
-
-    ``hours_of`` gives each resource's working days in the period with the day's first
-    opening and last closing (minutes from local midnight). The query keeps the days
-    with no room between reservations; the core's rule
-    (:func:`~luukku.core.scheduling.days.is_full`) then looks at the day's own hours
-    before the first and after the last. A day without a row has no reservations.
-    A period of one day is not looked up: reading its reservations costs no more.
-    """
-    days = sorted({d for hours in hours_of.values() for d in hours})
-    if len(days) < 2:
-        return set()
-    need, pad, step = _seconds(duration), _seconds(buffer()), _seconds(STEP)
-    full_days: dict[int, int] = {rid: 0 for rid in hours_of}
-    bounds: dict[tuple[int, int], FullBelow] = {}
-    rows = ResourceDay.objects.filter(
-        resource_id__in=sorted(hours_of),
-        day__in=days,
-        longest__lt=full_below(need, pad, 0, 0, step).longest_below,
-    ).values_list("resource_id", "day", "first", "last", "longest")
-    for rid, day, first, last, longest in rows:
-        hours = hours_of[rid].get(day)
-        if hours is None:
-            continue
-        if hours not in bounds:
-            bounds[hours] = full_below(need, pad, *hours, step)
-        if is_full(DaySummary(first, last, longest), bounds[hours]):
-            full_days[rid] += 1
-    return {rid for rid, n in full_days.items() if n == len(hours_of[rid])}
 
 
 def _minutes(text: str) -> str:
@@ -101,11 +80,51 @@ _GAPS_SQL = f"""
 
 
 def free(
-    resource_ids: set[int],
-    not_before: datetime,
-    not_after: datetime,
-    duration: timedelta,
-    full: set[int] = frozenset(),
+    resource_ids: set[int], not_before: datetime, not_after: datetime, duration: timedelta
+) -> dict[int, list[Span]]:
+    """Free time (epoch seconds) of each resource in the period, for a slot of ``duration``.
+
+    Read from the reserved-day summaries: a day without a row is free, a day whose
+    breaks are all too short for the slot is free before its first reservation and
+    after its last (:func:`~luukku.core.scheduling.days.free_time`). A resource with a
+    day whose break might hold the slot is read from its reservations instead
+    (:func:`swept`). Callers keep only spans a slot fits in (``fitting``).
+    """
+    if not resource_ids:
+        return {}
+    need, pad = _seconds(duration), _seconds(buffer())
+    lo, hi = int(not_before.timestamp()), int(not_after.timestamp())
+    # the day after the period too: the buffer before its first reservation may reach back
+    first = not_before.astimezone(HELSINKI).date()
+    days = [
+        first + timedelta(days=i)
+        for i in range((_local_date(not_after + buffer()) - first).days + 1)
+    ]
+    midnights = [int(_midnight(d).timestamp()) for d in [*days, days[-1] + timedelta(days=1)]]
+    summaries: dict[int, dict[date, DaySummary]] = {}
+    rows = ResourceDay.objects.filter(
+        resource_id__in=sorted(resource_ids), day__gte=days[0], day__lte=days[-1]
+    ).values_list("resource_id", "day", "first", "last", "longest")
+    for rid, day, f, last, longest in rows:
+        summaries.setdefault(rid, {})[day] = DaySummary(f, last, longest)
+    out: dict[int, list[Span]] = {}
+    unread = []
+    for rid in sorted(resource_ids):
+        mine = summaries.get(rid)
+        if mine is None:  # no reservations in the period
+            out[rid] = [(lo, hi)]
+            continue
+        spans = free_time([mine.get(d) for d in days], midnights, need, pad)
+        if spans is None:
+            unread.append(rid)
+        else:
+            out[rid] = [(max(a, lo), min(b, hi)) for a, b in spans if a < hi and b > lo]
+    out.update(swept(unread, not_before, not_after, duration))
+    return out
+
+
+def swept(
+    resource_ids: list[int], not_before: datetime, not_after: datetime, duration: timedelta
 ) -> dict[int, list[Span]]:
     """Free gaps (epoch seconds) of each resource in the period that can hold ``duration``.
 
@@ -113,12 +132,11 @@ def free(
     reach into the period it returns only those that open a gap a slot could start in,
     so a fully booked calendar costs a handful of rows instead of thousands; the core
     then applies the exact test (:func:`~luukku.core.scheduling.intervals.free_gaps`).
-    The ``full`` ones (:func:`full_resources`) are not read: they have no gaps.
     """
-    out: dict[int, list[Span]] = {rid: [] for rid in resource_ids if rid in full}
-    ids = sorted(rid for rid in resource_ids if rid not in full)
-    if not ids:
-        return out
+    if not resource_ids:
+        return {}
+    out: dict[int, list[Span]] = {}
+    ids = sorted(resource_ids)
     pad = buffer()
     lo, hi = int(not_before.timestamp()), int(not_after.timestamp())
     # The last bound lets the (resource, start, end) index skip a resource's history:

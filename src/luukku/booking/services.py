@@ -134,9 +134,7 @@ def _period(slot: Slot) -> tuple[datetime, datetime, list[int]]:
     return slot.start, slot.end + buffer(), sorted(ids)
 
 
-def _save_booking(
-    visit: Visit, booking: Booking, slot: Slot
-) -> list[tuple[int, datetime, datetime]]:
+def _save_booking(visit: Visit, booking: Booking, slot: Slot) -> None:
     """Insert the visit (if not yet saved), the booking and its reservations.
 
     Raises if a reservation overlaps another (see :func:`luukku.booking.overlap.is_taken`); the caller's
@@ -146,21 +144,18 @@ def _save_booking(
         visit.save()
     booking.visit = visit
     booking.save()
-    return _reserve(booking, slot)
+    _reserve(booking, slot)
 
 
-def _reserve(booking: Booking, slot: Slot) -> list[tuple[int, datetime, datetime]]:
-    """Insert the reservations of a saved booking, in resource order; what they hold.
-
-    The caller refreshes the reserved-day summaries once, after all of a visit's legs
-    (:func:`luukku.booking.days.refresh`), so no summary row is locked between them.
-    """
+def _reserve(booking: Booking, slot: Slot) -> None:
+    """Insert the reservations of a saved booking, in resource order, and summarise
+    their days (the next leg of a chain searches them)."""
     start, end, ids = _period(slot)
     refuse_overlap(ids, start, end)
     Reservation.objects.bulk_create(
         Reservation(resource_id=rid, booking=booking, start=start, end=end) for rid in ids
     )
-    return [(rid, start, end) for rid in ids]
+    days.refresh((rid, start, end) for rid in ids)
 
 
 def _apply_slot(snap: RegistrySnapshot, booking: Booking, slot: Slot, site: Site) -> None:
@@ -235,7 +230,6 @@ def visit_book(
                     token = idempotency.derived_token("booking", idempotency_key)
                     return made, list(made.bookings.order_by("position")), token
             refuse_hoarding(customer, legs, now)
-            held: list[tuple[int, datetime, datetime]] = []
             snap = registry_snapshot()  # one registry version for the whole visit
             visit = Visit(
                 name=customer.name.strip(),
@@ -261,8 +255,7 @@ def visit_book(
                 bookings.append(booking)
                 if booking.channel == Channel.REMOTE:
                     booking.video_url = _video_link(booking)  # cancelled below if this fails
-                held += _save_booking(visit, booking, slot)
-            days.refresh(held)
+                _save_booking(visit, booking, slot)
             if key_row is not None:
                 key_row.visit = visit
                 key_row.save(update_fields=["visit"])
@@ -481,6 +474,7 @@ def bookings_move(
             old = Reservation.objects.filter(booking_id__in=ids)
             held = list(old.values_list("resource_id", "start", "end"))
             old.delete()
+            days.refresh(held)  # the moved legs' old times are free for their new ones
             snap = registry_snapshot()  # one registry version for the whole move
             for booking, leg in moves:
                 target = site or booking.site
@@ -501,9 +495,8 @@ def bookings_move(
                             lambda url=old_video: get_video_provider().cancel_session(url)
                         )
                 booking.save()
-                held += _reserve(booking, slot)
+                _reserve(booking, slot)
                 moved.append(booking)
-            days.refresh(held)
             # A moved booking's reminder has a new key (its new start): no clean-up needed.
             _queue_after_booking(visit, moved, token)
     except (Taken, IntegrityError, OperationalError) as exc:

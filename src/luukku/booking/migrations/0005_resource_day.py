@@ -15,22 +15,26 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 def summarise_coming_days(apps, schema_editor):
-    """Summaries of today's and later reservations (searches never look back).
+    """Summaries of the days from today on (searches never look back).
 
     Written with the historical models and the core's pure rule, so that it does not
-    change when the app's code does; a day without a row is read in full anyway.
+    change when the app's code does.
     """
     Reservation = apps.get_model("booking", "Reservation")
     ResourceDay = apps.get_model("booking", "ResourceDay")
     today = timezone.now().astimezone(HELSINKI).date()
     busy = defaultdict(list)
-    rows = Reservation.objects.filter(start__gte=local_to_utc(today, time(0), HELSINKI))
+    rows = Reservation.objects.filter(end__gt=local_to_utc(today, time(0), HELSINKI))
     for rid, a, b in rows.values_list("resource_id", "start", "end").iterator(chunk_size=20_000):
-        busy[(rid, a.astimezone(HELSINKI).date())].append((int(a.timestamp()), int(b.timestamp())))
+        first, last = a.astimezone(HELSINKI).date(), b.astimezone(HELSINKI).date()
+        for i in range((last - first).days + 1):
+            busy[(rid, first + timedelta(days=i))].append((int(a.timestamp()), int(b.timestamp())))
     out = []
     for (rid, day), spans in busy.items():
+        if day < today:
+            continue
         midnight = int(local_to_utc(day, time(0), HELSINKI).timestamp())
-        s = summarise(spans, midnight, int(timedelta(minutes=15).total_seconds()))
+        s = summarise(spans, midnight, 15 * 60)
         out.append(ResourceDay(resource_id=rid, day=day, first=s.first, last=s.last, longest=s.longest))
     ResourceDay.objects.bulk_create(out, batch_size=5000)
 
@@ -48,9 +52,9 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('day', models.DateField()),
-                ('first', models.SmallIntegerField()),
-                ('last', models.SmallIntegerField()),
-                ('longest', models.SmallIntegerField()),
+                ('first', models.IntegerField()),
+                ('last', models.IntegerField()),
+                ('longest', models.IntegerField()),
                 ('resource', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.resource')),
             ],
             options={

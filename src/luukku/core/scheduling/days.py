@@ -1,17 +1,14 @@
-"""A resource's day at a glance: three numbers that tell a search to skip a full day.
+"""A resource's reserved day in three numbers, enough to know its free time for most services.
 
-A densely booked official has ten reservations a day for weeks; a search for the
-earliest free time would read them all to learn that no slot fits before some day
-far ahead. The booking transaction keeps, per resource and local day, the three
-numbers :func:`summarise` gives (minutes from local midnight): when the first
-reservation begins, when the last ends (rounded up to the slot grid), and the longest
-time between two of them from a start on the grid. :func:`full_below` turns a service's length into three bounds;
-a day whose numbers are all within them (:func:`is_full`) cannot hold the service
-anywhere between ``opens`` and ``closes``, so the search need not read it.
-
-The test is conservative by construction: it knows nothing of the opening hours but
-an envelope that contains them, so it may call a full day free (and the search then
-reads it) but never a free day full.
+A densely booked official has ten reservations a day for weeks, with short breaks
+between them; a search for the earliest free time would read them all to learn that
+the only room is before the first or after the last. The booking transaction keeps,
+per resource and local day, the three numbers :func:`summarise` gives (seconds from
+local midnight): when the first reservation begins, when the last ends, and the
+longest run between two of them from a start on the slot grid. For a service whose
+length and buffer exceed that run, the day's free time is exactly what lies before the
+first and after the last (:func:`free_time`); only a day with a longer break has to be
+read reservation by reservation.
 """
 
 from __future__ import annotations
@@ -24,31 +21,22 @@ from .intervals import Span, grid_up
 
 @dataclass(frozen=True, slots=True)
 class DaySummary:
-    """Minutes from local midnight: the first start, the last end rounded up to the grid,
-    and the longest run from a grid start after one reservation to the next's start."""
+    """Seconds from local midnight: the first start, the last end, the longest inner run
+    (from the grid start after one reservation to the next one's start)."""
 
     first: int
     last: int
     longest: int
 
 
-@dataclass(frozen=True, slots=True)
-class FullBelow:
-    """A day is full for a service when ``longest < longest_below``, ``first < first_below``
-    and ``last > last_above`` (see :func:`full_below`)."""
-
-    longest_below: int
-    first_below: int
-    last_above: int
-
-
 def summarise(busy: Iterable[Span], midnight: int, step: int) -> DaySummary | None:
-    """The summary of one day's reservations (epoch seconds, ends including the buffer).
+    """The summary of the reservations (epoch seconds) that touch one local day.
 
     ``midnight`` is the day's local midnight in epoch seconds (a whole hour in UTC in
-    Finland, so on the grid). The buffer kept free before a reservation is left to
-    :func:`full_below`, so a changed buffer setting leaves the stored numbers right.
-    ``None`` for a day without reservations.
+    Finland, so on the grid). A reservation reaching over midnight belongs to both
+    days (its start is then before 0, or its end after the day). Ends include the
+    buffer after; the buffer before is the reader's (:func:`free_time`). ``None`` for a
+    day without reservations.
     """
     spans = sorted(busy)
     if not spans:
@@ -59,35 +47,49 @@ def summarise(busy: Iterable[Span], midnight: int, step: int) -> DaySummary | No
         if start > end:
             longest = max(longest, start - grid_up(end, step))
         end = max(end, stop)
-    return DaySummary(
-        first=(spans[0][0] - midnight) // 60,
-        last=-(-(grid_up(end, step) - midnight) // 60),
-        longest=max(longest, 0) // 60,
-    )
+    return DaySummary(first=spans[0][0] - midnight, last=end - midnight, longest=longest)
 
 
-def full_below(need: int, pad: int, opens: int, closes: int, step: int) -> FullBelow:
-    """Bounds for a service of ``need`` seconds when the resource works at most from
-    ``opens`` to ``closes`` minutes after local midnight.
+def free_time(
+    days: list[DaySummary | None], midnights: list[int], need: int, pad: int
+) -> list[Span] | None:
+    """Free time over consecutive local days for a slot of ``need`` seconds with ``pad``
+    seconds of buffer before each reservation, or ``None`` if a break between two
+    reservations on some day might hold it (the reservations must then be read).
 
-    Every rounding leans towards "free": minutes are floored where a smaller figure
-    makes a day look freer, and the caller floors ``opens`` and ceils ``closes``.
+    ``midnights`` holds each day's local midnight and the one after the last day. A
+    day without reservations (``None``) is free all day; otherwise the free time lies
+    before its first reservation (less the buffer, which may reach back into the day
+    before) and after its last. This is what the search's own sweep
+    (:func:`~luukku.core.scheduling.intervals.free_gaps`) keeps, once both pass
+    :func:`~.intervals.fitting`.
     """
-    need_min, pad_min, step_min = need // 60, pad // 60, step // 60
-    return FullBelow(
-        longest_below=need_min + pad_min,
-        first_below=grid_up(opens, step_min) + need_min + pad_min,
-        last_above=closes - need_min,
-    )
+    out: list[Span] = []
+    need_pad = need + pad
+    for day, midnight, next_midnight in zip(days, midnights, midnights[1:], strict=False):
+        if day is None:
+            start = midnight
+        else:
+            if day.longest >= need_pad:
+                return None
+            cut = midnight + day.first - pad
+            while out and out[-1][1] > cut:  # the buffer reaches back into the day before
+                a, _b = out.pop()
+                if a < cut:
+                    out.append((a, cut))
+                    break
+            if cut > midnight:
+                if out and out[-1][1] == midnight:
+                    out[-1] = (out[-1][0], cut)
+                else:
+                    out.append((midnight, cut))
+            start = midnight + day.last
+        if start < next_midnight:
+            if out and out[-1][1] >= start:
+                out[-1] = (out[-1][0], next_midnight)
+            else:
+                out.append((start, next_midnight))
+    return out
 
 
-def is_full(day: DaySummary, bounds: FullBelow) -> bool:
-    """The rule the booking search's query applies to the stored summaries."""
-    return (
-        day.longest < bounds.longest_below
-        and day.first < bounds.first_below
-        and day.last > bounds.last_above
-    )
-
-
-__all__ = ["DaySummary", "FullBelow", "full_below", "is_full", "summarise"]
+__all__ = ["DaySummary", "free_time", "summarise"]
