@@ -14,9 +14,17 @@ import pytest
 from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
-from luukku.booking.models import Booking, Reservation
-from luukku.booking.selectors import SearchFilters, availability
-from luukku.booking.services import BookingConflict, Customer, Leg, double_bookings, visit_book
+from luukku.booking import days
+from luukku.booking.models import Booking, Reservation, ResourceDay
+from luukku.booking.selectors import SearchFilters, availability, day_bounds
+from luukku.booking.services import (
+    BookingConflict,
+    Customer,
+    Leg,
+    double_bookings,
+    visit_book,
+    visit_cancel,
+)
 from luukku.registry.models import Resource, Service
 
 from .helpers import tax_card_remote
@@ -101,3 +109,45 @@ def test_database_refuses_overlap_directly(demo):
         Reservation.objects.create(
             resource=res, start=start + timedelta(minutes=10), end=start + timedelta(minutes=40)
         )
+
+
+def test_race__booking_and_cancelling_one_official_s_day__summaries_stay_exact(demo):
+    """Bookings and cancellations of one official's day at once: the day's summary row is
+    locked, re-read and written by each in turn, so it ends as a rebuild would make it."""
+    service, site, _slot = tax_card_remote(demo)  # one official serves it
+    now = timezone.now()
+    tomorrow = day_bounds(timezone.localdate() + timedelta(days=1))[0]
+    found = availability(
+        service,
+        tomorrow,
+        tomorrow + timedelta(days=14),
+        SearchFilters(sites=("kankaanpaa",), channel="remote"),
+        per_site=40,
+        limit=40,
+    )
+    first_day = timezone.localdate(found[0].start)
+    slots = [s for s in found if timezone.localdate(s.start) == first_day][:CLIENTS]
+    assert len(slots) >= 4
+    customer = lambda i: Customer(name=f"C{i}", phone=f"050{i:07d}")  # noqa: E731
+    early = [
+        visit_book(site=site, legs=[Leg(service, s.start, "remote")], customer=customer(i))
+        for i, s in enumerate(slots[::2])
+    ]
+
+    def act(i):
+        if i % 2 == 0 and i // 2 < len(early):
+            return visit_cancel(visit=early[i // 2][0], now=now)
+        s = slots[1::2][(i // 2) % len(slots[1::2])]
+        return visit_book(
+            site=site, legs=[Leg(service, s.start, "remote")], customer=customer(100 + i)
+        )
+
+    results = race(act)
+    assert all(isinstance(r, tuple | list | BookingConflict) for r in results), results
+    kept = set(ResourceDay.objects.values_list("resource_id", "day", "first", "last", "longest"))
+    days.rebuild()
+    assert (
+        set(ResourceDay.objects.values_list("resource_id", "day", "first", "last", "longest"))
+        == kept
+    )
+    assert double_bookings() == 0
