@@ -242,6 +242,9 @@ def run(*, scale_name: str, json_path: str | None, fresh: bool = False, seed: in
                 cur.execute("VACUUM ANALYZE booking_reservation")
                 cur.execute("VACUUM ANALYZE booking_booking")
                 cur.execute("VACUUM ANALYZE booking_visit")
+        else:
+            with connection.cursor() as cur:  # statistics, as PostgreSQL keeps by itself
+                cur.execute("ANALYZE")
     else:
         info = regions_of_existing()
     generated_s = clock.perf_counter() - t0

@@ -18,7 +18,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luukku.booking.models import ACTIVE_STATES, Booking
+from luukku.booking.models import ACTIVE_STATES, Booking, Visit
 from luukku.core.contact import NAME_MAX, InvalidPhone, contact_key, has_control_chars, phone_e164
 from luukku.core.scheduling.model import Slot
 from luukku.registry.models import Service
@@ -128,17 +128,24 @@ def refuse_hoarding(customer: Customer, legs: list[Leg], now: datetime) -> None:
     phone, email = contact_key(customer.phone, customer.email)
     same = Q()
     if phone:
-        same |= Q(visit__phone=phone)
+        same |= Q(phone=phone)
     if email:  # LOWER on both sides, as the index on the visit's e-mail has it
-        same |= Q(visit_email=Lower(Value(email)))
+        same |= Q(lowered_email=Lower(Value(email)))
+    # The contact's visits first, by the indexes on phone and e-mail: a count that
+    # joined them read every future booking on SQLite, whose planner starts there.
+    visits = list(
+        Visit.objects.alias(lowered_email=Lower("email")).filter(same).values_list("pk", flat=True)
+    )
+    if not visits:
+        return
     for agency_id in {leg.service.agency_id for leg in legs}:
         wanted = sum(1 for leg in legs if leg.service.agency_id == agency_id)
-        held = (
-            Booking.objects.alias(visit_email=Lower("visit__email"))
-            .filter(same, service__agency_id=agency_id, start__gt=now)
-            .filter(state__in=ACTIVE_STATES)
-            .count()
-        )
+        held = Booking.objects.filter(
+            visit_id__in=visits,
+            service__agency_id=agency_id,
+            start__gt=now,
+            state__in=ACTIVE_STATES,
+        ).count()
         if held + wanted > limit:
             raise BookingError(
                 "phone" if phone else "email",
