@@ -392,10 +392,36 @@ def _bulk_bookings(pairs, days, per_day, target, durations, rng) -> None:
     bar.close()
 
 
-_VISIT = ("id", "code", "name", "phone", "email", "language", "interpreter_language",
-          "group_size", "needs_accessible", "token_hash", "created_at")
-_BOOKING = ("id", "visit_id", "code", "position", "service_id", "site_id", "channel", "start",
-            "end", "state", "official_id", "space_id", "video_url", "created_at", "updated_at")
+_VISIT = (
+    "id",
+    "code",
+    "name",
+    "phone",
+    "email",
+    "language",
+    "interpreter_language",
+    "group_size",
+    "needs_accessible",
+    "token_hash",
+    "created_at",
+)
+_BOOKING = (
+    "id",
+    "visit_id",
+    "code",
+    "position",
+    "service_id",
+    "site_id",
+    "channel",
+    "start",
+    "end",
+    "state",
+    "official_id",
+    "space_id",
+    "video_url",
+    "created_at",
+    "updated_at",
+)
 _RESERVATION = ("resource_id", "booking_id", "start", "end")
 
 
