@@ -100,3 +100,15 @@ def test_free_time__before_the_first_and_after_the_last_or_read_the_day():
         (MIDNIGHT, end - 9 * MIN),
         (end + 3600, end + DAY),
     ]
+
+
+def test_free_time__over_the_spring_change__a_23_hour_day_then_a_booked_one():
+    """Local midnights 23 hours apart (28 → 29 March 2027 in Helsinki): the free time
+    still runs up to the buffer before Monday's first reservation."""
+    sunday, monday = 1_806_184_800, 1_806_267_600  # 22:00 and 21:00 UTC, 23 hours apart
+    busy = [(monday + 5 * 3600, monday + 6 * 3600), (monday + 6 * 3600, monday + 11 * 3600)]
+    days = [summarise([], sunday, STEP), summarise(busy, monday, STEP)]
+    spans = free_time(days, [sunday, monday, monday + DAY], 30 * MIN, 10 * MIN)
+    assert spans == [(sunday, monday + 5 * 3600 - 10 * MIN), (monday + 11 * 3600, monday + DAY)]
+    lo, hi = sunday, monday + DAY
+    assert fitting(spans, 30 * MIN, STEP) == _by_sweep(busy, lo, hi, 30 * MIN, 10 * MIN)
