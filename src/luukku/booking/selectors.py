@@ -2,7 +2,7 @@
 
 A search costs a few small queries whatever the size of the region: the registry
 version (the rest of the registry comes from the in-memory snapshot), and for each
-period of days it reads (1, 2, 4 ... until it has enough) the free time of the
+period of days it reads (7, 14, 28 ... until it has enough) the free time of the
 officials, then of the spaces and interpreters where an official is free (from the
 reserved-day summaries, :mod:`luukku.booking.gaps`), and —
 only where a site publishes a bookable share below 100 % — the bookings counted
