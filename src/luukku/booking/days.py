@@ -13,31 +13,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import reduce
 from operator import or_
-from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
-from luukku.booking.gaps import LONGEST_RESERVATION
+from luukku.booking.gaps import LONGEST_RESERVATION, STEP, local_date, midnight
 from luukku.booking.models import Reservation, ResourceDay
-from luukku.core.opening import local_to_utc
 from luukku.core.scheduling.days import summarise
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
-STEP = 15 * 60
+GRID = int(STEP.total_seconds())
 #: Placeholder numbers of a row about to be computed (in the same transaction).
 _FREE = {"first": 0, "last": 0, "longest": 0}
 
 
-def midnight(day: date) -> datetime:
-    return local_to_utc(day, time(0), HELSINKI)
-
-
 def days_of(start: datetime, end: datetime) -> list[date]:
-    """The local days a period lies in (a reservation is filed under its start's day)."""
-    first, last = start.astimezone(HELSINKI).date(), end.astimezone(HELSINKI).date()
+    """The local days a period lies in (a reservation is filed under every one of them)."""
+    first, last = local_date(start), local_date(end)
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
@@ -62,7 +55,7 @@ def refresh_days(pairs: list[tuple[int, date]]) -> None:
     busy = _busy(ids, days[0], days[-1])
     keep, empty = [], []
     for rid, d in pairs:
-        summary = summarise(busy.get((rid, d), ()), int(midnight(d).timestamp()), STEP)
+        summary = summarise(busy.get((rid, d), ()), int(midnight(d).timestamp()), GRID)
         if summary is None:
             empty.append((rid, d))
         else:
@@ -122,7 +115,7 @@ def rebuild(since: date | None = None, *, batch: int = 5000) -> int:
     for (rid, d), spans in busy.items():
         if since and d < since:
             continue
-        s = summarise(spans, int(midnight(d).timestamp()), STEP)
+        s = summarise(spans, int(midnight(d).timestamp()), GRID)
         rows.append(
             ResourceDay(resource_id=rid, day=d, first=s.first, last=s.last, longest=s.longest)
         )

@@ -25,16 +25,15 @@ STEP = timedelta(minutes=15)
 #: No reservation is longer than this: a booking lies within one service day (opening
 #: hours end before midnight), plus its buffers.
 LONGEST_RESERVATION = timedelta(days=1)
-
-
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
-def _local_date(at: datetime) -> date:
+def local_date(at: datetime) -> date:
     return at.astimezone(HELSINKI).date()
 
 
-def _midnight(day: date) -> datetime:
+def midnight(day: date) -> datetime:
+    """A local day's start in UTC (a whole hour, so on the slot grid)."""
     return local_to_utc(day, time(0), HELSINKI)
 
 
@@ -95,12 +94,12 @@ def free(
     need, pad = _seconds(duration), _seconds(buffer())
     lo, hi = int(not_before.timestamp()), int(not_after.timestamp())
     # the day after the period too: the buffer before its first reservation may reach back
-    first = not_before.astimezone(HELSINKI).date()
+    first = local_date(not_before)
     days = [
         first + timedelta(days=i)
-        for i in range((_local_date(not_after + buffer()) - first).days + 1)
+        for i in range((local_date(not_after + buffer()) - first).days + 1)
     ]
-    midnights = [int(_midnight(d).timestamp()) for d in [*days, days[-1] + timedelta(days=1)]]
+    midnights = [int(midnight(d).timestamp()) for d in [*days, days[-1] + timedelta(days=1)]]
     summaries: dict[int, dict[date, DaySummary]] = {}
     rows = ResourceDay.objects.filter(
         resource_id__in=sorted(resource_ids), day__gte=days[0], day__lte=days[-1]
@@ -135,7 +134,6 @@ def swept(
     """
     if not resource_ids:
         return {}
-    out: dict[int, list[Span]] = {}
     ids = sorted(resource_ids)
     pad = buffer()
     lo, hi = int(not_before.timestamp()), int(not_after.timestamp())
@@ -160,8 +158,7 @@ def swept(
                 )
             )
     need, gap, step = _seconds(duration), _seconds(pad), _seconds(STEP)
-    out.update((rid, free_gaps(r, lo, hi, need, gap, step)) for rid, r in by_resource.items())
-    return out
+    return {rid: free_gaps(r, lo, hi, need, gap, step) for rid, r in by_resource.items()}
 
 
 def _epoch(text: str) -> float:

@@ -14,15 +14,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 
 from luukku.booking.gaps import (
+    HELSINKI,
     STEP,
     _seconds,
     free,
+    midnight,
 )
 from luukku.booking.models import ACTIVE_STATES, Booking, Channel
 from luukku.core.opening import local_to_utc
@@ -57,7 +58,6 @@ from luukku.registry.snapshot import (
     registry_snapshot,
 )
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
 REMOTE_ROOM = "remote_service_room"
 FIRST_PERIOD_DAYS = 7
 
@@ -485,6 +485,4 @@ def bus_stop_at(snap: RegistrySnapshot, site: SiteSnap, at: datetime) -> StopSna
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
-    return local_to_utc(day, time(0), HELSINKI), local_to_utc(
-        day + timedelta(days=1), time(0), HELSINKI
-    )
+    return midnight(day), midnight(day + timedelta(days=1))
